@@ -1,0 +1,140 @@
+# backstep - step through backpropagation, one key at a time.
+#   make          build ./backstep
+#   make run      install what is missing, build, open the default lesson
+#   make check    install what is missing, build, run every test
+#   make deps     install the Debian packages needed to build and test
+#   make asan     run the tests under AddressSanitizer + UBSan
+#   make valgrind run the tests and --print of every lesson under valgrind
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR   = $(PREFIX)/bin
+MANDIR   = $(PREFIX)/share/man/man1
+DATADIR  = $(PREFIX)/share/backstep
+VERSION  = 0.1.0
+
+CC      ?= cc
+PKGS     = ncursesw yaml-0.1 jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+
+WARN     = -Wall -Wextra -Wpedantic -Wshadow $(if $(WERROR),-Werror)
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \
+	$(WARN) $(PKG_CFLAGS) -DBACKSTEP_VERSION='"$(VERSION)"' \
+	-DBACKSTEP_LESSONDIR='"$(DATADIR)/lessons"' -Isrc -Ibuild $(CFLAGS)
+LDLIBS   = $(PKG_LIBS) -lm
+
+B       ?= build
+SRC      = $(filter-out src/main.c,$(wildcard src/*.c))
+OBJ      = $(SRC:src/%.c=$(B)/%.o) $(B)/lesson_data.o
+TESTSRC  = $(wildcard tests/check_*.c)
+TESTOBJ  = $(TESTSRC:tests/%.c=$(B)/%.o) $(B)/run.o
+DEFAULT_LESSON = lessons/01-question.yaml
+
+# Debian packages: compiler, the four libraries, and the tools the tests drive.
+DEBS = build-essential pkg-config libncurses-dev libyaml-dev libjansson-dev \
+       check libsubunit-dev tmux valgrind
+
+.PHONY: all run check unit e2e deps asan valgrind clean install uninstall golden
+all: backstep
+
+backstep: $(B)/main.o $(B)/libbackstep.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/libbackstep.a: $(OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/%.o: src/%.c | $(B)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/%.o: tests/%.c $(B)/suites.h | $(B)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests -MMD -MP -c -o $@ $<
+
+$(B)/lesson_data.c: $(DEFAULT_LESSON) | $(B)
+	{ echo '/* generated from $< by make */'; \
+	  echo 'const char lesson_default_yaml[] = {'; \
+	  od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0};'; \
+	  echo 'const unsigned long lesson_default_len = sizeof lesson_default_yaml - 1;'; } > $@
+
+$(B)/lesson_data.o: $(B)/lesson_data.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# One Check suite per tests/check_*.c: each defines `Suite *NAME_suite(void)`.
+$(B)/suites.h: $(TESTSRC) | $(B)
+	{ for f in $(TESTSRC); do sed -n 's/^Suite \*\([a-z_0-9]*_suite\)(void).*/SUITE(\1)/p' $$f; done; } > $@.tmp
+	cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+
+tests/run: $(TESTOBJ) $(B)/libbackstep.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+
+$(B):
+	mkdir -p $@
+
+# The packages first (only when something is missing), then a fresh make so
+# pkg-config's answers are read with the packages in place.
+deps-ok:
+	@pkg-config --exists $(PKGS) check && command -v tmux >/dev/null || $(MAKE) --no-print-directory deps
+
+deps:
+	@if [ "$$(id -u)" = 0 ]; then \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $(DEBS); \
+	elif command -v sudo >/dev/null; then \
+	  sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends $(DEBS); \
+	else \
+	  echo "backstep needs these Debian packages; as root run:"; \
+	  echo "  apt-get install $(DEBS)"; exit 1; \
+	fi
+
+run: deps-ok
+	@$(MAKE) --no-print-directory backstep
+	./backstep
+
+check: deps-ok
+	@$(MAKE) --no-print-directory backstep tests/run
+	@$(MAKE) --no-print-directory unit e2e
+
+unit: tests/run backstep
+	./tests/run
+
+e2e: backstep
+	@set -e; for t in tests/e2e/*.sh; do [ -f "$$t" ] || continue; echo "e2e: $$t"; bash "$$t"; done
+
+asan: deps-ok
+	@$(MAKE) --no-print-directory B=build/asan CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  tests/run
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ./tests/run
+	@rm -f tests/run
+
+valgrind: deps-ok
+	@$(MAKE) --no-print-directory backstep tests/run
+	CK_FORK=no valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite -q ./tests/run
+	@for l in lessons/*.yaml; do \
+	  for f in text markdown json; do \
+	    valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite -q \
+	      ./backstep --print --format $$f $$l >/dev/null || exit 1; \
+	  done; done; echo "valgrind: clean"
+
+golden: backstep tests/run
+	BACKSTEP_GOLDEN_WRITE=1 ./tests/run
+
+install: backstep
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/lessons
+	install -m 755 backstep $(DESTDIR)$(BINDIR)/backstep
+	install -m 644 src/backstep.1 $(DESTDIR)$(MANDIR)/backstep.1
+	install -m 644 lessons/*.yaml $(DESTDIR)$(DATADIR)/lessons/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/backstep $(DESTDIR)$(MANDIR)/backstep.1
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/lessons/,$(notdir $(wildcard lessons/*.yaml)))
+	-rmdir $(DESTDIR)$(DATADIR)/lessons $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build backstep tests/run
+
+-include $(wildcard $(B)/*.d)

@@ -1,0 +1,256 @@
+/* engine.h - backstep's stepping backprop engine.
+ *
+ * The engine owns a small fully connected network and turns one forward and
+ * one backward pass over one sample into a list of steps, each a value that
+ * can be inspected, printed and highlighted.  It does no I/O and knows
+ * nothing of curses.
+ *
+ * Storage: every weight matrix is kept in the canonical "columns" layout,
+ * width[N-1] x width[N], row-major, so w[i*width[N] + j] joins unit i of the
+ * layer below to unit j of layer N.  The convention only changes how steps
+ * present the numbers (rows = the transpose), never the numbers.
+ */
+#ifndef BACKSTEP_ENGINE_H
+#define BACKSTEP_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+    ENGINE_MAX_LAYERS = 8,     /* weight layers */
+    ENGINE_MAX_WIDTH = 64,     /* units in any layer */
+    ENGINE_MAX_SAMPLES = 1000, /* samples in a lesson */
+    ENGINE_MAX_OPERANDS = 4,   /* operands of one step */
+    ENGINE_NAME_SIZE = 32,     /* bytes for a tensor name, UTF-8 */
+};
+
+/* Activation of one weight layer. */
+typedef enum {
+    ACT_LINEAR,
+    ACT_SIGMOID,
+    ACT_TANH,
+    ACT_RELU,
+    ACT_LEAKY_RELU, /* slope 0.01 below zero */
+    ACT_SOFTMAX,    /* output layer only, with cross_entropy */
+    ACT_COUNT
+} engine_act;
+
+/* Loss of one sample. */
+typedef enum {
+    LOSS_MSE,           /* E = 1/2 sum (y - t)^2 */
+    LOSS_CROSS_ENTROPY, /* E = -sum t log y */
+    LOSS_COUNT
+} engine_loss;
+
+/* Where each neuron's weights towards the previous layer stand. */
+typedef enum {
+    CONV_COLUMNS, /* W is inputs x outputs; z = W^T a; G = delta copied into rows */
+    CONV_ROWS,    /* W is outputs x inputs; z = W a;   G = delta copied into columns */
+    CONV_COUNT
+} engine_conv;
+
+/* When the weights change. */
+typedef enum {
+    MODE_ONLINE, /* after every sample */
+    MODE_BATCH,  /* once per epoch, with the mean gradient */
+    MODE_COUNT
+} engine_mode;
+
+/* A network and its samples, as a lesson describes it. */
+typedef struct {
+    int layers;                         /* weight layers L, 1..ENGINE_MAX_LAYERS */
+    int width[ENGINE_MAX_LAYERS + 1];   /* width[0] inputs .. width[L] outputs */
+    engine_act act[ENGINE_MAX_LAYERS];  /* act[N-1] is weight layer N's activation */
+    engine_loss loss;
+    engine_conv convention;             /* how the lesson writes W; the default view */
+    engine_mode mode;
+    double learning_rate;               /* eta > 0 */
+    int has_bias;                       /* biases exist */
+    int train_bias;                     /* biases are updated (frozen when 0) */
+    double *weights[ENGINE_MAX_LAYERS]; /* canonical layout, see above */
+    double *biases[ENGINE_MAX_LAYERS];  /* width[N] each; NULL without biases */
+    int samples;                        /* 1..ENGINE_MAX_SAMPLES */
+    double *inputs;                     /* samples x width[0] */
+    double *targets;                    /* samples x width[L] */
+} engine_net;
+
+/* Checks the shape fields of a net; returns NULL or a static reason. */
+const char *engine_net_validate(const engine_net *net);
+/* Allocates weights, biases (when has_bias), inputs and targets for the
+ * shape fields already set; all zero.  Returns 0, or -1 when out of memory. */
+int engine_net_alloc(engine_net *net);
+/* Deep copy of src into dst (dst's old arrays are not freed).  0 or -1. */
+int engine_net_copy(engine_net *dst, const engine_net *src);
+/* Frees the arrays of a net and zeroes the pointers. */
+void engine_net_free(engine_net *net);
+/* Number of trainable parameters: every weight, plus biases when present. */
+int engine_net_params(const engine_net *net);
+/* Mean loss over all samples with the net's current weights. */
+double engine_net_mean_loss(const engine_net *net);
+/* Loss of one sample with the net's current weights. */
+double engine_net_sample_loss(const engine_net *net, int sample);
+
+/* The project's own generator, so a seed gives the same weights everywhere. */
+typedef struct {
+    uint64_t s[2];
+} engine_rng;
+/* Seeds the generator (splitmix64 expansion of seed). */
+void engine_rng_seed(engine_rng *rng, uint64_t seed);
+/* Next double, uniform in [0, 1). */
+double engine_rng_uniform(engine_rng *rng);
+/* Glorot uniform init of weight layer N (1-based) of net from rng. */
+void engine_glorot(engine_net *net, int layer, engine_rng *rng);
+
+/* Names of activations, losses, conventions and modes as lessons spell them. */
+const char *engine_act_name(engine_act a);
+const char *engine_loss_name(engine_loss l);
+const char *engine_conv_name(engine_conv c);
+const char *engine_mode_name(engine_mode m);
+
+/* Which part of the pass a step belongs to. */
+typedef enum { PHASE_FORWARD, PHASE_BACKWARD, PHASE_UPDATE, PHASE_COUNT } engine_phase;
+/* Name of a phase: "forward", "backward", "update". */
+const char *engine_phase_name(engine_phase p);
+
+/* What a step computes; the id names it for lessons and output. */
+typedef enum {
+    STEP_SUM,         /* forward.N.sum        z = W^T a (+ b) */
+    STEP_ACTIVATION,  /* forward.N.activation a = g(z) */
+    STEP_LOSS,        /* loss                 E for this sample */
+    STEP_DELTA,       /* backward.N.delta     incoming dE/da_N */
+    STEP_DERIVATIVE,  /* backward.N.activation delta = incoming (.) g'(z) */
+    STEP_GRAD_COPY,   /* backward.N.gradient.copy  delta copied into every row */
+    STEP_GRADIENT,    /* backward.N.gradient  that matrix scaled by a below */
+    STEP_BIAS_GRAD,   /* backward.N.bias      dE/db = delta */
+    STEP_SEND,        /* backward.N.send      W delta sent to the layer below */
+    STEP_BATCH_MEAN,  /* batch.N.mean         mean gradient over the samples */
+    STEP_UPDATE,      /* update.N             W - eta G */
+    STEP_UPDATE_BIAS, /* update.N.bias        b - eta dE/db */
+    STEP_KIND_COUNT
+} engine_step_kind;
+
+/* A scalar, vector or matrix shown by a step, in the step's convention. */
+typedef struct {
+    char name[ENGINE_NAME_SIZE]; /* UTF-8, e.g. "W_jk", "δ_k", "g′(z_k)" */
+    int rank;                    /* 0 scalar, 1 vector, 2 matrix */
+    int rows, cols;              /* vector: rows = n, cols = 1; scalar: 1, 1 */
+    const double *v;             /* rows*cols values, row-major */
+} engine_tensor;
+
+/* One observable stage of a pass. */
+typedef struct {
+    char id[32];        /* stable id: "forward.1.sum", "backward.2.gradient", "loss" */
+    engine_step_kind kind;
+    engine_phase phase;
+    int layer;          /* weight layer 1..L; 0 for the loss */
+    int epoch;          /* 1-based */
+    int sample;         /* 1-based */
+    engine_conv convention; /* the convention the tensors are laid out in */
+    char title[96];     /* "Gradient for W_jk, beat 1: copy δ_k into every row" */
+    char formula[128];  /* "G_jk = Δ_jk with row j scaled by h_j" */
+    char shapes[96];    /* "(3×2)·(2) → (3)" */
+    int n_operands;
+    engine_tensor operand[ENGINE_MAX_OPERANDS];
+    engine_tensor result;
+    int nonfinite;      /* the result holds inf or nan */
+} engine_step;
+
+/* One operand element that went into a result element. */
+typedef struct {
+    int operand; /* index into step->operand */
+    int index;   /* row-major index into that operand's values */
+} engine_use;
+
+/* Writes the arithmetic that made result element `index` of step s, with
+ * real numbers at `decimals` places, e.g.
+ * "G[2][1] = h_2 · δ_1 = 0.5969 × −0.2171 = −0.1296" (indices 1-based,
+ * UTF-8, truncated with "…" to fit size).  Stores up to max_uses operand
+ * elements it used in uses; returns how many there are in all. */
+int engine_step_explain(const engine_step *s, int index, int decimals,
+                        char *buf, size_t size, engine_use *uses, int max_uses);
+
+/* The stepping engine over one network.  Opaque. */
+typedef struct engine engine;
+
+/* Creates an engine on a copy of net, showing steps in convention view.
+ * Returns NULL when out of memory or when engine_net_validate fails. */
+engine *engine_new(const engine_net *net, engine_conv view);
+/* Frees the engine. */
+void engine_free(engine *e);
+
+/* The network as it stands at the start of the current pass. */
+const engine_net *engine_network(const engine *e);
+/* Replaces the network (after an edit) and resets to the lesson's start. 0 or -1. */
+int engine_replace(engine *e, const engine_net *net);
+
+/* Steps in the current pass (one sample; in batch mode the last sample's pass
+ * also holds the batch means and the updates). */
+int engine_step_count(const engine *e);
+/* Index of the current step in the pass, 0-based. */
+int engine_step_index(const engine *e);
+/* Step i of the current pass, or NULL when out of range. */
+const engine_step *engine_step_at(const engine *e, int i);
+/* The current step. */
+const engine_step *engine_current(const engine *e);
+
+/* Moves to the next step; past the end of a pass it applies the pass's
+ * updates and begins the next sample (or epoch).  Returns 1 when it moved. */
+int engine_next(engine *e);
+/* Moves back one step, across passes too, restoring bit-identical state.
+ * Returns 0 at the lesson's start or at the history limit. */
+int engine_prev(engine *e);
+/* Moves to step i of the current pass (clamped). */
+void engine_goto(engine *e, int i);
+/* Moves to the step with this id in the current pass; returns 0 when absent. */
+int engine_seek(engine *e, const char *id);
+/* Finishes this pass and moves to the first step of the next sample's pass. */
+void engine_next_sample(engine *e);
+/* Goes back to the lesson's start: first epoch, first sample, first step. */
+void engine_reset(engine *e);
+/* Lays the steps out in another convention; the cursor stays put. */
+void engine_set_convention(engine *e, engine_conv c);
+/* The convention the steps are laid out in. */
+engine_conv engine_convention(const engine *e);
+/* Current epoch and sample, 1-based. */
+int engine_epoch(const engine *e);
+int engine_sample(const engine *e);
+/* Loss of the current sample at the start of the pass. */
+double engine_pass_loss(const engine *e);
+/* Passes that engine_prev can still go back across. */
+int engine_history_depth(const engine *e);
+
+/* Vectors of the current pass, for drawing the network. */
+typedef enum {
+    VALUES_ACTIVATION, /* a_l, l = 0 (input) .. L (output) */
+    VALUES_SUM,        /* z_l, l = 1 .. L */
+    VALUES_INCOMING,   /* dE/da_l, l = 0 .. L (l = 0: gradient wrt the input) */
+    VALUES_DELTA,      /* delta_l = dE/dz_l, l = 1 .. L */
+} engine_values_kind;
+/* Values of layer l (width[l] of them), or NULL when l is out of range. */
+const double *engine_values(const engine *e, engine_values_kind kind, int layer);
+
+/* Trains `epochs` epochs from the current pass's starting state without
+ * recording steps, then sits at the first step of the next pass.  When
+ * loss_per_epoch is not NULL it receives the mean loss seen in each epoch.
+ * No allocation happens inside.  Returns the 0-based epoch in which a value
+ * first stopped being finite, or -1. */
+long engine_train(engine *e, long epochs, double *loss_per_epoch);
+
+/* One row of the gradient check. */
+typedef struct {
+    int layer;       /* weight layer 1..L */
+    int is_bias;     /* 1 for a bias */
+    int row, col;    /* canonical position: weight row = input i, col = output j; bias: row 0 */
+    double analytic; /* backprop gradient of the mean loss */
+    double numeric;  /* central difference, h = 1e-5 */
+    double rel_error;/* |a - n| / max(|a|, |n|), 0 when both are 0 */
+    int kink;        /* a relu/leaky_relu unit crossed its kink within h */
+} engine_check;
+
+/* Central-difference step of the gradient check. */
+#define ENGINE_CHECK_H 1e-5
+/* Checks every weight and bias of the engine's current network over all
+ * samples; fills up to max rows; returns how many parameters there are. */
+int engine_gradcheck(const engine *e, engine_check *rows, int max);
+
+#endif
