@@ -32,6 +32,7 @@ SRC      = $(filter-out src/main.c,$(wildcard src/*.c))
 OBJ      = $(SRC:src/%.c=$(B)/%.o) $(B)/lesson_data.o
 TESTSRC  = $(wildcard tests/check_*.c)
 TESTOBJ  = $(TESTSRC:tests/%.c=$(B)/%.o) $(B)/run.o
+TESTBIN ?= tests/run
 DEFAULT_LESSON = lessons/01-question.yaml
 
 # Debian packages: compiler, the four libraries, and the tools the tests drive.
@@ -68,7 +69,7 @@ $(B)/suites.h: $(TESTSRC) | $(B)
 	{ for f in $(TESTSRC); do sed -n 's/^Suite \*\([a-z_0-9]*_suite\)(void).*/SUITE(\1)/p' $$f; done; } > $@.tmp
 	cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 
-tests/run: $(TESTOBJ) $(B)/libbackstep.a
+$(TESTBIN): $(TESTOBJ) $(B)/libbackstep.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
 $(B):
@@ -105,11 +106,11 @@ e2e: backstep
 	@set -e; for t in tests/e2e/*.sh; do [ -f "$$t" ] || continue; echo "e2e: $$t"; bash "$$t"; done
 
 asan: deps-ok
-	@$(MAKE) --no-print-directory B=build/asan CC=clang \
+	@$(MAKE) --no-print-directory backstep
+	@$(MAKE) --no-print-directory B=build/asan TESTBIN=build/asan/run CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  tests/run
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ./tests/run
-	@rm -f tests/run
+	  build/asan/run
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ./build/asan/run
 
 valgrind: deps-ok
 	@$(MAKE) --no-print-directory backstep tests/run
