@@ -6,6 +6,7 @@
 #   make asan     run the tests under AddressSanitizer + UBSan
 #   make valgrind run the tests and --print of every lesson under valgrind
 
+SHELL   := /bin/bash
 PREFIX  ?= /usr/local
 DESTDIR ?=
 BINDIR   = $(PREFIX)/bin
@@ -39,7 +40,7 @@ DEFAULT_LESSON = lessons/01-question.yaml
 DEBS = build-essential pkg-config libncurses-dev libyaml-dev libjansson-dev \
        check libsubunit-dev tmux valgrind
 
-.PHONY: all run check unit e2e deps asan valgrind clean install uninstall golden
+.PHONY: all run check unit e2e deps asan valgrind clean install uninstall golden fuzz
 all: backstep
 
 backstep: $(B)/main.o $(B)/libbackstep.a
@@ -120,6 +121,26 @@ valgrind: deps-ok
 	    valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite -q \
 	      ./backstep --print --format $$f $$l >/dev/null || exit 1; \
 	  done; done; echo "valgrind: clean"
+
+# libFuzzer targets for the lesson loader and the shape checker.
+# FUZZ_SECONDS each (default 600); corpus seeded from lessons/ and tests/bad/.
+FUZZ_SECONDS ?= 600
+FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+fuzz: deps-ok
+	@$(MAKE) --no-print-directory B=build/fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" build/fuzz/libbackstep.a
+	@set -e; for t in lesson shape; do \
+	  clang $(ALL_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -o build/fuzz/fuzz_$$t \
+	    tests/fuzz/fuzz_$$t.c build/fuzz/libbackstep.a $(LDLIBS); \
+	  mkdir -p build/fuzz/corpus_$$t; done
+	@cp lessons/*.yaml tests/bad/*.yaml build/fuzz/corpus_lesson/ 2>/dev/null || true
+	@cp tests/fuzz/shape_seeds/* build/fuzz/corpus_shape/ 2>/dev/null || true
+	@set -e; for t in lesson shape; do \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  ./build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=2 -rss_limit_mb=2048 \
+	    -max_len=65536 -print_final_stats=1 -artifact_prefix=build/fuzz/crash_$$t- \
+	    build/fuzz/corpus_$$t 2>&1 | grep -E '^(stat::number_of_executed_units|#[0-9]+ *DONE|==[0-9]+==ERROR|SUMMARY)' ; \
+	  [ $${PIPESTATUS[0]} -eq 0 ] || { echo "fuzz_$$t found a problem: see build/fuzz/crash_$$t-*"; exit 1; }; \
+	done
 
 golden: backstep tests/run
 	BACKSTEP_GOLDEN_WRITE=1 ./tests/run
