@@ -1,0 +1,622 @@
+/* quiz.c - answer checking, hints and the score of the quiz. */
+#include "quiz.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Sizes above this are typing mistakes, not layer widths. */
+#define SHAPE_MAX_DIM 99999
+
+#define TIMES "\xc3\x97"      /* × */
+#define MINUS "\xe2\x88\x92"  /* − */
+#define DELTA "\xce\xb4"      /* δ */
+#define SUPER_T "\xe1\xb5\x80" /* ᵀ */
+
+/* snprintf that appends at the end of buf and never overflows. */
+static void append(char *buf, size_t size, const char *fmt, ...)
+{
+    size_t len = strlen(buf);
+    if (len + 1 >= size)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + len, size - len, fmt, ap);
+    va_end(ap);
+}
+
+static const char *skip_space(const char *p)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return p;
+}
+
+/* Reads a positive size; returns 0 when there is none or it is too big. */
+static int read_dim(const char **pp, int *out)
+{
+    const char *p = *pp;
+    long v = 0;
+    if (!isdigit((unsigned char)*p))
+        return 0;
+    while (isdigit((unsigned char)*p)) {
+        v = v * 10 + (*p - '0');
+        if (v > SHAPE_MAX_DIM)
+            return 0;
+        p++;
+    }
+    if (v < 1)
+        return 0;
+    *out = (int)v;
+    *pp = p;
+    return 1;
+}
+
+/* Reads the mark between rows and cols: x, X, *, ×, or a comma. */
+static int read_times(const char **pp)
+{
+    const char *p = *pp;
+    if (*p == 'x' || *p == 'X' || *p == '*' || *p == ',') {
+        *pp = p + 1;
+        return 1;
+    }
+    if (strncmp(p, TIMES, strlen(TIMES)) == 0) {
+        *pp = p + strlen(TIMES);
+        return 1;
+    }
+    return 0;
+}
+
+int quiz_parse_shape(const char *text, quiz_shape *out)
+{
+    const char *p = skip_space(text);
+    size_t len = strlen(p);
+    while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\n'))
+        len--;
+    if (len == 6 && strncasecmp(p, "scalar", 6) == 0) {
+        *out = (quiz_shape){0, 1, 1};
+        return 0;
+    }
+    const char *end = p + len;
+    char close = 0;
+    if (*p == '(' || *p == '[') {
+        close = *p == '(' ? ')' : ']';
+        if (len < 2 || end[-1] != close)
+            return -1;
+        p++;
+        end--;
+    }
+    p = skip_space(p);
+    if (p == end) {
+        if (!close)
+            return -1;
+        *out = (quiz_shape){0, 1, 1};
+        return 0;
+    }
+    int rows, cols;
+    if (!read_dim(&p, &rows))
+        return -1;
+    p = skip_space(p);
+    if (p == end) {
+        *out = (quiz_shape){1, rows, 1};
+        return 0;
+    }
+    if (!read_times(&p))
+        return -1;
+    p = skip_space(p);
+    if (!read_dim(&p, &cols))
+        return -1;
+    p = skip_space(p);
+    if (p != end)
+        return -1;
+    *out = (quiz_shape){2, rows, cols};
+    return 0;
+}
+
+/* Rows and cols of a tensor, a vector standing as a column. */
+static void tensor_dims(const engine_tensor *t, int *rows, int *cols)
+{
+    if (t->rank == 0) {
+        *rows = 1;
+        *cols = 1;
+    } else if (t->rank == 1) {
+        *rows = t->rows;
+        *cols = 1;
+    } else {
+        *rows = t->rows;
+        *cols = t->cols;
+    }
+}
+
+int quiz_shape_matches(const quiz_shape *answer, const engine_tensor *t)
+{
+    int rows, cols;
+    tensor_dims(t, &rows, &cols);
+    return answer->rows == rows && answer->cols == cols;
+}
+
+/* Copies one UTF-8 minus sign or ASCII character of a number into out;
+ * returns the bytes of text used, or 0 for a character numbers never hold. */
+static size_t number_char(const char *p, char *out)
+{
+    if (strncmp(p, MINUS, strlen(MINUS)) == 0) {
+        *out = '-';
+        return strlen(MINUS);
+    }
+    if (isdigit((unsigned char)*p) || *p == '.' || *p == '-' || *p == '+' ||
+        *p == 'e' || *p == 'E') {
+        *out = *p;
+        return 1;
+    }
+    return 0;
+}
+
+int quiz_parse_value(const char *text, double *out)
+{
+    char ascii[128];
+    size_t n = 0;
+    const char *p = skip_space(text);
+    while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
+        size_t used;
+        /* "×10^" and "x10^" and "*10^" are the hand-written exponent. */
+        if ((*p == 'x' || *p == '*' || strncmp(p, TIMES, strlen(TIMES)) == 0)) {
+            const char *q = *p == 'x' || *p == '*' ? p + 1 : p + strlen(TIMES);
+            if (strncmp(q, "10^", 3) != 0 || n + 1 >= sizeof ascii)
+                return -1;
+            ascii[n++] = 'e';
+            p = q + 3;
+            continue;
+        }
+        used = number_char(p, &ascii[n]);
+        if (used == 0 || n + 1 >= sizeof ascii)
+            return -1;
+        n++;
+        p += used;
+    }
+    if (*skip_space(p) != '\0' && *skip_space(p) != '\n')
+        return -1;
+    ascii[n] = '\0';
+    if (n == 0)
+        return -1;
+    /* A mantissa needs a digit: strtod would take "e5" for nothing. */
+    int digit = 0;
+    for (size_t i = 0; i < n && ascii[i] != 'e' && ascii[i] != 'E'; i++)
+        digit |= isdigit((unsigned char)ascii[i]) != 0;
+    if (!digit)
+        return -1;
+    char *end;
+    double v = strtod(ascii, &end);
+    if (*end != '\0' || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int quiz_value_close(double expected, double given)
+{
+    double diff = fabs(given - expected);
+    return diff <= 1e-3 || diff <= 0.01 * fabs(expected);
+}
+
+/* "3×2", "3" for a vector, "a scalar". */
+static void shape_text(const engine_tensor *t, char *buf, size_t size)
+{
+    if (t->rank == 0)
+        snprintf(buf, size, "a scalar");
+    else if (t->rank == 1)
+        snprintf(buf, size, "%d", t->rows);
+    else
+        snprintf(buf, size, "%d" TIMES "%d", t->rows, t->cols);
+}
+
+static const engine_tensor *find_rank(const engine_step *s, int rank, int skip)
+{
+    for (int i = 0; i < s->n_operands && i < ENGINE_MAX_OPERANDS; i++)
+        if (s->operand[i].rank == rank && skip-- == 0)
+            return &s->operand[i];
+    return NULL;
+}
+
+static int is_delta(const engine_tensor *t)
+{
+    return strncmp(t->name, DELTA, strlen(DELTA)) == 0;
+}
+
+static int is_bias(const engine_tensor *t)
+{
+    return t->name[0] == 'b' && (t->name[1] == '_' || t->name[1] == '\0');
+}
+
+/* The vector operand named δ…, or NULL. */
+static const engine_tensor *find_delta(const engine_step *s)
+{
+    for (int i = 0; i < s->n_operands && i < ENGINE_MAX_OPERANDS; i++)
+        if (s->operand[i].rank == 1 && is_delta(&s->operand[i]))
+            return &s->operand[i];
+    return NULL;
+}
+
+/* The vector operand that is neither δ nor a bias: the activation below. */
+static const engine_tensor *find_below(const engine_step *s)
+{
+    for (int i = 0; i < s->n_operands && i < ENGINE_MAX_OPERANDS; i++) {
+        const engine_tensor *t = &s->operand[i];
+        if (t->rank == 1 && !is_delta(t) && !is_bias(t))
+            return t;
+    }
+    return NULL;
+}
+
+/* The weight matrix a result belongs to: "G_jk" -> "W_jk". */
+static void weight_name(const engine_step *s, char *buf, size_t size)
+{
+    const char *under = strchr(s->result.name, '_');
+    const engine_tensor *m = find_rank(s, 2, 0);
+    if (m && m->name[0] == 'W')
+        snprintf(buf, size, "%s", m->name);
+    else if (under)
+        snprintf(buf, size, "W%s", under);
+    else
+        snprintf(buf, size, "W");
+}
+
+static void gradient_hint(const engine_step *s, char *buf, size_t size)
+{
+    const engine_tensor *d = find_delta(s), *a = find_below(s);
+    char w[ENGINE_NAME_SIZE + 2];
+    weight_name(s, w, sizeof w);
+    int below, here;
+    if (s->convention == CONV_ROWS) {
+        here = s->result.rows;
+        below = s->result.cols;
+    } else {
+        below = s->result.rows;
+        here = s->result.cols;
+    }
+    const char *gname = s->result.name;
+    char below_txt[64], here_txt[64];
+    snprintf(below_txt, sizeof below_txt, "%s: %d", a ? a->name : "the activations", below);
+    snprintf(here_txt, sizeof here_txt, "%s: %d", d ? d->name : DELTA, here);
+    if (s->convention == CONV_ROWS)
+        snprintf(buf, size,
+                 "%s has one row per unit of this layer (%s) and one column per "
+                 "unit of the layer below (%s), the shape of %s",
+                 gname, here_txt, below_txt, w);
+    else
+        snprintf(buf, size,
+                 "%s has one row per unit of the layer below (%s) and one column "
+                 "per unit of this layer (%s), the shape of %s",
+                 gname, below_txt, here_txt, w);
+}
+
+void quiz_shape_hint(const engine_step *s, char *buf, size_t size)
+{
+    const engine_tensor *m = find_rank(s, 2, 0);
+    const engine_tensor *v = find_below(s);
+    const engine_tensor *first = s->n_operands > 0 ? &s->operand[0] : NULL;
+    char shape[32];
+    if (size == 0)
+        return;
+    buf[0] = '\0';
+    switch (s->kind) {
+    case STEP_SUM:
+        if (!m)
+            break;
+        if (s->convention == CONV_ROWS)
+            snprintf(buf, size,
+                     "%s" "\xc2\xb7" "%s: the rows of the result come from the rows of %s (%d)",
+                     m->name, v ? v->name : "a", m->name, m->rows);
+        else
+            snprintf(buf, size,
+                     "%s" SUPER_T "\xc2\xb7" "%s: the rows of the result come from the columns of %s (%d)",
+                     m->name, v ? v->name : "a", m->name, m->cols);
+        return;
+    case STEP_ACTIVATION:
+        if (!first)
+            break;
+        shape_text(first, shape, sizeof shape);
+        snprintf(buf, size, "g works on each element of %s by itself, so the result keeps its shape (%s)",
+                 first->name, shape);
+        return;
+    case STEP_LOSS:
+        snprintf(buf, size, "the loss adds up the errors of every output: one number for the sample");
+        return;
+    case STEP_DELTA:
+        if (!first)
+            break;
+        shape_text(first, shape, sizeof shape);
+        snprintf(buf, size, "a derivative has the shape of what it is taken with respect to: "
+                            "one number per unit of this layer, like %s (%s)", first->name, shape);
+        return;
+    case STEP_DERIVATIVE:
+        if (!first)
+            break;
+        shape_text(first, shape, sizeof shape);
+        snprintf(buf, size, "\xe2\x8a\x99 keeps the shape of its operands: %s is %s", first->name, shape);
+        return;
+    case STEP_GRAD_COPY:
+    case STEP_GRADIENT:
+        gradient_hint(s, buf, size);
+        return;
+    case STEP_BIAS_GRAD: {
+        const engine_tensor *d = find_delta(s);
+        if (!d)
+            d = first;
+        if (!d)
+            break;
+        shape_text(d, shape, sizeof shape);
+        snprintf(buf, size, "each bias adds to one unit, so its gradient has the shape of %s (%s)",
+                 d->name, shape);
+        return;
+    }
+    case STEP_SEND: {
+        const engine_tensor *d = find_delta(s);
+        if (!m)
+            break;
+        if (s->convention == CONV_ROWS)
+            snprintf(buf, size,
+                     "%s" SUPER_T "\xc2\xb7" "%s: (%d" TIMES "%d)" SUPER_T "\xc2\xb7" "(%d) gives one number per column of %s (%d)",
+                     m->name, d ? d->name : DELTA, m->rows, m->cols, m->rows, m->name, m->cols);
+        else
+            snprintf(buf, size,
+                     "%s" "\xc2\xb7" "%s: (%d" TIMES "%d)" "\xc2\xb7" "(%d) gives one number per row of %s (%d)",
+                     m->name, d ? d->name : DELTA, m->rows, m->cols, m->cols, m->name, m->rows);
+        return;
+    }
+    case STEP_BATCH_MEAN: {
+        char w[ENGINE_NAME_SIZE + 2];
+        weight_name(s, w, sizeof w);
+        snprintf(buf, size, "the mean of the samples' gradients has the shape of each one, the shape of %s", w);
+        return;
+    }
+    case STEP_UPDATE:
+    case STEP_UPDATE_BIAS:
+        if (!first)
+            break;
+        shape_text(first, shape, sizeof shape);
+        snprintf(buf, size, "%s " MINUS " \xce\xb7\xc2\xb7gradient subtracts element by element, "
+                            "so the result keeps the shape of %s (%s)", first->name, first->name, shape);
+        return;
+    default:
+        break;
+    }
+    /* A step without the operands its rule needs: list what there is. */
+    snprintf(buf, size, "look at the operands' shapes:");
+    for (int i = 0; i < s->n_operands && i < ENGINE_MAX_OPERANDS; i++) {
+        shape_text(&s->operand[i], shape, sizeof shape);
+        append(buf, size, "%s %s is %s", i ? "," : "", s->operand[i].name, shape);
+    }
+}
+
+/* What to do with the symbols of a step's explanation. */
+static const char *value_verb(engine_step_kind k)
+{
+    switch (k) {
+    case STEP_SUM: return "add up those products";
+    case STEP_ACTIVATION: return "apply g to that number";
+    case STEP_LOSS: return "add up those terms";
+    case STEP_DELTA: return "work out that difference";
+    case STEP_DERIVATIVE: return "multiply those two";
+    case STEP_GRAD_COPY: return "copy that number";
+    case STEP_GRADIENT: return "multiply those two";
+    case STEP_BIAS_GRAD: return "copy that number";
+    case STEP_SEND: return "add up those products";
+    case STEP_BATCH_MEAN: return "average those";
+    case STEP_UPDATE:
+    case STEP_UPDATE_BIAS: return "subtract \xce\xb7 times the gradient";
+    default: return "work that out";
+    }
+}
+
+/* The explanation of element index: the whole arithmetic in full. */
+static void explain(const engine_step *s, int index, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    engine_step_explain(s, index, 4, buf, size, NULL, 0);
+}
+
+void quiz_value_hint(const engine_step *s, int index, char *buf, size_t size)
+{
+    char full[512];
+    if (size == 0)
+        return;
+    explain(s, index, full, sizeof full);
+    /* "G[2][1] = h_2 · δ_1 = 0.5969 × −0.2171 = −0.1296": keep the part
+     * before the second " = ", the symbols without the numbers. */
+    char *first = strstr(full, " = ");
+    if (first) {
+        char *second = strstr(first + 3, " = ");
+        if (second)
+            *second = '\0';
+        else
+            *first = '\0';
+    }
+    snprintf(buf, size, "%s: %s", full, value_verb(s->kind));
+}
+
+void quiz_init(quiz *q)
+{
+    memset(q, 0, sizeof *q);
+    q->stage = QUIZ_FINISHED;
+}
+
+static int element_count(const engine_tensor *t)
+{
+    return t->rank == 0 ? 1 : t->rank == 1 ? t->rows : t->rows * t->cols;
+}
+
+/* The value question only makes sense for a finite number. */
+static int value_askable(const engine_step *s, int focus)
+{
+    return s->result.v && focus < element_count(&s->result) && isfinite(s->result.v[focus]);
+}
+
+void quiz_begin(quiz *q, const engine_step *s, int focus)
+{
+    int n = element_count(&s->result);
+    snprintf(q->step_id, sizeof q->step_id, "%s", s->id);
+    q->focus = focus < 0 ? 0 : focus >= n ? n - 1 : focus;
+    q->tries = 0;
+    q->stage = QUIZ_ASK_SHAPE;
+}
+
+static void add_miss(quiz *q, const char *fmt, ...)
+{
+    if (q->n_missed >= QUIZ_MAX_MISSED) {
+        q->lost_misses++;
+        return;
+    }
+    quiz_miss *m = &q->missed[q->n_missed++];
+    snprintf(m->step_id, sizeof m->step_id, "%s", q->step_id);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m->what, sizeof m->what, fmt, ap);
+    va_end(ap);
+}
+
+/* "−0.1296": four significant digits with the typographic minus. */
+static void number_text(double v, char *buf, size_t size)
+{
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%.4g", v);
+    if (tmp[0] == '-')
+        snprintf(buf, size, MINUS "%s", tmp + 1);
+    else
+        snprintf(buf, size, "%s", tmp);
+}
+
+/* "G[2][1]": the left side of the engine's explanation. */
+static void element_label(const engine_step *s, int index, char *buf, size_t size)
+{
+    char full[512];
+    explain(s, index, full, sizeof full);
+    char *eq = strstr(full, " = ");
+    if (eq && eq != full) {
+        *eq = '\0';
+        snprintf(buf, size, "%s", full);
+    } else if (s->result.rank == 2) {
+        snprintf(buf, size, "%s[%d][%d]", s->result.name, index / s->result.cols + 1,
+                 index % s->result.cols + 1);
+    } else if (s->result.rank == 1) {
+        snprintf(buf, size, "%s[%d]", s->result.name, index + 1);
+    } else {
+        snprintf(buf, size, "%s", s->result.name);
+    }
+}
+
+static void next_question(quiz *q, const engine_step *s)
+{
+    q->tries = 0;
+    q->asked++;
+    if (q->stage == QUIZ_ASK_SHAPE && value_askable(s, q->focus))
+        q->stage = QUIZ_ASK_VALUE;
+    else
+        q->stage = QUIZ_FINISHED;
+}
+
+static quiz_verdict answer_shape(quiz *q, const engine_step *s, const char *text,
+                                 char *msg, size_t size)
+{
+    quiz_shape a;
+    char shape[32], hint[QUIZ_TEXT_SIZE];
+    if (quiz_parse_shape(text, &a) != 0) {
+        snprintf(msg, size, "Write a shape such as 3x2, (3, 2) or 3 for a vector; "
+                            "a scalar as 1 or ().");
+        return QUIZ_UNREADABLE;
+    }
+    shape_text(&s->result, shape, sizeof shape);
+    if (quiz_shape_matches(&a, &s->result)) {
+        snprintf(msg, size, "Right: %s is %s.", s->result.name, shape);
+        q->correct++;
+        next_question(q, s);
+        return QUIZ_RIGHT;
+    }
+    quiz_shape_hint(s, hint, sizeof hint);
+    if (++q->tries < QUIZ_TRIES) {
+        int rows, cols;
+        tensor_dims(&s->result, &rows, &cols);
+        if (a.rows == cols && a.cols == rows && cols == 1)
+            snprintf(msg, size, "Not quite: a vector is a column here (n or n" TIMES "1), "
+                                "%d" TIMES "%d is a row. Hint: %s.", a.rows, a.cols, hint);
+        else if (a.rows == cols && a.cols == rows)
+            snprintf(msg, size, "Not quite: that is the transpose. Hint: %s.", hint);
+        else
+            snprintf(msg, size, "Not quite. Hint: %s.", hint);
+        return QUIZ_RETRY;
+    }
+    snprintf(msg, size, "%s is %s: %s.", s->result.name, shape, hint);
+    add_miss(q, "shape of %s: %s", s->result.name, shape);
+    next_question(q, s);
+    return QUIZ_SHOWN;
+}
+
+static quiz_verdict answer_value(quiz *q, const engine_step *s, const char *text,
+                                 char *msg, size_t size)
+{
+    double given, want = s->result.v[q->focus];
+    char label[64], num[32];
+    if (quiz_parse_value(text, &given) != 0) {
+        snprintf(msg, size, "Write a number such as 0.25, -1.5 or 3e-4.");
+        return QUIZ_UNREADABLE;
+    }
+    element_label(s, q->focus, label, sizeof label);
+    number_text(want, num, sizeof num);
+    if (quiz_value_close(want, given)) {
+        snprintf(msg, size, "Right: %s = %s.", label, num);
+        q->correct++;
+        next_question(q, s);
+        return QUIZ_RIGHT;
+    }
+    if (++q->tries < QUIZ_TRIES) {
+        char hint[QUIZ_TEXT_SIZE];
+        quiz_value_hint(s, q->focus, hint, sizeof hint);
+        snprintf(msg, size, "Not quite. Hint: %s.", hint);
+        return QUIZ_RETRY;
+    }
+    char full[512];
+    explain(s, q->focus, full, sizeof full);
+    snprintf(msg, size, "%s", full[0] ? full : label);
+    if (!full[0])
+        append(msg, size, " = %s", num);
+    add_miss(q, "%s = %s", label, num);
+    next_question(q, s);
+    return QUIZ_SHOWN;
+}
+
+quiz_verdict quiz_answer(quiz *q, const engine_step *s, const char *text,
+                         char *msg, size_t size)
+{
+    char scratch[8];
+    if (size == 0) {
+        msg = scratch;
+        size = sizeof scratch;
+    }
+    msg[0] = '\0';
+    if (q->stage == QUIZ_ASK_SHAPE)
+        return answer_shape(q, s, text, msg, size);
+    if (q->stage == QUIZ_ASK_VALUE)
+        return answer_value(q, s, text, msg, size);
+    snprintf(msg, size, "No question is open.");
+    return QUIZ_UNREADABLE;
+}
+
+void quiz_summary(const quiz *q, char *buf, size_t size)
+{
+    if (size == 0)
+        return;
+    buf[0] = '\0';
+    append(buf, size, "Score: %d of %d right.\n", q->correct, q->asked);
+    if (q->n_missed == 0) {
+        append(buf, size, "Nothing missed.\n");
+        return;
+    }
+    append(buf, size, "Missed:\n");
+    for (int i = 0; i < q->n_missed; i++)
+        append(buf, size, "  %s: %s\n", q->missed[i].step_id, q->missed[i].what);
+    if (q->lost_misses)
+        append(buf, size, "  and %d more\n", q->lost_misses);
+}
