@@ -4,6 +4,7 @@
 
 #include "engine.h"
 #include "lesson.h"
+#include "view.h"
 
 /* How the screen was asked to look. */
 typedef struct {
@@ -16,5 +17,14 @@ typedef struct {
 /* Runs the screen on a loaded lesson until the user quits.  Takes
  * ownership of nothing.  Returns the process exit status. */
 int tui_run(lesson *l, const tui_options *opt);
+
+/* Sets up the attribute of every view_attr class on the current curses
+ * screen: colors that work on 8-color terminals, or bold, underline and
+ * reverse when no_color or the terminal has no colors.  For the tests too. */
+void tui_colors(int no_color);
+/* Puts frame f on the current curses screen, touching only the cells that
+ * differ from *prev (all of them when prev's size differs), refreshes, and
+ * copies f into *prev. */
+void tui_draw(const view_frame *f, view_frame *prev);
 
 #endif

@@ -1,0 +1,92 @@
+/* keys.c - the one table that drives key dispatch, the key bar and the help
+ * overlay, so the three can never disagree. */
+#include "keys.h"
+
+#include <string.h>
+
+#include "text.h"
+
+static const keys_entry table[] = {
+    {{KEYS_K_RIGHT, 'l', 'n', ' '}, KEYS_NEXT, "→ l n Space", "→ next",
+     "next step (past the end: update and next sample)", KEYS_WHEN_ALWAYS, 0},
+    {{KEYS_K_LEFT, 'h', 'p', KEYS_K_BACKSPACE}, KEYS_PREV, "← h p Backspace", "← prev",
+     "previous step, back to the identical screen", KEYS_WHEN_ALWAYS, 0},
+    {{KEYS_K_HOME, 'g'}, KEYS_FIRST, "Home g", NULL,
+     "first step of the pass", KEYS_WHEN_ALWAYS, 0},
+    {{KEYS_K_END, 'G'}, KEYS_LAST, "End G", NULL,
+     "last step of the pass", KEYS_WHEN_ALWAYS, 0},
+    {{KEYS_K_TAB}, KEYS_PHASE_NEXT, "Tab", "Tab phase",
+     "first step of the next phase (forward, backward, update)", KEYS_WHEN_ALWAYS, 0},
+    {{KEYS_K_BACKTAB}, KEYS_PHASE_PREV, "Shift-Tab", NULL,
+     "first step of the previous phase", KEYS_WHEN_ALWAYS, 0},
+    {{KEYS_K_DOWN, 'j', ']'}, KEYS_FOCUS_NEXT, "↓ j ]", "↑↓ element",
+     "focus the next element of the result and show its arithmetic", KEYS_WHEN_FOCUS, 0},
+    {{KEYS_K_UP, 'k', '['}, KEYS_FOCUS_PREV, "↑ k [", NULL,
+     "focus the previous element of the result", KEYS_WHEN_FOCUS, 0},
+    {{'c'}, KEYS_CONVENTION, "c", "c rows/cols",
+     "switch the rows/columns convention: every shape turns around", KEYS_WHEN_ALWAYS, 0},
+    {{'a'}, KEYS_AUTOPLAY, "a", "a play",
+     "autoplay: step on a timer until a key stops it", KEYS_WHEN_ALWAYS, 0},
+    {{'+', '='}, KEYS_FASTER, "+", "+− speed",
+     "autoplay faster", KEYS_WHEN_AUTOPLAY, 0},
+    {{'-', '_'}, KEYS_SLOWER, "−", NULL,
+     "autoplay slower", KEYS_WHEN_AUTOPLAY, 0},
+    {{'r'}, KEYS_RESET, "r", NULL,
+     "reset to the lesson's start", KEYS_WHEN_ALWAYS, 0},
+    {{'N'}, KEYS_SAMPLE, "N", "N sample",
+     "finish this pass and go to the next sample (or epoch)", KEYS_WHEN_ALWAYS, 0},
+    {{'f'}, KEYS_PRECISION, "f", "f digits",
+     "number precision: 2, 4 or 6 decimals", KEYS_WHEN_ALWAYS, 0},
+    {{'?'}, KEYS_HELP, "?", "? help",
+     "show or hide this help", KEYS_WHEN_ALWAYS, 1},
+    {{'q', KEYS_K_ESC}, KEYS_QUIT, "q Esc", "q quit",
+     "quit (closes this help first)", KEYS_WHEN_ALWAYS, 1},
+};
+
+const keys_entry *keys_table(size_t *count)
+{
+    *count = sizeof table / sizeof table[0];
+    return table;
+}
+
+keys_action keys_lookup(int code, int help_open)
+{
+    if (code == 0)
+        return KEYS_NONE;
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        if (help_open && !table[i].in_help)
+            continue;
+        for (int k = 0; k < KEYS_PER_ACTION && table[i].code[k]; k++)
+            if (table[i].code[k] == code)
+                return table[i].action;
+    }
+    return KEYS_NONE;
+}
+
+size_t keys_bar(unsigned context, int cols, char *buf, size_t size)
+{
+    size_t len = 0;
+    int used = 0;
+    if (size == 0)
+        return 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        const keys_entry *k = &table[i];
+        if (!k->label || (k->when & context) != k->when)
+            continue;
+        if ((context & KEYS_WHEN_HELP) && !k->in_help)
+            continue;
+        int w = text_width(k->label) + (len ? 2 : 0);
+        size_t n = strlen(k->label) + (len ? 2 : 0);
+        if (used + w > cols || len + n + 1 > size)
+            break;
+        if (len) {
+            memcpy(buf + len, "  ", 2);
+            len += 2;
+        }
+        memcpy(buf + len, k->label, strlen(k->label) + 1);
+        len += strlen(k->label);
+        used += w;
+    }
+    return len;
+}

@@ -1,0 +1,227 @@
+/* tui.c - the only code that includes curses: terminal setup and teardown,
+ * colors, the key loop, resize and signals, and putting the view's frames
+ * on screen one changed cell at a time. */
+#include "tui.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keys.h"
+#include "view.h"
+
+/* The terminal's curses attribute for each view_attr, set by tui_colors.
+ * Per screen setup, not program state: every frame is drawn with it. */
+static attr_t palette[VIEW_ATTR_COUNT];
+
+/* Set by the signal handler; the key loop restores the terminal and exits. */
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+    got_signal = sig;
+}
+
+void tui_colors(int no_color)
+{
+    for (int i = 0; i < VIEW_ATTR_COUNT; i++)
+        palette[i] = A_NORMAL;
+    if (no_color || !has_colors() || start_color() == ERR) {
+        palette[VIEW_TITLE] = A_BOLD;
+        palette[VIEW_FORWARD] = A_BOLD;
+        palette[VIEW_BACKWARD] = A_BOLD | A_UNDERLINE;
+        palette[VIEW_FOCUS] = A_REVERSE | A_BOLD;
+        palette[VIEW_USED] = A_UNDERLINE | A_BOLD;
+        palette[VIEW_WARNING] = A_BOLD | A_UNDERLINE;
+        palette[VIEW_DIM] = A_DIM;
+        palette[VIEW_KEYBAR] = A_REVERSE;
+        return;
+    }
+    use_default_colors();
+    /* 8-color safe: foreground on the terminal's own background (-1). */
+    static const short pairs[][3] = {
+        {1, COLOR_CYAN, -1},         /* title */
+        {2, COLOR_GREEN, -1},        /* forward */
+        {3, COLOR_MAGENTA, -1},      /* backward */
+        {4, COLOR_BLUE, -1},         /* positive */
+        {5, COLOR_RED, -1},          /* negative */
+        {6, COLOR_BLACK, COLOR_YELLOW}, /* focus */
+        {7, COLOR_YELLOW, -1},       /* used */
+        {8, COLOR_WHITE, COLOR_RED}, /* warning */
+        {9, COLOR_BLACK, COLOR_CYAN}, /* key bar */
+        {10, COLOR_BLUE, -1},        /* border */
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        init_pair(pairs[i][0], pairs[i][1], pairs[i][2]);
+    palette[VIEW_TITLE] = COLOR_PAIR(1) | A_BOLD;
+    palette[VIEW_FORWARD] = COLOR_PAIR(2) | A_BOLD;
+    palette[VIEW_BACKWARD] = COLOR_PAIR(3) | A_BOLD;
+    palette[VIEW_POSITIVE] = A_NORMAL;
+    palette[VIEW_NEGATIVE] = COLOR_PAIR(5);
+    palette[VIEW_FOCUS] = COLOR_PAIR(6) | A_BOLD;
+    palette[VIEW_USED] = COLOR_PAIR(7) | A_BOLD | A_UNDERLINE;
+    palette[VIEW_WARNING] = COLOR_PAIR(8) | A_BOLD;
+    palette[VIEW_DIM] = A_DIM;
+    palette[VIEW_KEYBAR] = COLOR_PAIR(9);
+    palette[VIEW_BORDER] = COLOR_PAIR(10);
+}
+
+static int same_cell(const view_cell *a, const view_cell *b)
+{
+    return a->attr == b->attr && strcmp(a->ch, b->ch) == 0;
+}
+
+void tui_draw(const view_frame *f, view_frame *prev)
+{
+    int full = prev->width != f->width || prev->height != f->height;
+    if (full)
+        erase();
+    for (int r = 0; r < f->height; r++) {
+        for (int c = 0; c < f->width; c++) {
+            size_t i = (size_t)r * (size_t)f->width + (size_t)c;
+            const view_cell *x = &f->cells[i];
+            if (!full && same_cell(x, &prev->cells[i]))
+                continue;
+            if (x->ch[0] == '\0')
+                continue; /* right half of a wide character */
+            attrset(palette[x->attr < VIEW_ATTR_COUNT ? x->attr : 0]);
+            mvaddstr(r, c, x->ch);
+        }
+    }
+    attrset(A_NORMAL);
+    refresh();
+    prev->width = f->width;
+    prev->height = f->height;
+    memcpy(prev->cells, f->cells, (size_t)f->width * (size_t)f->height * sizeof *f->cells);
+}
+
+/* The key code of what curses read, as keys.h spells it. */
+static int translate_key(int kind, wint_t ch)
+{
+    if (kind == KEY_CODE_YES) {
+        switch (ch) {
+        case KEY_RIGHT: return KEYS_K_RIGHT;
+        case KEY_LEFT: return KEYS_K_LEFT;
+        case KEY_UP: return KEYS_K_UP;
+        case KEY_DOWN: return KEYS_K_DOWN;
+        case KEY_HOME: return KEYS_K_HOME;
+        case KEY_END: return KEYS_K_END;
+        case KEY_BACKSPACE: return KEYS_K_BACKSPACE;
+        case KEY_BTAB: return KEYS_K_BACKTAB;
+        default: return 0;
+        }
+    }
+    switch (ch) {
+    case '\t': return KEYS_K_TAB;
+    case 27: return KEYS_K_ESC;
+    case 8:
+    case 127: return KEYS_K_BACKSPACE;
+    default: return (int)ch;
+    }
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Whether the locale can show the UTF-8 symbols. */
+static int locale_utf8(void)
+{
+    const char *cs = nl_langinfo(CODESET);
+    return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+int tui_run(lesson *l, const tui_options *opt)
+{
+    setlocale(LC_ALL, "");
+    int ascii = opt->ascii || !locale_utf8();
+    const char *nc = getenv("NO_COLOR");
+    int no_color = opt->no_color || (nc && nc[0]);
+    engine_conv conv = opt->convention >= 0 && opt->convention < CONV_COUNT
+                           ? (engine_conv)opt->convention
+                           : l->net.convention;
+    engine *e = engine_new(&l->net, conv);
+    view_frame *cur = view_frame_new(), *prev = view_frame_new();
+    if (!e || !cur || !prev) {
+        fprintf(stderr, "backstep: out of memory\n");
+        engine_free(e);
+        view_frame_free(cur);
+        view_frame_free(prev);
+        return 1;
+    }
+    SCREEN *scr = newterm(NULL, stdout, stdin);
+    if (!scr) {
+        const char *term = getenv("TERM");
+        fprintf(stderr, "backstep: cannot open the terminal (TERM=%s); try --print\n",
+                term ? term : "");
+        engine_free(e);
+        view_frame_free(cur);
+        view_frame_free(prev);
+        return 1;
+    }
+    set_escdelay(25);
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    curs_set(0);
+    tui_colors(no_color);
+    install_signals();
+
+    view_state st;
+    view_state_init(&st, ascii);
+    int status = 0, dirty = 1;
+    for (;;) {
+        if (got_signal) {
+            status = 128 + got_signal;
+            break;
+        }
+        if (dirty) {
+            int h, w;
+            getmaxyx(stdscr, h, w);
+            view_layout(cur, w, h, e, l, &st);
+            tui_draw(cur, prev);
+            dirty = 0;
+        }
+        timeout(st.autoplay ? st.delay_ms : 250);
+        wint_t ch;
+        int kind = get_wch(&ch);
+        if (kind == ERR) {
+            if (st.autoplay && !got_signal && errno != EINTR) {
+                view_apply(&st, e, KEYS_NEXT);
+                dirty = 1;
+            }
+            errno = 0;
+            continue;
+        }
+        if (kind == KEY_CODE_YES && ch == KEY_RESIZE) {
+            prev->width = prev->height = 0; /* draw every cell again */
+            dirty = 1;
+            continue;
+        }
+        keys_action a = keys_lookup(translate_key(kind, ch), st.help);
+        if (a == KEYS_NONE)
+            continue;
+        if (view_apply(&st, e, a))
+            break;
+        dirty = 1;
+    }
+    endwin();
+    delscreen(scr);
+    engine_free(e);
+    view_frame_free(cur);
+    view_frame_free(prev);
+    return status;
+}

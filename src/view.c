@@ -1,0 +1,1097 @@
+/* view.c - one screen of backstep, laid out into cells.  Everything shown
+ * comes from the engine, the lesson and the narration; the view only
+ * places it.  No allocation happens here after view_frame_new. */
+#include "view.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "narrate.h"
+#include "text.h"
+
+enum {
+    LINE_BYTES = 1024,    /* one line of text before fitting */
+    NARRATION_BYTES = 8192,
+    MAX_BLOCKS = ENGINE_MAX_OPERANDS + 1,
+    NUM_BYTES = 40,
+};
+
+/* Where drawing goes: the frame and whether text is turned into ASCII. */
+typedef struct {
+    view_frame *f;
+    int ascii;
+} canvas;
+
+void view_state_init(view_state *st, int ascii)
+{
+    memset(st, 0, sizeof *st);
+    st->decimals = 4;
+    st->ascii = ascii;
+    st->delay_ms = 1000;
+}
+
+view_frame *view_frame_new(void)
+{
+    view_frame *f = malloc(sizeof *f);
+    if (!f)
+        return NULL;
+    f->cells = calloc((size_t)VIEW_MAX_WIDTH * VIEW_MAX_HEIGHT, sizeof *f->cells);
+    if (!f->cells) {
+        free(f);
+        return NULL;
+    }
+    f->width = f->height = 0;
+    return f;
+}
+
+void view_frame_free(view_frame *f)
+{
+    if (!f)
+        return;
+    free(f->cells);
+    free(f);
+}
+
+static view_cell *cell_at(view_frame *f, int row, int col)
+{
+    return &f->cells[(size_t)row * (size_t)f->width + (size_t)col];
+}
+
+static void clear_frame(view_frame *f)
+{
+    for (int i = 0; i < f->width * f->height; i++) {
+        f->cells[i].ch[0] = ' ';
+        f->cells[i].ch[1] = '\0';
+        f->cells[i].attr = VIEW_NORMAL;
+    }
+}
+
+/* Bytes in the UTF-8 sequence that starts with byte c. */
+static int utf8_len(unsigned char c)
+{
+    if (c < 0x80)
+        return 1;
+    if ((c & 0xE0) == 0xC0)
+        return 2;
+    if ((c & 0xF0) == 0xE0)
+        return 3;
+    if ((c & 0xF8) == 0xF0)
+        return 4;
+    return 1;
+}
+
+/* Text as it will be drawn: ASCII when asked. */
+static const char *shown(const canvas *cv, const char *s, char *buf, size_t size)
+{
+    if (!cv->ascii)
+        return s;
+    text_ascii(s, buf, size);
+    return buf;
+}
+
+/* Puts text at row/col, not past column `end` (exclusive); returns the
+ * column after the text.  Text is first turned to ASCII when asked. */
+static int put_text(const canvas *cv, int row, int col, int end, const char *s, int attr)
+{
+    view_frame *f = cv->f;
+    char buf[LINE_BYTES];
+    if (row < 0 || row >= f->height)
+        return col;
+    if (end > f->width)
+        end = f->width;
+    s = shown(cv, s, buf, sizeof buf);
+    view_cell *last = NULL;
+    while (*s && col < end) {
+        int n = utf8_len((unsigned char)*s);
+        char one[8];
+        int k = 0;
+        while (k < n && s[k]) {
+            one[k] = s[k];
+            k++;
+        }
+        one[k] = '\0';
+        s += k;
+        if (one[0] == '\n' || one[0] == '\t')
+            one[0] = ' ';
+        int w = text_width(one);
+        if (w <= 0) {
+            if (last && strlen(last->ch) + strlen(one) < VIEW_CELL_BYTES)
+                strcat(last->ch, one);
+            continue;
+        }
+        if (col + w > end)
+            break;
+        if (col < 0) {
+            col += w;
+            continue;
+        }
+        last = cell_at(f, row, col);
+        memcpy(last->ch, one, (size_t)k + 1);
+        last->attr = (unsigned char)attr;
+        if (w == 2) {
+            view_cell *half = cell_at(f, row, col + 1);
+            half->ch[0] = '\0';
+            half->attr = (unsigned char)attr;
+        }
+        col += w;
+    }
+    return col;
+}
+
+/* Width of text as it will be drawn. */
+static int shown_width(const canvas *cv, const char *s)
+{
+    char buf[LINE_BYTES];
+    return text_width(shown(cv, s, buf, sizeof buf));
+}
+
+/* Paints the attribute over a stretch of a row (and blanks it). */
+static void fill_row(const canvas *cv, int row, int col, int end, int attr)
+{
+    view_frame *f = cv->f;
+    if (row < 0 || row >= f->height)
+        return;
+    for (int c = col < 0 ? 0 : col; c < end && c < f->width; c++) {
+        view_cell *x = cell_at(f, row, c);
+        x->ch[0] = ' ';
+        x->ch[1] = '\0';
+        x->attr = (unsigned char)attr;
+    }
+}
+
+/* Puts one box-drawing character, or its ASCII stand-in. */
+static void put_box(const canvas *cv, int row, int col, const char *uni, char ascii, int attr)
+{
+    char a[2] = {ascii, '\0'};
+    canvas raw = {cv->f, 0};
+    put_text(&raw, row, col, col + 1, cv->ascii ? a : uni, attr);
+}
+
+/* A pane's title rule: "── Title ─────". */
+static void put_rule(const canvas *cv, int row, const char *title, const char *right)
+{
+    int w = cv->f->width;
+    for (int c = 0; c < w; c++)
+        put_box(cv, row, c, "─", '-', VIEW_BORDER);
+    int col = put_text(cv, row, 2, w, " ", VIEW_BORDER);
+    col = put_text(cv, row, col, w, title, VIEW_TITLE);
+    put_text(cv, row, col, w, " ", VIEW_BORDER);
+    if (right) {
+        int rw = shown_width(cv, right) + 2;
+        if (w - rw - 2 > col + 2) {
+            int c = put_text(cv, row, w - rw - 2, w, " ", VIEW_BORDER);
+            c = put_text(cv, row, c, w, right, VIEW_NORMAL);
+            put_text(cv, row, c, w, " ", VIEW_BORDER);
+        }
+    }
+}
+
+static int number_attr(double v)
+{
+    if (!isfinite(v))
+        return VIEW_WARNING;
+    return v < 0 ? VIEW_NEGATIVE : VIEW_POSITIVE;
+}
+
+static void fmt_number(double v, int decimals, char *buf, size_t size)
+{
+    text_number(v, decimals, buf, size);
+}
+
+/* ---- the too-small screen ---- */
+
+static void layout_small(const canvas *cv, int real_w, int real_h)
+{
+    char msg[128];
+    snprintf(msg, sizeof msg, "backstep needs at least %d×%d (this terminal is %d×%d)",
+             VIEW_MIN_WIDTH, VIEW_MIN_HEIGHT, real_w, real_h);
+    int w = shown_width(cv, msg);
+    int col = (cv->f->width - w) / 2;
+    if (col < 0) {
+        /* Two lines when even that does not fit. */
+        char first[64], second[64];
+        snprintf(first, sizeof first, "backstep needs at least %d×%d", VIEW_MIN_WIDTH,
+                 VIEW_MIN_HEIGHT);
+        snprintf(second, sizeof second, "(this terminal is %d×%d)", real_w, real_h);
+        int r = cv->f->height / 2 - 1;
+        int c1 = (cv->f->width - shown_width(cv, first)) / 2;
+        int c2 = (cv->f->width - shown_width(cv, second)) / 2;
+        put_text(cv, r, c1 < 0 ? 0 : c1, cv->f->width, first, VIEW_WARNING);
+        put_text(cv, r + 1, c2 < 0 ? 0 : c2, cv->f->width, second, VIEW_NORMAL);
+        return;
+    }
+    put_text(cv, cv->f->height / 2, col, cv->f->width, msg, VIEW_WARNING);
+}
+
+/* ---- header ---- */
+
+static void layout_header(const canvas *cv, const engine *e, const lesson *l,
+                          const view_state *st, const engine_step *s)
+{
+    int w = cv->f->width;
+    char line[LINE_BYTES], title[LINE_BYTES], num[NUM_BYTES];
+    fill_row(cv, 0, 0, w, VIEW_TITLE);
+    text_sanitize(l && l->title ? l->title : "backstep", title, sizeof title);
+    fmt_number(engine_pass_loss(e), st->decimals, num, sizeof num);
+    const engine_net *net = engine_network(e);
+    snprintf(line, sizeof line, "epoch %d  sample %d/%d  loss%s ", engine_epoch(e),
+             engine_sample(e), net ? net->samples : 1, num);
+    int rw = shown_width(cv, line);
+    int col = put_text(cv, 0, 1, w, "backstep", VIEW_TITLE);
+    col = put_text(cv, 0, col, w, " · ", VIEW_TITLE);
+    put_text(cv, 0, col, w - rw - 1, title, VIEW_TITLE);
+    put_text(cv, 0, w - rw, w, line, VIEW_TITLE);
+
+    int phase_attr = s->phase == PHASE_FORWARD ? VIEW_FORWARD : VIEW_BACKWARD;
+    char tag[32];
+    snprintf(tag, sizeof tag, " %s ", engine_phase_name(s->phase));
+    for (char *p = tag; *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+    col = put_text(cv, 1, 0, w, tag, phase_attr);
+    snprintf(line, sizeof line, " step %d/%d  ", engine_step_index(e) + 1, engine_step_count(e));
+    col = put_text(cv, 1, col, w, line, VIEW_TITLE);
+    char right[64];
+    if (st->autoplay)
+        snprintf(right, sizeof right, "▶ %.2gs  %s", st->delay_ms / 1000.0,
+                 engine_conv_name(engine_convention(e)));
+    else
+        snprintf(right, sizeof right, "%s convention", engine_conv_name(engine_convention(e)));
+    rw = shown_width(cv, right);
+    text_sanitize(s->title, title, sizeof title);
+    put_text(cv, 1, col, w - rw - 2, title, VIEW_NORMAL);
+    put_text(cv, 1, w - rw - 1, w, right, VIEW_DIM);
+}
+
+/* ---- network diagram ---- */
+
+/* Whether layer l of the diagram has a value to show at step s, and which. */
+static const double *diagram_values(const engine *e, const engine_step *s, int l, int layers,
+                                    int *dim)
+{
+    *dim = 0;
+    if (s->phase == PHASE_FORWARD || s->kind == STEP_LOSS) {
+        int known = s->kind == STEP_LOSS || l < s->layer ||
+                    (l == s->layer && s->kind == STEP_ACTIVATION);
+        if (!known)
+            return NULL;
+        return engine_values(e, VALUES_ACTIVATION, l);
+    }
+    if (l == 0) {
+        *dim = 1;
+        return engine_values(e, VALUES_ACTIVATION, 0);
+    }
+    if (s->phase == PHASE_BACKWARD) {
+        if (l < s->layer)
+            return NULL;
+        if (l == s->layer && s->kind == STEP_DELTA)
+            return engine_values(e, VALUES_INCOMING, l);
+    }
+    (void)layers;
+    return engine_values(e, VALUES_DELTA, l);
+}
+
+static void layer_label(int l, int layers, char *buf, size_t size, int width)
+{
+    if (l == 0)
+        snprintf(buf, size, "input %d", width);
+    else if (l == layers)
+        snprintf(buf, size, "output %d", width);
+    else if (layers > 2)
+        snprintf(buf, size, "hidden%d %d", l, width);
+    else
+        snprintf(buf, size, "hidden %d", width);
+}
+
+/* The bus between two layers: every node on the left joins every node on
+ * the right through one vertical line. */
+static void draw_bus(const canvas *cv, int top, int x0, int x1, const int *lrow, int ln,
+                     const int *rrow, int rn, int attr, int backward)
+{
+    int bx = (x0 + x1) / 2;
+    int lo = 1 << 30, hi = -1;
+    char left_at[VIEW_MAX_HEIGHT] = {0}, right_at[VIEW_MAX_HEIGHT] = {0};
+    for (int i = 0; i < ln; i++) {
+        left_at[lrow[i]] = 1;
+        lo = lrow[i] < lo ? lrow[i] : lo;
+        hi = lrow[i] > hi ? lrow[i] : hi;
+        for (int c = x0; c < bx; c++)
+            put_box(cv, top + lrow[i], c, "─", '-', attr);
+        if (backward)
+            put_box(cv, top + lrow[i], x0, "◀", '<', attr);
+    }
+    for (int i = 0; i < rn; i++) {
+        right_at[rrow[i]] = 1;
+        lo = rrow[i] < lo ? rrow[i] : lo;
+        hi = rrow[i] > hi ? rrow[i] : hi;
+        for (int c = bx + 1; c < x1; c++)
+            put_box(cv, top + rrow[i], c, "─", '-', attr);
+        if (!backward)
+            put_box(cv, top + rrow[i], x1 - 1, "▶", '>', attr);
+    }
+    static const char *const box[16] = {
+        " ", "─", "─", "─", "│", "┌", "┐", "┬", "│", "└", "┘", "┴", "│", "├", "┤", "┼",
+    };
+    for (int r = lo; r <= hi; r++) {
+        int idx = (r > lo) << 3 | (r < hi) << 2 | left_at[r] << 1 | right_at[r];
+        char a = (idx & 12) && (idx & 3) ? '+' : (idx & 12) ? '|' : '-';
+        if (idx == 0)
+            a = ' ';
+        put_box(cv, top + r, bx, box[idx], a, attr);
+    }
+}
+
+static void layout_diagram(const canvas *cv, int top, int rows, const engine *e,
+                           const engine_step *s, const view_state *st)
+{
+    const engine_net *net = engine_network(e);
+    int w = cv->f->width;
+    int layers = net->layers;
+    int nodes = rows - 1; /* one row of labels */
+    if (nodes < 1)
+        return;
+    int numw = 2 + st->decimals + 1; /* sign, digit, point, decimals */
+    /* Widest value in the pass sets the node width (e.g. %e forms). */
+    for (int l = 0; l <= layers; l++) {
+        for (int k = 0; k < 3; k++) {
+            const double *v = engine_values(e, (engine_values_kind)k, l);
+            if (!v)
+                continue;
+            for (int i = 0; i < net->width[l]; i++) {
+                char num[NUM_BYTES];
+                fmt_number(v[i], st->decimals, num, sizeof num);
+                int nw = text_width(num);
+                numw = nw > numw ? nw : numw;
+            }
+        }
+    }
+    int nodew = numw + 2;
+    int labw = 0;
+    for (int l = 0; l <= layers; l++) {
+        char lab[32];
+        layer_label(l, layers, lab, sizeof lab, net->width[l]);
+        int lw = text_width(lab);
+        labw = lw > labw ? lw : labw;
+    }
+    int colw = nodew > labw ? nodew : labw;
+    int gap = layers > 0 ? (w - 4 - (layers + 1) * colw) / layers : 0;
+    if (gap > 18)
+        gap = 18;
+    if (gap < 3)
+        gap = 3;
+    int total = (layers + 1) * colw + layers * gap;
+    int left = (w - total) / 2;
+    if (left < 1)
+        left = 1;
+
+    int lrow[ENGINE_MAX_WIDTH], rrow[ENGINE_MAX_WIDTH], ln = 0, rn = 0;
+    for (int l = 0; l <= layers; l++) {
+        int x = left + l * (colw + gap);
+        if (x + colw > w) {
+            put_text(cv, top + rows / 2, w - 2, w, "…", VIEW_DIM);
+            break;
+        }
+        int current = s->layer > 0 && (l == s->layer || (s->phase != PHASE_FORWARD &&
+                                                          s->kind == STEP_SEND && l == s->layer - 1));
+        int flow = s->phase == PHASE_FORWARD ? VIEW_FORWARD : VIEW_BACKWARD;
+        char lab[32];
+        layer_label(l, layers, lab, sizeof lab, net->width[l]);
+        int lw = text_width(lab);
+        put_text(cv, top, x + (colw - lw) / 2, w, lab, current ? flow : VIEW_DIM);
+
+        int n = net->width[l];
+        int shown_n = n <= nodes ? n : nodes - 1;
+        int off = 1 + (nodes - (shown_n + (n > shown_n))) / 2;
+        int dim;
+        const double *v = diagram_values(e, s, l, layers, &dim);
+        rn = 0;
+        int nx = x + (colw - nodew) / 2;
+        for (int i = 0; i < shown_n; i++) {
+            char num[NUM_BYTES], node[NUM_BYTES + 8];
+            if (v) {
+                fmt_number(v[i], st->decimals, num, sizeof num);
+                snprintf(node, sizeof node, "(%*s%s)", numw - text_width(num), "", num);
+            } else {
+                snprintf(node, sizeof node, "(%*s·%*s)", numw / 2, "", numw - numw / 2 - 1, "");
+            }
+            int attr = !v || dim ? VIEW_DIM : current ? flow : VIEW_NORMAL;
+            if (v && !isfinite(v[i]))
+                attr = VIEW_WARNING;
+            put_text(cv, top + off + i, nx, w, node, attr);
+            rrow[rn++] = off + i;
+        }
+        if (n > shown_n) {
+            char more[32];
+            snprintf(more, sizeof more, "⋮ +%d", n - shown_n);
+            put_text(cv, top + off + shown_n, nx + 1, w, more, VIEW_DIM);
+            rrow[rn++] = off + shown_n;
+        }
+        if (l > 0) {
+            int edge = l == s->layer ? (s->phase == PHASE_FORWARD ? VIEW_FORWARD : VIEW_BACKWARD)
+                                     : VIEW_BORDER;
+            int px = left + (l - 1) * (colw + gap) + (colw - nodew) / 2 + nodew;
+            draw_bus(cv, top, px, nx, lrow, ln, rrow, rn, edge, s->phase != PHASE_FORWARD);
+        }
+        memcpy(lrow, rrow, sizeof(int) * (size_t)rn);
+        ln = rn;
+    }
+}
+
+/* ---- step pane: matrices ---- */
+
+/* One bracketed matrix or vector and the window of it on screen. */
+typedef struct {
+    const engine_tensor *t;
+    int is_result;
+    int r0, rn;      /* first row shown, rows shown */
+    int c0, cn;      /* first column shown, columns shown */
+    int colw[ENGINE_MAX_WIDTH]; /* width of each column's numbers */
+    int width;       /* cells the block takes */
+    int more_up, more_down, more_left, more_right;
+    char label[96];
+} block;
+
+static void tensor_label(const engine_tensor *t, char *buf, size_t size)
+{
+    char name[ENGINE_NAME_SIZE * 2];
+    text_sanitize(t->name, name, sizeof name);
+    if (t->rank == 0)
+        snprintf(buf, size, "%s", name);
+    else if (t->rank == 1)
+        snprintf(buf, size, "%s  %d", name, t->rows);
+    else
+        snprintf(buf, size, "%s  %d×%d", name, t->rows, t->cols);
+}
+
+/* Picks the window of a block around element `index` (row-major) with at
+ * most max_rows rows and max_cols columns, and measures it. */
+static void block_fit(const canvas *cv, block *b, int index, int max_rows, int max_cols,
+                      int decimals)
+{
+    const engine_tensor *t = b->t;
+    int fr = index >= 0 ? index / t->cols : 0, fc = index >= 0 ? index % t->cols : 0;
+    if (max_rows < 1)
+        max_rows = 1;
+    if (max_cols < 1)
+        max_cols = 1;
+    b->rn = t->rows;
+    b->r0 = 0;
+    if (t->rows > max_rows) {
+        b->rn = max_rows > 2 ? max_rows - 1 : max_rows; /* a row for the mark */
+        b->r0 = fr - b->rn / 2;
+        if (b->r0 < 0)
+            b->r0 = 0;
+        if (b->r0 + b->rn > t->rows)
+            b->r0 = t->rows - b->rn;
+    }
+    b->cn = t->cols;
+    b->c0 = 0;
+    if (t->cols > max_cols) {
+        b->cn = max_cols;
+        b->c0 = fc - b->cn / 2;
+        if (b->c0 < 0)
+            b->c0 = 0;
+        if (b->c0 + b->cn > t->cols)
+            b->c0 = t->cols - b->cn;
+    }
+    b->more_up = b->r0 > 0;
+    b->more_down = b->r0 + b->rn < t->rows;
+    b->more_left = b->c0 > 0;
+    b->more_right = b->c0 + b->cn < t->cols;
+    int w = 2;
+    for (int c = 0; c < b->cn; c++) {
+        int cw = 1;
+        for (int r = 0; r < t->rows; r++) {
+            char num[NUM_BYTES];
+            fmt_number(t->v[r * t->cols + b->c0 + c], decimals, num, sizeof num);
+            int nw = text_width(num);
+            cw = nw > cw ? nw : cw;
+        }
+        b->colw[c] = cw;
+        w += cw + (c > 0);
+    }
+    w += (b->more_left ? 2 : 0) + (b->more_right ? 2 : 0);
+    tensor_label(t, b->label, sizeof b->label);
+    int lw = shown_width(cv, b->label);
+    b->width = w > lw ? w : lw;
+}
+
+/* Rows a block takes on screen, marks included. */
+static int block_rows(const block *b)
+{
+    return b->rn + (b->more_up || b->more_down);
+}
+
+static void block_draw(const canvas *cv, const block *b, int top, int x, int decimals,
+                       int focus, const engine_use *uses, int n_uses, int op_index, int flow)
+{
+    const engine_tensor *t = b->t;
+    int w = cv->f->width;
+    put_text(cv, top, x, w, b->label, b->is_result ? flow : VIEW_TITLE);
+    int row = top + 1;
+    int mat_w = 2;
+    for (int c = 0; c < b->cn; c++)
+        mat_w += b->colw[c] + (c > 0);
+    mat_w += (b->more_left ? 2 : 0) + (b->more_right ? 2 : 0);
+    if (b->more_up) {
+        put_text(cv, row, x + mat_w / 2, w, "⋮", VIEW_DIM);
+        row++;
+    }
+    for (int r = 0; r < b->rn; r++, row++) {
+        int tr = b->r0 + r;
+        const char *lb = "[", *rb = "]";
+        if (!cv->ascii && t->rows > 1 && b->rn > 1) {
+            lb = r == 0 ? "⎡" : r == b->rn - 1 ? "⎣" : "⎢";
+            rb = r == 0 ? "⎤" : r == b->rn - 1 ? "⎦" : "⎥";
+        }
+        int col = put_text(cv, row, x, w, lb, VIEW_BORDER);
+        if (b->more_left)
+            col = put_text(cv, row, col, w, "… ", VIEW_DIM);
+        for (int c = 0; c < b->cn; c++) {
+            int idx = tr * t->cols + b->c0 + c;
+            char num[NUM_BYTES];
+            fmt_number(t->v[idx], decimals, num, sizeof num);
+            if (c > 0)
+                col++;
+            col += b->colw[c] - text_width(num);
+            int attr = number_attr(t->v[idx]);
+            if (b->is_result && idx == focus)
+                attr = VIEW_FOCUS;
+            for (int u = 0; u < n_uses && !b->is_result; u++)
+                if (uses[u].operand == op_index && uses[u].index == idx)
+                    attr = VIEW_USED;
+            if (!isfinite(t->v[idx]) && attr != VIEW_FOCUS)
+                attr = VIEW_WARNING;
+            col = put_text(cv, row, col, w, num, attr);
+        }
+        if (b->more_right)
+            col = put_text(cv, row, col, w, " …", VIEW_DIM);
+        put_text(cv, row, col, w, rb, VIEW_BORDER);
+    }
+    if (b->more_down)
+        put_text(cv, row, x + mat_w / 2, w, "⋮", VIEW_DIM);
+}
+
+/* What stands between the blocks of a step. */
+static const char *step_operator(const engine_step *s, int i)
+{
+    switch (s->kind) {
+    case STEP_SUM:
+        return i == 0 ? "·" : "+";
+    case STEP_DERIVATIVE:
+    case STEP_GRADIENT:
+        return "⊙";
+    case STEP_SEND:
+        return "·";
+    case STEP_DELTA:
+        return "−";
+    case STEP_UPDATE:
+    case STEP_UPDATE_BIAS:
+        return i == 0 ? "−" : "·";
+    default:
+        return " ";
+    }
+}
+
+static const char *result_operator(const engine_step *s)
+{
+    switch (s->kind) {
+    case STEP_GRAD_COPY:
+    case STEP_ACTIVATION:
+    case STEP_BIAS_GRAD:
+        return "→";
+    default:
+        return "=";
+    }
+}
+
+/* Lays out the step pane in `rows` rows: formula, the blocks, the shape
+ * equation and the focused element's arithmetic.  Returns rows used. */
+static void layout_step(const canvas *cv, int top, int rows, const engine_step *s,
+                        const view_state *st)
+{
+    int w = cv->f->width;
+    char line[LINE_BYTES], clean[LINE_BYTES];
+    int flow = s->phase == PHASE_FORWARD ? VIEW_FORWARD : VIEW_BACKWARD;
+    int nres = s->result.rows * s->result.cols;
+    int focus = st->focus < nres ? st->focus : 0;
+
+    text_sanitize(s->formula, clean, sizeof clean);
+    put_text(cv, top, 2, w, clean, VIEW_NORMAL);
+
+    engine_use uses[64];
+    char arith[LINE_BYTES];
+    int n_uses = 0;
+    arith[0] = '\0';
+    if (nres > 0) {
+        n_uses = engine_step_explain(s, focus, st->decimals, arith, sizeof arith, uses, 64);
+        if (n_uses > 64)
+            n_uses = 64;
+    }
+
+    int nb = s->n_operands + 1;
+    static block blocks[MAX_BLOCKS]; /* the frame is laid out by one caller at a time */
+    int max_rows = rows - 4;
+    if (max_rows < 1)
+        max_rows = 1;
+    int max_cols = ENGINE_MAX_WIDTH;
+    int seps = 0;
+    for (int i = 0; i < nb - 1; i++)
+        seps += shown_width(cv, i < nb - 2 ? step_operator(s, i) : result_operator(s)) + 4;
+    for (int pass = 0; pass < 8; pass++) {
+        int total = seps;
+        for (int i = 0; i < nb; i++) {
+            block *b = &blocks[i];
+            b->t = i < s->n_operands ? &s->operand[i] : &s->result;
+            b->is_result = i == s->n_operands;
+            int index = b->is_result ? focus : -1;
+            if (!b->is_result) {
+                for (int u = 0; u < n_uses; u++)
+                    if (uses[u].operand == i) {
+                        index = uses[u].index;
+                        break;
+                    }
+            }
+            block_fit(cv, b, index, max_rows, max_cols, st->decimals);
+            total += b->width;
+        }
+        if (total <= w - 4 || max_cols == 1)
+            break;
+        /* Too wide: show fewer columns in every matrix. */
+        int widest = 1;
+        for (int i = 0; i < nb; i++)
+            widest = blocks[i].cn > widest ? blocks[i].cn : widest;
+        max_cols = widest > 2 ? widest - 1 - (widest > 8) * (widest / 3) : 1;
+    }
+
+    int mrows = 0;
+    for (int i = 0; i < nb; i++)
+        mrows = block_rows(&blocks[i]) > mrows ? block_rows(&blocks[i]) : mrows;
+    int btop = top + 1;
+    int x = 2;
+    for (int i = 0; i < nb; i++) {
+        block *b = &blocks[i];
+        if (x + b->width > w) {
+            put_text(cv, btop + 1, w - 2, w, "…", VIEW_DIM);
+            break;
+        }
+        block_draw(cv, b, btop, x, st->decimals, focus, uses, n_uses, i, flow);
+        x += b->width;
+        if (i < nb - 1) {
+            const char *op = i < nb - 2 ? step_operator(s, i) : result_operator(s);
+            int ow = shown_width(cv, op);
+            put_text(cv, btop + 1 + (mrows - 1) / 2, x + 2, w, op,
+                     i < nb - 2 ? VIEW_NORMAL : flow);
+            x += ow + 4;
+        }
+    }
+
+    int row = btop + 1 + mrows;
+    char shp[256];
+    text_sanitize(s->shapes, shp, sizeof shp);
+    snprintf(line, sizeof line, "shapes  %s", shp);
+    put_text(cv, row, 2, w, line, VIEW_TITLE);
+    if (s->nonfinite)
+        put_text(cv, row, 4 + shown_width(cv, line), w,
+                 "the result holds inf or nan", VIEW_WARNING);
+    row++;
+    if (arith[0] && row < top + rows) {
+        int col = put_text(cv, row, 2, w, "▸ ", flow);
+        put_text(cv, row, col, w - 1, arith, VIEW_NORMAL);
+        if (shown_width(cv, arith) > w - 1 - col)
+            put_text(cv, row, w - 1, w, "…", VIEW_DIM);
+    }
+}
+
+/* Rows the step pane wants: formula, label, matrix rows, shapes, arithmetic. */
+static int step_rows_wanted(const engine_step *s)
+{
+    int m = s->result.rows;
+    for (int i = 0; i < s->n_operands; i++)
+        m = s->operand[i].rows > m ? s->operand[i].rows : m;
+    return 4 + m;
+}
+
+/* ---- narration ---- */
+
+/* Word-wraps text into the rows; blank lines separate paragraphs, single
+ * newlines are spaces. */
+static void layout_text(const canvas *cv, int top, int rows, int left, int right, const char *text)
+{
+    char buf[NARRATION_BYTES];
+    const char *t = shown(cv, text, buf, sizeof buf);
+    int width = right - left;
+    int row = top;
+    const char *p = t;
+    char line[LINE_BYTES];
+    size_t len = 0;
+    int lw = 0;
+    while (row < top + rows) {
+        while (*p == ' ')
+            p++;
+        if (*p == '\0')
+            break;
+        if (*p == '\n') {
+            p++;
+            if (*p == '\n' || (len == 0 && lw == 0 && 0)) {
+                /* paragraph break */
+                if (len) {
+                    line[len] = '\0';
+                    put_text(cv, row++, left, right, line, VIEW_NORMAL);
+                    len = 0;
+                    lw = 0;
+                }
+                while (*p == '\n')
+                    p++;
+                row++;
+            }
+            continue;
+        }
+        const char *q = p;
+        while (*q && *q != ' ' && *q != '\n')
+            q++;
+        char word[LINE_BYTES];
+        size_t wl = (size_t)(q - p) < sizeof word - 1 ? (size_t)(q - p) : sizeof word - 1;
+        memcpy(word, p, wl);
+        word[wl] = '\0';
+        int ww = text_width(word);
+        if (ww > width) {
+            wl = text_fit(word, width);
+            word[wl] = '\0';
+            ww = text_width(word);
+            q = p + wl;
+        }
+        if (len && lw + 1 + ww > width) {
+            line[len] = '\0';
+            if (row == top + rows - 1) {
+                put_text(cv, row, left, right, line, VIEW_NORMAL);
+                put_text(cv, row, right - 1, right + 1, "…", VIEW_DIM);
+                return;
+            }
+            put_text(cv, row++, left, right, line, VIEW_NORMAL);
+            len = 0;
+            lw = 0;
+        }
+        if (len + wl + 2 >= sizeof line)
+            break;
+        if (len) {
+            line[len++] = ' ';
+            lw++;
+        }
+        memcpy(line + len, word, wl);
+        len += wl;
+        lw += ww;
+        p = q;
+    }
+    if (len && row < top + rows) {
+        line[len] = '\0';
+        put_text(cv, row, left, right, line, VIEW_NORMAL);
+    }
+}
+
+static void layout_narration(const canvas *cv, int top, int rows, const engine *e,
+                             const lesson *l, const engine_step *s)
+{
+    static char text[NARRATION_BYTES]; /* one caller at a time, no allocation */
+    const engine_net *net = engine_network(e);
+    const char *note = NULL;
+    /* Lesson notes are written in the lesson's own convention; after a
+     * switch the built-in narration names the one in force. */
+    if (l && engine_convention(e) == l->net.convention)
+        note = lesson_note_for(l, s->id);
+    if (note)
+        text_sanitize(note, text, sizeof text);
+    else
+        narrate_step(s, net, text, sizeof text);
+    layout_text(cv, top, rows, 2, cv->f->width - 2, text);
+}
+
+/* ---- key bar and help ---- */
+
+static void layout_keybar(const canvas *cv, int row, const view_state *st, const engine *e)
+{
+    char bar[LINE_BYTES];
+    int w = cv->f->width;
+    fill_row(cv, row, 0, w, VIEW_KEYBAR);
+    keys_bar(view_context(st, e), w - 2, bar, sizeof bar);
+    put_text(cv, row, 1, w, bar, VIEW_KEYBAR);
+}
+
+static void layout_help(const canvas *cv)
+{
+    size_t n;
+    const keys_entry *k = keys_table(&n);
+    int w = cv->f->width, h = cv->f->height;
+    int keyw = 0;
+    for (size_t i = 0; i < n; i++) {
+        int kw = shown_width(cv, k[i].keys);
+        keyw = kw > keyw ? kw : keyw;
+    }
+    int bw = w - 8 < 84 ? w - 8 : 84;
+    int bh = (int)n + 4;
+    int x = (w - bw) / 2, y = (h - bh) / 2;
+    if (y < 0)
+        y = 0;
+    for (int r = 0; r < bh; r++) {
+        fill_row(cv, y + r, x, x + bw, VIEW_NORMAL);
+        int edge = r == 0 || r == bh - 1;
+        for (int c = x; c < x + bw; c++) {
+            int corner = (c == x || c == x + bw - 1) && edge;
+            if (corner) {
+                const char *u = r == 0 ? (c == x ? "┌" : "┐") : (c == x ? "└" : "┘");
+                put_box(cv, y + r, c, u, '+', VIEW_BORDER);
+            } else if (edge) {
+                put_box(cv, y + r, c, "─", '-', VIEW_BORDER);
+            } else if (c == x || c == x + bw - 1) {
+                put_box(cv, y + r, c, "│", '|', VIEW_BORDER);
+            }
+        }
+    }
+    put_text(cv, y, x + 2, x + bw - 1, " Keys ", VIEW_TITLE);
+    for (size_t i = 0; i < n; i++) {
+        int r = y + 2 + (int)i;
+        put_text(cv, r, x + 2, x + bw - 1, k[i].keys, VIEW_TITLE);
+        put_text(cv, r, x + 4 + keyw, x + bw - 2, k[i].help, VIEW_NORMAL);
+    }
+    put_text(cv, y + bh - 1, x + bw - 26, x + bw - 1, " ? or q closes this help ", VIEW_DIM);
+}
+
+/* ---- the whole screen ---- */
+
+void view_layout(view_frame *f, int width, int height, const engine *e, const lesson *l,
+                 const view_state *st)
+{
+    f->width = width < VIEW_MAX_WIDTH ? (width > 0 ? width : 1) : VIEW_MAX_WIDTH;
+    f->height = height < VIEW_MAX_HEIGHT ? (height > 0 ? height : 1) : VIEW_MAX_HEIGHT;
+    canvas cv = {f, st->ascii};
+    clear_frame(f);
+    if (width < VIEW_MIN_WIDTH || height < VIEW_MIN_HEIGHT) {
+        layout_small(&cv, width, height);
+        return;
+    }
+    const engine_step *s = engine_current(e);
+    const engine_net *net = engine_network(e);
+    if (!s || !net)
+        return;
+    int h = f->height;
+    layout_header(&cv, e, l, st, s);
+
+    /* Rows: header 2, three rules, key bar 1; the rest is shared. */
+    int avail = h - 6;
+    int widest = 1;
+    for (int i = 0; i <= net->layers; i++)
+        widest = net->width[i] > widest ? net->width[i] : widest;
+    int diag = 1 + widest;
+    int step = step_rows_wanted(s);
+    int narr_min = 4;
+    if (diag + step + narr_min > avail) {
+        int room = avail - narr_min;
+        int d_cap = room / 3 > 3 ? room / 3 : 3;
+        if (diag > d_cap)
+            diag = d_cap;
+        if (step > room - diag)
+            step = room - diag;
+    }
+    /* The step pane keeps the same height across the pass, so stepping does
+     * not move the panes about. */
+    int most = 0;
+    for (int i = 0; i < engine_step_count(e); i++) {
+        const engine_step *o = engine_step_at(e, i);
+        int want = o ? step_rows_wanted(o) : 0;
+        most = want > most ? want : most;
+    }
+    if (most > step && diag + most + narr_min <= avail)
+        step = most;
+    else if (most > step)
+        step = avail - narr_min - diag > step ? avail - narr_min - diag : step;
+
+    int row = 2;
+    char right[64];
+    snprintf(right, sizeof right, "%s",
+             s->phase == PHASE_FORWARD || s->kind == STEP_LOSS ? "values: activations"
+                                                              : "values: δ");
+    put_rule(&cv, row++, "Network", right);
+    layout_diagram(&cv, row, diag, e, s, st);
+    row += diag;
+    char sid[48];
+    snprintf(sid, sizeof sid, "Step %s", s->id);
+    put_rule(&cv, row++, sid, NULL);
+    layout_step(&cv, row, step, s, st);
+    row += step;
+    put_rule(&cv, row++, "Why", NULL);
+    layout_narration(&cv, row, h - 1 - row, e, l, s);
+    layout_keybar(&cv, h - 1, st, e);
+    if (st->help)
+        layout_help(&cv);
+}
+
+/* ---- keys ---- */
+
+static int result_size(const engine *e)
+{
+    const engine_step *s = engine_current(e);
+    return s ? s->result.rows * s->result.cols : 0;
+}
+
+int view_apply(view_state *st, engine *e, keys_action a)
+{
+    const engine_step *s = engine_current(e);
+    int before = result_size(e);
+    int n = engine_step_count(e);
+    int idx = engine_step_index(e);
+    switch (a) {
+    case KEYS_NEXT:
+        engine_next(e);
+        break;
+    case KEYS_PREV:
+        engine_prev(e);
+        break;
+    case KEYS_FIRST:
+        engine_goto(e, 0);
+        break;
+    case KEYS_LAST:
+        engine_goto(e, n - 1);
+        break;
+    case KEYS_PHASE_NEXT: {
+        int i = idx;
+        while (i < n && engine_step_at(e, i)->phase == s->phase)
+            i++;
+        if (i < n) {
+            engine_goto(e, i);
+        } else {
+            engine_goto(e, n - 1);
+            engine_next(e);
+        }
+        break;
+    }
+    case KEYS_PHASE_PREV: {
+        int i = idx;
+        engine_phase p = s->phase;
+        while (i > 0 && engine_step_at(e, i - 1)->phase == p)
+            i--;
+        if (i > 0) {
+            p = engine_step_at(e, i - 1)->phase;
+            while (i > 0 && engine_step_at(e, i - 1)->phase == p)
+                i--;
+        }
+        engine_goto(e, i);
+        break;
+    }
+    case KEYS_FOCUS_NEXT:
+        if (st->focus + 1 < before)
+            st->focus++;
+        return 0;
+    case KEYS_FOCUS_PREV:
+        if (st->focus > 0)
+            st->focus--;
+        return 0;
+    case KEYS_CONVENTION: {
+        int r = s->result.rows, c = s->result.cols;
+        int fr = st->focus / c, fc = st->focus % c;
+        engine_set_convention(e, engine_convention(e) == CONV_COLUMNS ? CONV_ROWS : CONV_COLUMNS);
+        const engine_step *t = engine_current(e);
+        /* The focused element stays the same number, now transposed. */
+        if (t && t->result.rows == c && t->result.cols == r && r > 1 && c > 1)
+            st->focus = fc * r + fr;
+        return 0;
+    }
+    case KEYS_AUTOPLAY:
+        st->autoplay = !st->autoplay;
+        return 0;
+    case KEYS_FASTER:
+        if (st->delay_ms > 125)
+            st->delay_ms /= 2;
+        return 0;
+    case KEYS_SLOWER:
+        if (st->delay_ms < 8000)
+            st->delay_ms *= 2;
+        return 0;
+    case KEYS_RESET:
+        engine_reset(e);
+        st->focus = 0;
+        st->autoplay = 0;
+        return 0;
+    case KEYS_SAMPLE:
+        engine_next_sample(e);
+        break;
+    case KEYS_PRECISION:
+        st->decimals = st->decimals >= 6 ? 2 : st->decimals + 2;
+        return 0;
+    case KEYS_HELP:
+        st->help = !st->help;
+        return 0;
+    case KEYS_QUIT:
+        if (st->help) {
+            st->help = 0;
+            return 0;
+        }
+        return 1;
+    default:
+        return 0;
+    }
+    /* The step moved: keep the focus when the result has the same size
+     * (the two beats of a gradient), else start at its first element. */
+    if (result_size(e) != before || st->focus >= result_size(e))
+        st->focus = 0;
+    return 0;
+}
+
+unsigned view_context(const view_state *st, const engine *e)
+{
+    unsigned c = 0;
+    if (result_size(e) > 1)
+        c |= KEYS_WHEN_FOCUS;
+    if (st->autoplay)
+        c |= KEYS_WHEN_AUTOPLAY;
+    if (st->help)
+        c |= KEYS_WHEN_HELP;
+    return c;
+}
+
+/* ---- reading a frame back ---- */
+
+size_t view_row_text(const view_frame *f, int row, char *buf, size_t size)
+{
+    size_t len = 0, keep = 0;
+    if (size == 0)
+        return 0;
+    buf[0] = '\0';
+    if (row < 0 || row >= f->height)
+        return 0;
+    for (int c = 0; c < f->width; c++) {
+        const view_cell *x = &f->cells[(size_t)row * (size_t)f->width + (size_t)c];
+        size_t n = strlen(x->ch);
+        if (len + n + 1 > size)
+            break;
+        memcpy(buf + len, x->ch, n);
+        len += n;
+        if (!(n == 1 && x->ch[0] == ' ') && n > 0)
+            keep = len;
+    }
+    buf[keep] = '\0';
+    return keep;
+}
+
+int view_find(const view_frame *f, const char *text, int *row)
+{
+    char line[VIEW_MAX_WIDTH * VIEW_CELL_BYTES];
+    for (int r = 0; r < f->height; r++) {
+        view_row_text(f, r, line, sizeof line);
+        const char *hit = strstr(line, text);
+        if (!hit)
+            continue;
+        /* Count the cells before the hit. */
+        int col = 0;
+        size_t at = (size_t)(hit - line), len = 0;
+        while (col < f->width && len < at) {
+            len += strlen(f->cells[(size_t)r * (size_t)f->width + (size_t)col].ch);
+            col++;
+        }
+        if (row)
+            *row = r;
+        return col;
+    }
+    return -1;
+}

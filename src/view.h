@@ -1,0 +1,82 @@
+/* view.h - lays out one screen of backstep for a given size and UI state
+ * into a grid of cells (UTF-8 text plus an attribute class).  No curses:
+ * tui.c puts the cells on the terminal, the tests read them back. */
+#ifndef BACKSTEP_VIEW_H
+#define BACKSTEP_VIEW_H
+
+#include <stddef.h>
+
+#include "engine.h"
+#include "keys.h"
+#include "lesson.h"
+
+enum {
+    VIEW_MIN_WIDTH = 80,   /* below this the screen asks for more room */
+    VIEW_MIN_HEIGHT = 24,
+    VIEW_MAX_WIDTH = 250,  /* larger terminals keep the extra room blank */
+    VIEW_MAX_HEIGHT = 80,
+    VIEW_CELL_BYTES = 16,  /* one character with combining marks, UTF-8 */
+};
+
+/* What a cell means; tui.c maps each class to colors or to bold, underline
+ * and reverse in monochrome. */
+typedef enum {
+    VIEW_NORMAL,
+    VIEW_TITLE,    /* header and pane titles */
+    VIEW_FORWARD,  /* the forward pass: phase tag, current layer, flow */
+    VIEW_BACKWARD, /* the backward pass and the update */
+    VIEW_POSITIVE, /* a number >= 0 */
+    VIEW_NEGATIVE, /* a number < 0 */
+    VIEW_FOCUS,    /* the focused element of the result */
+    VIEW_USED,     /* operand elements the focused element was made from */
+    VIEW_WARNING,  /* inf, nan */
+    VIEW_DIM,      /* values not computed yet, elision marks */
+    VIEW_KEYBAR,   /* the key bar at the bottom */
+    VIEW_BORDER,   /* rules and boxes */
+    VIEW_ATTR_COUNT
+} view_attr;
+
+/* One terminal cell. */
+typedef struct {
+    char ch[VIEW_CELL_BYTES]; /* one character, UTF-8; "" = right half of a wide one */
+    unsigned char attr;       /* a view_attr */
+} view_cell;
+
+/* A laid-out screen of width x height cells, row-major. */
+typedef struct {
+    int width, height;
+    view_cell *cells; /* VIEW_MAX_WIDTH * VIEW_MAX_HEIGHT, allocated once */
+} view_frame;
+
+/* What the user changed on the screen, apart from the engine. */
+typedef struct {
+    int decimals;  /* 2, 4 or 6 */
+    int focus;     /* row-major index into the current step's result */
+    int help;      /* the help overlay is open */
+    int ascii;     /* ASCII boxes and text_ascii on all text */
+    int autoplay;  /* stepping on a timer */
+    int delay_ms;  /* autoplay: time between steps */
+} view_state;
+
+/* Defaults: 4 decimals, focus on the first element, autoplay off at 1 s. */
+void view_state_init(view_state *st, int ascii);
+/* Allocates a frame big enough for any size; NULL when out of memory. */
+view_frame *view_frame_new(void);
+/* Frees a frame (NULL is fine). */
+void view_frame_free(view_frame *f);
+/* Lays out the screen for a terminal of width x height (clamped to the
+ * maximum; below the minimum only the "needs at least" message). */
+void view_layout(view_frame *f, int width, int height, const engine *e,
+                 const lesson *l, const view_state *st);
+/* Applies a key's action to the state and the engine.  Returns 1 when the
+ * user asked to quit, else 0. */
+int view_apply(view_state *st, engine *e, keys_action a);
+/* The KEYS_WHEN_* bits that hold now, for the key bar. */
+unsigned view_context(const view_state *st, const engine *e);
+/* The text of row `row` without trailing blanks, UTF-8; returns its length. */
+size_t view_row_text(const view_frame *f, int row, char *buf, size_t size);
+/* Finds text on one row; returns the column (cells) or -1.  *row gets the
+ * row; search starts at row 0. */
+int view_find(const view_frame *f, const char *text, int *row);
+
+#endif
