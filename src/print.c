@@ -1,0 +1,516 @@
+/* print.c - the headless outputs of backstep: the walkthrough handout (text,
+ * Markdown), the JSON trace, --train and --gradcheck.
+ *
+ * Everything that came from a lesson or names a tensor goes through
+ * text_sanitize, then text_ascii in ASCII mode, before it is written. */
+#include "print.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "narrate.h"
+#include "text.h"
+
+static const char *const format_names[PRINT_FORMAT_COUNT] = {"text", "markdown", "json"};
+
+const char *print_format_name(print_format f)
+{
+    return (f >= 0 && f < PRINT_FORMAT_COUNT) ? format_names[f] : "?";
+}
+
+int print_format_parse(const char *name)
+{
+    for (int f = 0; f < PRINT_FORMAT_COUNT; f++)
+        if (name && strcmp(name, format_names[f]) == 0)
+            return f;
+    return -1;
+}
+
+/* Where output goes, and a scratch buffer for cleaned strings. */
+typedef struct {
+    FILE *out;
+    int ascii;
+    int md;
+    int decimals;
+    char *buf, *buf2; /* sanitised, then folded to ASCII */
+    size_t cap;
+} printer;
+
+/* Makes s safe (and ASCII when asked).  The result lives until the next
+ * call; NULL only when out of memory. */
+static const char *clean(printer *p, const char *s)
+{
+    if (!s)
+        s = "";
+    /* Sanitising grows a byte to at most 3 (U+FFFD) and a C1 character of
+     * 2 bytes to 8; folding grows a character of 2+ bytes to at most 5. */
+    size_t need = strlen(s) * 4 + 1;
+    if (need > p->cap) {
+        char *a = realloc(p->buf, need), *b;
+        if (!a)
+            return NULL;
+        p->buf = a;
+        b = realloc(p->buf2, need);
+        if (!b)
+            return NULL;
+        p->buf2 = b;
+        p->cap = need;
+    }
+    text_sanitize(s, p->buf, p->cap);
+    if (!p->ascii)
+        return p->buf;
+    text_ascii(p->buf, p->buf2, p->cap);
+    return p->buf2;
+}
+
+/* Writes s cleaned; returns -1 when out of memory. */
+static int put_clean(printer *p, const char *s)
+{
+    const char *c = clean(p, s);
+    if (!c)
+        return -1;
+    fputs(c, p->out);
+    return 0;
+}
+
+static void printer_free(printer *p)
+{
+    free(p->buf);
+    free(p->buf2);
+}
+
+static const char *times(const printer *p)
+{
+    return p->ascii ? "x" : "×";
+}
+
+static void shape_text(const printer *p, const engine_tensor *t, char *buf, size_t size)
+{
+    if (t->rank == 2)
+        snprintf(buf, size, "%d%s%d", t->rows, times(p), t->cols);
+    else if (t->rank == 1)
+        snprintf(buf, size, "(%d)", t->rows * t->cols);
+    else
+        snprintf(buf, size, "scalar");
+}
+
+/* Writes one tensor as a bracketed, right-aligned block under its name. */
+static int print_tensor(printer *p, const engine_tensor *t, const char *indent)
+{
+    char shape[32], num[64];
+    shape_text(p, t, shape, sizeof shape);
+    int n = t->rows * t->cols;
+    int w = 0;
+    for (int i = 0; i < n; i++) {
+        int len = text_number(t->v[i], p->decimals, num, sizeof num);
+        if (len > w)
+            w = len;
+    }
+    fputs(indent, p->out);
+    if (put_clean(p, t->name) < 0)
+        return -1;
+    if (t->rank == 0) {
+        text_number(n > 0 ? t->v[0] : NAN, p->decimals, num, sizeof num);
+        fprintf(p->out, "  %s  = %s\n", shape, num);
+        return 0;
+    }
+    fprintf(p->out, "  %s\n", shape);
+    int rows = t->rank == 2 ? t->rows : 1, cols = t->rank == 2 ? t->cols : n;
+    for (int r = 0; r < rows; r++) {
+        fprintf(p->out, "%s  [", indent);
+        for (int c = 0; c < cols; c++) {
+            text_number(t->v[r * cols + c], p->decimals, num, sizeof num);
+            fprintf(p->out, " %*s", w, num);
+        }
+        fputs(" ]\n", p->out);
+    }
+    return 0;
+}
+
+static int print_header(printer *p, const lesson *l, engine_conv conv)
+{
+    const engine_net *net = &l->net;
+    const char *title = clean(p, l->title);
+    if (!title)
+        return -1;
+    if (p->md)
+        fprintf(p->out, "# %s\n\n", title);
+    else {
+        fprintf(p->out, "%s\n", title);
+        for (int i = text_width(title); i > 0; i--)
+            fputc('=', p->out);
+        fputs("\n\n", p->out);
+    }
+    if (l->description && *l->description) {
+        if (put_clean(p, l->description) < 0)
+            return -1;
+        size_t len = strlen(l->description);
+        fputs(len && l->description[len - 1] == '\n' ? "\n" : "\n\n", p->out);
+    }
+    fputs(p->md ? "- Network: " : "Network:     ", p->out);
+    for (int i = 0; i <= net->layers; i++)
+        fprintf(p->out, "%s%d", i ? "-" : "", net->width[i]);
+    fputs(" (", p->out);
+    for (int i = 0; i < net->layers; i++)
+        fprintf(p->out, "%s%s", i ? ", " : "", engine_act_name(net->act[i]));
+    fprintf(p->out, "), %s loss, %s biases\n", engine_loss_name(net->loss),
+            !net->has_bias ? "no" : net->train_bias ? "trained" : "frozen");
+    fprintf(p->out, "%s%s convention%s, %s mode, learning rate %g, %d sample%s\n\n",
+            p->md ? "- Shown in the " : "Shown in the ", engine_conv_name(conv),
+            conv == net->convention ? "" : " (the lesson writes its weights in the other)",
+            engine_mode_name(net->mode), net->learning_rate, net->samples,
+            net->samples == 1 ? "" : "s");
+    return 0;
+}
+
+static int print_step(printer *p, const lesson *l, const engine_net *net,
+                      const engine_step *s, int index, char *note, size_t note_size)
+{
+    const char *ind = p->md ? "" : "  ";
+    if (p->md)
+        fprintf(p->out, "## Step %d · `%s` (epoch %d, sample %d)\n\n", index + 1, s->id,
+                s->epoch, s->sample);
+    else
+        fprintf(p->out, "Step %d  %s  (epoch %d, sample %d, %s)\n", index + 1, s->id,
+                s->epoch, s->sample, engine_phase_name(s->phase));
+    if (p->md)
+        fputs("**", p->out);
+    else
+        fputs(ind, p->out);
+    if (put_clean(p, s->title) < 0)
+        return -1;
+    fputs(p->md ? "**\n\n" : "\n", p->out);
+    fputs(p->md ? "Formula: `" : "  formula:  ", p->out);
+    if (put_clean(p, s->formula) < 0)
+        return -1;
+    fputs(p->md ? "`  \nShapes: `" : "\n  shapes:   ", p->out);
+    if (put_clean(p, s->shapes) < 0)
+        return -1;
+    fputs(p->md ? "`\n\n```\n" : "\n\n", p->out);
+    for (int i = 0; i < s->n_operands && i < ENGINE_MAX_OPERANDS; i++)
+        if (print_tensor(p, &s->operand[i], ind) < 0)
+            return -1;
+    fprintf(p->out, "%s%s\n", ind, p->ascii ? "->" : "→");
+    if (print_tensor(p, &s->result, ind) < 0)
+        return -1;
+    if (s->nonfinite)
+        fprintf(p->out, "%s(values stopped being finite here)\n", ind);
+    if (p->md)
+        fputs("```\n", p->out);
+    const char *text = lesson_note_for(l, s->id);
+    if (!text) {
+        narrate_step(s, net, note, note_size);
+        text = note;
+    }
+    const char *c = clean(p, text);
+    if (!c)
+        return -1;
+    fputc('\n', p->out);
+    if (p->md) {
+        fputs(c, p->out);
+    } else {
+        /* Indent every line of the note. */
+        for (const char *q = c; *q;) {
+            const char *e = strchr(q, '\n');
+            size_t len = e ? (size_t)(e - q) : strlen(q);
+            if (len)
+                fprintf(p->out, "  %.*s", (int)len, q);
+            fputc('\n', p->out);
+            if (!e)
+                break;
+            q = e + 1;
+        }
+    }
+    size_t clen = strlen(c);
+    if (clen == 0 || c[clen - 1] != '\n')
+        fputc('\n', p->out);
+    fputc('\n', p->out);
+    return 0;
+}
+
+/* JSON value of a number: null when it is not finite (JSON has no inf). */
+static json_t *jnum(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *json_tensor_values(const engine_tensor *t)
+{
+    if (t->rank == 0)
+        return jnum(t->rows * t->cols > 0 ? t->v[0] : NAN);
+    json_t *a = json_array();
+    if (t->rank == 1) {
+        for (int i = 0; i < t->rows * t->cols; i++)
+            json_array_append_new(a, jnum(t->v[i]));
+        return a;
+    }
+    for (int r = 0; r < t->rows; r++) {
+        json_t *row = json_array();
+        for (int c = 0; c < t->cols; c++)
+            json_array_append_new(row, jnum(t->v[r * t->cols + c]));
+        json_array_append_new(a, row);
+    }
+    return a;
+}
+
+static json_t *json_tensor(printer *p, const engine_tensor *t)
+{
+    json_t *shape = json_array();
+    if (t->rank == 2) {
+        json_array_append_new(shape, json_integer(t->rows));
+        json_array_append_new(shape, json_integer(t->cols));
+    } else if (t->rank == 1) {
+        json_array_append_new(shape, json_integer(t->rows * t->cols));
+    }
+    const char *name = clean(p, t->name);
+    return json_pack("{s:s, s:o, s:o}", "name", name ? name : "", "shape", shape,
+                     "values", json_tensor_values(t));
+}
+
+static json_t *json_step(printer *p, const engine_step *s, int index)
+{
+    json_t *ops = json_array();
+    for (int i = 0; i < s->n_operands && i < ENGINE_MAX_OPERANDS; i++)
+        json_array_append_new(ops, json_tensor(p, &s->operand[i]));
+    json_t *o = json_object();
+    json_object_set_new(o, "index", json_integer(index));
+    json_object_set_new(o, "id", json_string(s->id));
+    json_object_set_new(o, "epoch", json_integer(s->epoch));
+    json_object_set_new(o, "sample", json_integer(s->sample));
+    json_object_set_new(o, "phase", json_string(engine_phase_name(s->phase)));
+    json_object_set_new(o, "layer", json_integer(s->layer));
+    const char *c = clean(p, s->title);
+    json_object_set_new(o, "title", json_string(c ? c : ""));
+    c = clean(p, s->formula);
+    json_object_set_new(o, "formula", json_string(c ? c : ""));
+    c = clean(p, s->shapes);
+    json_object_set_new(o, "shapes", json_string(c ? c : ""));
+    json_object_set_new(o, "operands", ops);
+    json_object_set_new(o, "result", json_tensor(p, &s->result));
+    return o;
+}
+
+static json_t *json_lesson(printer *p, const lesson *l, engine_conv conv)
+{
+    const engine_net *net = &l->net;
+    json_t *layers = json_array(), *acts = json_array();
+    for (int i = 0; i <= net->layers; i++)
+        json_array_append_new(layers, json_integer(net->width[i]));
+    for (int i = 0; i < net->layers; i++)
+        json_array_append_new(acts, json_string(engine_act_name(net->act[i])));
+    const char *title = clean(p, l->title);
+    return json_pack("{s:s, s:o, s:o, s:s, s:s, s:s, s:f}", "title", title ? title : "",
+                     "layers", layers, "activations", acts, "loss",
+                     engine_loss_name(net->loss), "convention", engine_conv_name(conv),
+                     "mode", engine_mode_name(net->mode), "learning_rate",
+                     net->learning_rate);
+}
+
+static int json_write(FILE *out, json_t *root)
+{
+    if (!root)
+        return -1;
+    int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                                       JSON_REAL_PRECISION(17));
+    fputc('\n', out);
+    json_decref(root);
+    return rc;
+}
+
+static engine_conv view_conv(const lesson *l, const print_options *opt)
+{
+    if (opt->convention >= 0 && opt->convention < CONV_COUNT)
+        return (engine_conv)opt->convention;
+    return l->net.convention;
+}
+
+static int out_of_memory(void)
+{
+    fputs("backstep: out of memory\n", stderr);
+    return 2;
+}
+
+static void printer_init(printer *p, FILE *out, const print_options *opt)
+{
+    memset(p, 0, sizeof *p);
+    p->out = out;
+    p->ascii = opt->ascii;
+    p->md = opt->format == PRINT_MARKDOWN;
+    p->decimals = opt->decimals > 0 ? opt->decimals : 4;
+}
+
+int print_walkthrough(FILE *out, const lesson *l, const print_options *opt)
+{
+    engine_conv conv = view_conv(l, opt);
+    engine *e = engine_new(&l->net, conv);
+    if (!e)
+        return out_of_memory();
+    printer p;
+    printer_init(&p, out, opt);
+    double loss_before = engine_net_mean_loss(engine_network(e));
+    int rc = 0;
+    if (opt->format == PRINT_JSON) {
+        json_t *steps = json_array();
+        for (int smp = 0; smp < l->net.samples; smp++) {
+            int n = engine_step_count(e);
+            for (int i = 0; i < n; i++)
+                json_array_append_new(steps, json_step(&p, engine_step_at(e, i), i));
+            engine_next_sample(e);
+        }
+        double loss_after = engine_net_mean_loss(engine_network(e));
+        json_t *root = json_object();
+        json_object_set_new(root, "lesson", json_lesson(&p, l, conv));
+        json_object_set_new(root, "loss_before", jnum(loss_before));
+        json_object_set_new(root, "loss_after", jnum(loss_after));
+        json_object_set_new(root, "steps", steps);
+        if (json_write(out, root) < 0)
+            rc = out_of_memory();
+    } else {
+        char *note = malloc(4096);
+        if (!note || print_header(&p, l, conv) < 0) {
+            free(note);
+            printer_free(&p);
+            engine_free(e);
+            return out_of_memory();
+        }
+        fprintf(out, "%sMean loss before the epoch: %.10g\n\n", p.md ? "- " : "",
+                loss_before);
+        for (int smp = 0; smp < l->net.samples && rc == 0; smp++) {
+            int n = engine_step_count(e);
+            const engine_net *start = engine_network(e);
+            for (int i = 0; i < n && rc == 0; i++)
+                if (print_step(&p, l, start, engine_step_at(e, i), i, note, 4096) < 0)
+                    rc = out_of_memory();
+            engine_next_sample(e);
+        }
+        if (rc == 0)
+            fprintf(out, "%sMean loss after the epoch: %.10g\n", p.md ? "- " : "",
+                    engine_net_mean_loss(engine_network(e)));
+        free(note);
+    }
+    printer_free(&p);
+    engine_free(e);
+    return rc;
+}
+
+/* Weights of layer N in convention c: rows×cols values, row-major. */
+static json_t *json_weights(const engine_net *net, int N, engine_conv c)
+{
+    int in = net->width[N - 1], outw = net->width[N];
+    int rows = c == CONV_COLUMNS ? in : outw, cols = c == CONV_COLUMNS ? outw : in;
+    json_t *m = json_array();
+    for (int r = 0; r < rows; r++) {
+        json_t *row = json_array();
+        for (int k = 0; k < cols; k++) {
+            int i = c == CONV_COLUMNS ? r : k, j = c == CONV_COLUMNS ? k : r;
+            json_array_append_new(row, jnum(net->weights[N - 1][i * outw + j]));
+        }
+        json_array_append_new(m, row);
+    }
+    return m;
+}
+
+int print_train(FILE *out, const lesson *l, long epochs, const print_options *opt)
+{
+    engine *e = engine_new(&l->net, l->net.convention);
+    if (!e)
+        return out_of_memory();
+    long bad = engine_train(e, epochs, NULL);
+    const engine_net *net = engine_network(e);
+    double loss = engine_net_mean_loss(net);
+    int rc = 0;
+    if (opt->format == PRINT_JSON) {
+        json_t *w = json_array(), *b = net->has_bias ? json_array() : json_null();
+        for (int N = 1; N <= net->layers; N++) {
+            json_array_append_new(w, json_weights(net, N, net->convention));
+            if (net->has_bias) {
+                json_t *v = json_array();
+                for (int j = 0; j < net->width[N]; j++)
+                    json_array_append_new(v, jnum(net->biases[N - 1][j]));
+                json_array_append_new(b, v);
+            }
+        }
+        json_t *root = json_pack("{s:I, s:o, s:o, s:o}", "epochs", (json_int_t)epochs,
+                                 "loss", jnum(loss), "weights", w, "biases", b);
+        if (root && bad >= 0)
+            json_object_set_new(root, "nonfinite_epoch", json_integer(bad + 1));
+        if (json_write(out, root) < 0)
+            rc = out_of_memory();
+    } else {
+        fprintf(out, "%sepochs: %ld\n%sloss: %.17g\n", opt->format == PRINT_MARKDOWN ? "- " : "",
+                epochs, opt->format == PRINT_MARKDOWN ? "- " : "", loss);
+        if (bad >= 0)
+            fprintf(out, "values stopped being finite in epoch %ld\n", bad + 1);
+    }
+    engine_free(e);
+    return rc;
+}
+
+const char *print_check_status(double rel_error, int kink)
+{
+    if (kink)
+        return "kink";
+    if (!(rel_error <= 1e-2))
+        return "WRONG"; /* also nan */
+    if (rel_error <= 1e-7)
+        return "good";
+    if (rel_error <= 1e-4)
+        return "ok";
+    return "check";
+}
+
+int print_gradcheck(FILE *out, const lesson *l, const print_options *opt)
+{
+    engine_conv conv = view_conv(l, opt);
+    engine *e = engine_new(&l->net, conv);
+    if (!e)
+        return out_of_memory();
+    int n = engine_net_params(&l->net);
+    engine_check *rows = calloc((size_t)(n > 0 ? n : 1), sizeof *rows);
+    if (!rows) {
+        engine_free(e);
+        return out_of_memory();
+    }
+    n = engine_gradcheck(e, rows, n);
+    int failed = 0;
+    json_t *arr = opt->format == PRINT_JSON ? json_array() : NULL;
+    if (!arr)
+        fprintf(out, "%-6s %-14s %15s %15s %10s  %s\n", "layer", "parameter", "analytic",
+                "numeric", "rel error", "status");
+    for (int k = 0; k < n; k++) {
+        const engine_check *c = &rows[k];
+        char name[64];
+        char lo = "ijklmnopq"[c->layer - 1], hi = "ijklmnopq"[c->layer];
+        if (c->is_bias)
+            snprintf(name, sizeof name, "b_%c[%d]", hi, c->col + 1);
+        else if (conv == CONV_COLUMNS)
+            snprintf(name, sizeof name, "W_%c%c[%d][%d]", lo, hi, c->row + 1, c->col + 1);
+        else
+            snprintf(name, sizeof name, "W_%c%c[%d][%d]", lo, hi, c->col + 1, c->row + 1);
+        const char *status = print_check_status(c->rel_error, c->kink);
+        if (!c->kink && !(c->rel_error <= 1e-6))
+            failed = 1;
+        if (arr)
+            json_array_append_new(arr, json_pack("{s:i, s:s, s:o, s:o, s:o, s:s}", "layer",
+                                                 c->layer, "parameter", name, "analytic",
+                                                 jnum(c->analytic), "numeric",
+                                                 jnum(c->numeric), "rel_error",
+                                                 jnum(c->rel_error), "status", status));
+        else
+            fprintf(out, "%-6d %-14s %15.8e %15.8e %10.2e  %s\n", c->layer, name,
+                    c->analytic, c->numeric, c->rel_error, status);
+    }
+    if (arr) {
+        if (json_write(out, json_pack("{s:o, s:b}", "parameters", arr, "passed", !failed)) < 0)
+            failed = out_of_memory();
+    } else {
+        fprintf(out, "%d parameters: %s\n", n,
+                failed ? "FAILED (a relative error above 1e-6)" : "passed");
+    }
+    free(rows);
+    engine_free(e);
+    return failed;
+}
