@@ -1,0 +1,234 @@
+/* catalog.c - finds and describes the lesson files a user can open. */
+#include "catalog.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lesson.h"
+
+/* A *.yaml file seen while scanning, before it is loaded. */
+typedef struct {
+    char *name;
+    char *file;
+    char *path;
+    int folder;    /* index into the list of folders: earlier wins */
+    long long bytes;
+} candidate;
+
+typedef struct {
+    candidate *v;
+    int n, cap;
+} candidates;
+
+/* "06-xor.yaml" -> "xor", the name lesson_resolve answers to. */
+static char *name_from_file(const char *file)
+{
+    const char *base = file, *p = file;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (p > base && *p == '-' && p[1])
+        base = p + 1;
+    size_t len = strlen(base);
+    if (len > 5 && strcmp(base + len - 5, ".yaml") == 0)
+        len -= 5;
+    char *name = malloc(len + 1);
+    if (name) {
+        memcpy(name, base, len);
+        name[len] = '\0';
+    }
+    return name;
+}
+
+static int is_lesson_file(const char *file)
+{
+    size_t len = strlen(file);
+    return file[0] != '.' && len > 5 && strcmp(file + len - 5, ".yaml") == 0;
+}
+
+static void candidate_free(candidate *c)
+{
+    free(c->name);
+    free(c->file);
+    free(c->path);
+}
+
+static int candidates_push(candidates *cs, const candidate *c)
+{
+    if (cs->n == cs->cap) {
+        int cap = cs->cap ? cs->cap * 2 : 64;
+        candidate *v = realloc(cs->v, (size_t)cap * sizeof *v);
+        if (!v)
+            return -1;
+        cs->v = v;
+        cs->cap = cap;
+    }
+    cs->v[cs->n++] = *c;
+    return 0;
+}
+
+/* Adds the regular *.yaml files of one folder; -1 only when out of memory. */
+static int scan_folder(candidates *cs, const char *dir, int folder, int *truncated)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int seen = 0, rc = 0;
+    struct dirent *ent;
+    while ((ent = readdir(d)) != NULL) {
+        struct stat st;
+        if (!is_lesson_file(ent->d_name))
+            continue;
+        if (seen == CATALOG_MAX_SCANNED) {
+            *truncated = 1;
+            break;
+        }
+        candidate c = {0};
+        size_t len = strlen(dir) + strlen(ent->d_name) + 2;
+        c.path = malloc(len);
+        c.file = strdup(ent->d_name);
+        c.name = name_from_file(ent->d_name);
+        c.folder = folder;
+        if (!c.path || !c.file || !c.name) {
+            candidate_free(&c);
+            rc = -1;
+            break;
+        }
+        snprintf(c.path, len, "%s/%s", dir, ent->d_name);
+        if (stat(c.path, &st) != 0 || !S_ISREG(st.st_mode)) {
+            candidate_free(&c);
+            continue;
+        }
+        c.bytes = (long long)st.st_size;
+        if (candidates_push(cs, &c) != 0) {
+            candidate_free(&c);
+            rc = -1;
+            break;
+        }
+        seen++;
+    }
+    closedir(d);
+    return rc;
+}
+
+/* Same name together, the earliest folder first, then the smallest file
+ * name, which is the one lesson_resolve would pick. */
+static int by_name(const void *a, const void *b)
+{
+    const candidate *x = a, *y = b;
+    int r = strcmp(x->name, y->name);
+    if (r == 0)
+        r = x->folder - y->folder;
+    if (r == 0)
+        r = strcmp(x->file, y->file);
+    return r;
+}
+
+static int by_file(const void *a, const void *b)
+{
+    const candidate *x = a, *y = b;
+    int r = strcmp(x->file, y->file);
+    return r ? r : x->folder - y->folder;
+}
+
+static char *dup_or_null(const char *s, int *oom)
+{
+    if (!s)
+        return NULL;
+    char *d = strdup(s);
+    if (!d)
+        *oom = 1;
+    return d;
+}
+
+/* Loads one candidate into an entry, taking over its strings. */
+static int describe(candidate *c, catalog_entry *e)
+{
+    int oom = 0;
+    char msg[LESSON_ERROR_SIZE + 64];
+    *e = (catalog_entry){c->name, c->file, c->path, NULL, NULL, NULL};
+    c->name = c->file = c->path = NULL;
+    if (e->path && c->bytes > CATALOG_MAX_BYTES) {
+        snprintf(msg, sizeof msg,
+                 "%s: file larger than 1 MiB, expected a lesson of at most %d bytes",
+                 e->path, CATALOG_MAX_BYTES);
+        e->error = dup_or_null(msg, &oom);
+        return oom ? -1 : 0;
+    }
+    lesson l;
+    lesson_error err;
+    if (lesson_load_file(e->path, &l, &err) != 0) {
+        e->error = dup_or_null(err.message, &oom);
+        return oom ? -1 : 0;
+    }
+    e->title = dup_or_null(l.title ? l.title : "", &oom);
+    e->description = dup_or_null(l.description, &oom);
+    lesson_free(&l);
+    return oom ? -1 : 0;
+}
+
+int catalog_scan(catalog *c, const char *const *dirs)
+{
+    candidates cs = {0};
+    int rc = 0;
+    *c = (catalog){0};
+    for (int i = 0; dirs && dirs[i] && rc == 0; i++)
+        rc = scan_folder(&cs, dirs[i], i, &c->truncated);
+    int kept = 0;
+    if (rc == 0 && cs.n > 0) {
+        qsort(cs.v, (size_t)cs.n, sizeof *cs.v, by_name);
+        for (int i = 0; i < cs.n; i++) {
+            if (kept > 0 && strcmp(cs.v[kept - 1].name, cs.v[i].name) == 0)
+                candidate_free(&cs.v[i]);
+            else
+                cs.v[kept++] = cs.v[i];
+        }
+        qsort(cs.v, (size_t)kept, sizeof *cs.v, by_file);
+        if (kept > CATALOG_MAX_ENTRIES)
+            c->truncated = 1;
+        int n = kept > CATALOG_MAX_ENTRIES ? CATALOG_MAX_ENTRIES : kept;
+        c->entries = calloc((size_t)n, sizeof *c->entries);
+        if (!c->entries)
+            rc = -1;
+        for (int i = 0; rc == 0 && i < n; i++) {
+            rc = describe(&cs.v[i], &c->entries[i]);
+            c->n = i + 1;
+        }
+    } else {
+        kept = cs.n;
+    }
+    for (int i = 0; i < kept; i++)
+        candidate_free(&cs.v[i]);
+    free(cs.v);
+    if (rc != 0)
+        catalog_free(c);
+    return rc;
+}
+
+int catalog_load(catalog *c)
+{
+    const char *dirs[8];
+    int n = 0;
+    for (const char *const *d = lesson_dirs(); *d && n < 6; d++)
+        dirs[n++] = *d;
+    dirs[n++] = ".";
+    dirs[n] = NULL;
+    return catalog_scan(c, dirs);
+}
+
+void catalog_free(catalog *c)
+{
+    for (int i = 0; i < c->n; i++) {
+        catalog_entry *e = &c->entries[i];
+        free(e->name);
+        free(e->file);
+        free(e->path);
+        free(e->title);
+        free(e->description);
+        free(e->error);
+    }
+    free(c->entries);
+    *c = (catalog){0};
+}

@@ -1,0 +1,40 @@
+/* catalog.h - the lessons a user can open: every *.yaml in the bundled and
+ * user lesson folders and in the current folder, each loaded once to show
+ * its title and description, or the message of why it does not load.  For
+ * the lesson browser and --list.  No curses, no printing. */
+#ifndef BACKSTEP_CATALOG_H
+#define BACKSTEP_CATALOG_H
+
+enum {
+    CATALOG_MAX_ENTRIES = 500,          /* lessons listed at most */
+    CATALOG_MAX_BYTES = 1 << 20,        /* larger files get an error entry */
+    CATALOG_MAX_SCANNED = 4 * 500,      /* *.yaml names read from one folder */
+};
+
+/* One lesson file. */
+typedef struct {
+    char *name;        /* "xor" for "06-xor.yaml", as lesson_resolve accepts it */
+    char *file;        /* file name within its folder, "06-xor.yaml" */
+    char *path;        /* folder + "/" + file */
+    char *title;       /* NULL when it failed to load */
+    char *description; /* NULL when it has none or failed to load */
+    char *error;       /* NULL, or "FILE:LINE:COLUMN: ..." when it failed to load */
+} catalog_entry;
+
+/* The lessons found, sorted by file name. */
+typedef struct {
+    int n;
+    catalog_entry *entries;
+    int truncated; /* more lessons existed than were listed */
+} catalog;
+
+/* Scans the NULL-terminated list of folders (missing folders are skipped);
+ * a name found in an earlier folder hides the same name in a later one.
+ * Returns 0, or -1 when out of memory (c is then empty). */
+int catalog_scan(catalog *c, const char *const *dirs);
+/* catalog_scan over lesson_dirs() and then the current folder. */
+int catalog_load(catalog *c);
+/* Frees the entries and empties c. */
+void catalog_free(catalog *c);
+
+#endif
