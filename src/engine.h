@@ -153,6 +153,8 @@ typedef struct {
     engine_tensor operand[ENGINE_MAX_OPERANDS];
     engine_tensor result;
     int nonfinite;      /* the result holds inf or nan */
+    engine_act act;     /* activation of weight layer `layer` (LINEAR for the loss) */
+    engine_loss loss;   /* the network's loss, which shapes the loss and first delta */
 } engine_step;
 
 /* One operand element that went into a result element. */
