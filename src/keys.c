@@ -35,7 +35,7 @@ static const keys_entry table[] = {
      "reset to the lesson's start", KEYS_WHEN_ALWAYS, 0},
     {{'N'}, KEYS_SAMPLE, "N", "N sample",
      "finish this pass and go to the next sample (or epoch)", KEYS_WHEN_ALWAYS, 0},
-    {{'f'}, KEYS_PRECISION, "f", "f digits",
+    {{'f'}, KEYS_PRECISION, "f", NULL,
      "number precision: 2, 4 or 6 decimals", KEYS_WHEN_ALWAYS, 0},
     {{'?'}, KEYS_HELP, "?", "? help",
      "show or hide this help", KEYS_WHEN_ALWAYS, 1},
@@ -63,23 +63,38 @@ keys_action keys_lookup(int code, int help_open)
     return KEYS_NONE;
 }
 
+/* Whether entry k goes on the key bar in this context. */
+static int on_bar(const keys_entry *k, unsigned context)
+{
+    if (!k->label || (k->when & context) != k->when)
+        return 0;
+    return !(context & KEYS_WHEN_HELP) || k->in_help;
+}
+
 size_t keys_bar(unsigned context, int cols, char *buf, size_t size)
 {
-    size_t len = 0;
-    int used = 0;
+    size_t n = sizeof table / sizeof table[0];
+    int reserved = 0;
     if (size == 0)
         return 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+    /* The ways out (help, quit) always keep their place. */
+    for (size_t i = 0; i < n; i++)
+        if (on_bar(&table[i], context) && table[i].in_help)
+            reserved += text_width(table[i].label) + 2;
+    size_t len = 0;
+    int used = 0;
+    for (size_t i = 0; i < n; i++) {
         const keys_entry *k = &table[i];
-        if (!k->label || (k->when & context) != k->when)
-            continue;
-        if ((context & KEYS_WHEN_HELP) && !k->in_help)
+        if (!on_bar(k, context))
             continue;
         int w = text_width(k->label) + (len ? 2 : 0);
-        size_t n = strlen(k->label) + (len ? 2 : 0);
-        if (used + w > cols || len + n + 1 > size)
-            break;
+        size_t b = strlen(k->label) + (len ? 2 : 0);
+        int room = cols - (k->in_help ? 0 : reserved);
+        if (used + w > room || len + b + 1 > size)
+            continue;
+        if (k->in_help)
+            reserved -= text_width(k->label) + 2;
         if (len) {
             memcpy(buf + len, "  ", 2);
             len += 2;

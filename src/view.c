@@ -239,8 +239,12 @@ static void layout_header(const canvas *cv, const engine *e, const lesson *l,
     snprintf(line, sizeof line, "epoch %d  sample %d/%d  loss%s ", engine_epoch(e),
              engine_sample(e), net ? net->samples : 1, num);
     int rw = shown_width(cv, line);
-    int col = put_text(cv, 0, 1, w, "backstep", VIEW_TITLE);
-    col = put_text(cv, 0, col, w, " · ", VIEW_TITLE);
+    int col = 1;
+    /* The program's name gives way to the lesson's title when short of room. */
+    if (1 + 11 + shown_width(cv, title) + rw + 2 <= w) {
+        col = put_text(cv, 0, col, w, "backstep", VIEW_TITLE);
+        col = put_text(cv, 0, col, w, " · ", VIEW_TITLE);
+    }
     put_text(cv, 0, col, w - rw - 1, title, VIEW_TITLE);
     put_text(cv, 0, w - rw, w, line, VIEW_TITLE);
 

@@ -1,0 +1,433 @@
+/* check_view.c - the screen's layout without a terminal: the default
+ * lesson's key steps at 80×24 and 120×40, shapes, focus, the convention
+ * switch, the key table and the too-small message. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine.h"
+#include "keys.h"
+#include "lesson.h"
+#include "text.h"
+#include "view.h"
+
+static lesson les;
+static engine *eng;
+static view_frame *frame;
+static view_state st;
+
+static void setup(void)
+{
+    lesson_error err;
+    ck_assert_int_eq(lesson_load_default(&les, &err), 0);
+    eng = engine_new(&les.net, les.net.convention);
+    ck_assert_ptr_nonnull(eng);
+    frame = view_frame_new();
+    ck_assert_ptr_nonnull(frame);
+    view_state_init(&st, 0);
+}
+
+static void teardown(void)
+{
+    view_frame_free(frame);
+    engine_free(eng);
+    lesson_free(&les);
+}
+
+/* The question's network by hand: z = W_ijᵀ x, h = sigmoid(z), y = W_jkᵀ h,
+ * δ_k = y − t (linear output, mse). */
+static void by_hand(double h[3], double d[2])
+{
+    static const double x[2] = {1.0, 0.5}, t[2] = {1.0, 0.0};
+    static const double w1[2][3] = {{0.2, -0.4, 0.6}, {0.5, 0.3, -0.1}};
+    static const double w2[3][2] = {{0.7, -0.2}, {-0.5, 0.4}, {0.3, 0.8}};
+    for (int j = 0; j < 3; j++)
+        h[j] = 1.0 / (1.0 + exp(-(x[0] * w1[0][j] + x[1] * w1[1][j])));
+    for (int k = 0; k < 2; k++)
+        d[k] = h[0] * w2[0][k] + h[1] * w2[1][k] + h[2] * w2[2][k] - t[k];
+}
+
+static void lay(int w, int h)
+{
+    view_layout(frame, w, h, eng, &les, &st);
+}
+
+static int has(const char *text)
+{
+    return view_find(frame, text, NULL) >= 0;
+}
+
+static void go(const char *id)
+{
+    ck_assert_msg(engine_seek(eng, id), "no step %s", id);
+}
+
+/* The label a tensor gets on screen: "W_jk  3×2". */
+static void label_of(const engine_tensor *t, char *buf, size_t size)
+{
+    char name[64];
+    text_sanitize(t->name, name, sizeof name);
+    if (t->rank == 0)
+        snprintf(buf, size, "%s", name);
+    else if (t->rank == 1)
+        snprintf(buf, size, "%s  %d", name, t->rows);
+    else
+        snprintf(buf, size, "%s  %d×%d", name, t->rows, t->cols);
+}
+
+/* Collects the runs of cells with attribute `attr`, trimmed, into runs. */
+static int runs_of(int attr, char runs[][64], int max)
+{
+    int n = 0;
+    for (int r = 0; r < frame->height; r++) {
+        int in = 0;
+        for (int c = 0; c <= frame->width; c++) {
+            const view_cell *x = c < frame->width ? &frame->cells[r * frame->width + c] : NULL;
+            if (x && x->attr == attr) {
+                if (!in && n < max) {
+                    runs[n][0] = '\0';
+                    in = 1;
+                    n++;
+                }
+                if (in && strlen(runs[n - 1]) + strlen(x->ch) < 64 && x->ch[0] != ' ')
+                    strcat(runs[n - 1], x->ch);
+            } else {
+                in = 0;
+            }
+        }
+    }
+    return n;
+}
+
+static void num(double v, char *buf, size_t size)
+{
+    char raw[32];
+    text_number(v, 4, raw, sizeof raw);
+    const char *p = raw;
+    while (*p == ' ')
+        p++;
+    snprintf(buf, size, "%s", p);
+}
+
+/* Every operand and the result of every step are labelled with their shape,
+ * and the shape equation is shown, at both sizes. */
+START_TEST(every_step_labelled)
+{
+    static const int sizes[2][2] = {{80, 24}, {120, 40}};
+    for (int z = 0; z < 2; z++) {
+        for (int i = 0; i < engine_step_count(eng); i++) {
+            engine_goto(eng, i);
+            const engine_step *s = engine_current(eng);
+            lay(sizes[z][0], sizes[z][1]);
+            char want[128], sh[160];
+            for (int o = 0; o < s->n_operands; o++) {
+                label_of(&s->operand[o], want, sizeof want);
+                ck_assert_msg(has(want), "%dx%d %s: no operand label '%s'", sizes[z][0],
+                              sizes[z][1], s->id, want);
+            }
+            label_of(&s->result, want, sizeof want);
+            ck_assert_msg(has(want), "%s: no result label '%s'", s->id, want);
+            text_sanitize(s->shapes, want, sizeof want);
+            snprintf(sh, sizeof sh, "shapes  %s", want);
+            ck_assert_msg(has(sh), "%s: no '%s'", s->id, sh);
+            snprintf(want, sizeof want, "step %d/%d", i + 1, engine_step_count(eng));
+            ck_assert_msg(has(want), "%s: no '%s'", s->id, want);
+            snprintf(want, sizeof want, "Step %s", s->id);
+            ck_assert_msg(has(want), "no pane title '%s'", want);
+        }
+    }
+}
+END_TEST
+
+START_TEST(gradient_shapes)
+{
+    char want[64];
+    go("backward.2.gradient");
+    lay(80, 24);
+    const engine_step *s = engine_current(eng);
+    ck_assert_int_eq(s->result.rows, 3);
+    ck_assert_int_eq(s->result.cols, 2);
+    label_of(&s->result, want, sizeof want);
+    ck_assert_msg(strstr(want, "  3×2") != NULL, "%s", want);
+    ck_assert(has(want));
+    go("backward.1.gradient");
+    lay(80, 24);
+    s = engine_current(eng);
+    label_of(&s->result, want, sizeof want);
+    ck_assert_msg(strstr(want, "  2×3") != NULL, "%s", want);
+    ck_assert(has(want));
+    ck_assert(has("columns convention"));
+}
+END_TEST
+
+/* c turns every shape around and the narration follows the convention. */
+START_TEST(convention_switch)
+{
+    char before[64], after[64];
+    go("backward.2.gradient");
+    lay(120, 40);
+    label_of(&engine_current(eng)->result, before, sizeof before);
+    ck_assert(view_apply(&st, eng, KEYS_CONVENTION) == 0);
+    ck_assert_int_eq(engine_convention(eng), CONV_ROWS);
+    lay(120, 40);
+    const engine_step *s = engine_current(eng);
+    ck_assert_str_eq(s->id, "backward.2.gradient");
+    label_of(&s->result, after, sizeof after);
+    ck_assert_msg(strstr(after, "  2×3") != NULL, "%s", after);
+    ck_assert(has(after));
+    ck_assert(!has(before));
+    ck_assert(has("rows convention"));
+    for (int o = 0; o < s->n_operands; o++) {
+        if (s->operand[o].rank != 2)
+            continue;
+        label_of(&s->operand[o], after, sizeof after);
+        ck_assert_msg(strstr(after, "  2×3") != NULL, "operand %s", after);
+    }
+    view_apply(&st, eng, KEYS_CONVENTION);
+    lay(120, 40);
+    ck_assert(has(before));
+}
+END_TEST
+
+/* ↓ walks the six elements of G_jk; each shows its arithmetic, the focused
+ * number is the hand-computed h_j·δ_k and the two operand elements it used
+ * are highlighted. */
+START_TEST(focus_walk)
+{
+    double h[3], d[2];
+    by_hand(h, d);
+    go("backward.2.gradient");
+    const engine_step *s = engine_current(eng);
+    for (int i = 0; i < 6; i++) {
+        int j = i / 2, k = i % 2;
+        double g = h[j] * d[k];
+        ck_assert_int_eq(st.focus, i);
+        ck_assert_double_eq_tol(s->result.v[i], g, 1e-12);
+        lay(80, 24);
+        char runs[16][64], want[32], explain[512];
+        int n = runs_of(VIEW_FOCUS, runs, 16);
+        ck_assert_int_eq(n, 1);
+        num(g, want, sizeof want);
+        ck_assert_str_eq(runs[0], want);
+        n = runs_of(VIEW_USED, runs, 16);
+        ck_assert_int_eq(n, 2);
+        char wd[32], wh[32];
+        num(d[k], wd, sizeof wd);
+        num(h[j], wh, sizeof wh);
+        ck_assert_msg((strcmp(runs[0], wd) == 0 && strcmp(runs[1], wh) == 0) ||
+                          (strcmp(runs[0], wh) == 0 && strcmp(runs[1], wd) == 0),
+                      "used %s %s, want %s %s", runs[0], runs[1], wd, wh);
+        engine_step_explain(s, i, 4, explain, sizeof explain, NULL, 0);
+        char line[600];
+        snprintf(line, sizeof line, "▸ %s", explain);
+        line[text_fit(line, 77)] = '\0';
+        ck_assert_msg(has(line), "no arithmetic '%s'", line);
+        view_apply(&st, eng, KEYS_FOCUS_NEXT);
+    }
+    ck_assert_int_eq(st.focus, 5); /* stays on the last element */
+    view_apply(&st, eng, KEYS_FOCUS_PREV);
+    ck_assert_int_eq(st.focus, 4);
+}
+END_TEST
+
+/* The focused element stays the same number across the switch. */
+START_TEST(focus_follows_transpose)
+{
+    go("backward.2.gradient");
+    view_apply(&st, eng, KEYS_FOCUS_NEXT); /* G[1][2] */
+    double v = engine_current(eng)->result.v[st.focus];
+    view_apply(&st, eng, KEYS_CONVENTION);
+    ck_assert_int_eq(st.focus, 3); /* row 2, column 1 of the 2×3 */
+    ck_assert_double_eq(engine_current(eng)->result.v[st.focus], v);
+}
+END_TEST
+
+/* Nodes show activations going forward and δ coming back. */
+START_TEST(diagram_values)
+{
+    double h[3], d[2];
+    by_hand(h, d);
+    char want[64], n[32];
+    go("forward.1.activation");
+    lay(80, 24);
+    for (int j = 0; j < 3; j++) {
+        num(h[j], n, sizeof n);
+        snprintf(want, sizeof want, "(%s%s)", h[j] < 0 ? "" : " ", n);
+        ck_assert_msg(has(want), "no node %s", want);
+    }
+    ck_assert(has("values: activations"));
+    go("backward.2.activation");
+    lay(80, 24);
+    ck_assert(has("values: δ"));
+    for (int k = 0; k < 2; k++) {
+        num(d[k], n, sizeof n);
+        snprintf(want, sizeof want, "(%s%s)", d[k] < 0 ? "" : " ", n);
+        ck_assert_msg(has(want), "no node %s", want);
+    }
+}
+END_TEST
+
+START_TEST(header)
+{
+    go("loss");
+    lay(80, 24);
+    char row[1024];
+    view_row_text(frame, 0, row, sizeof row);
+    ck_assert_msg(strncmp(row, " The 2-3-2 network from the question", 36) == 0, "%s", row);
+    ck_assert_msg(strstr(row, "epoch 1  sample 1/1  loss"), "%s", row);
+    view_row_text(frame, 1, row, sizeof row);
+    ck_assert_msg(strncmp(row, " FORWARD  step 5/", 17) == 0, "%s", row);
+}
+END_TEST
+
+/* ← after → gives back exactly the same screen, at every step. */
+START_TEST(back_is_identical)
+{
+    static view_cell saved[80 * 24];
+    int n = engine_step_count(eng);
+    for (int i = 0; i + 1 < n; i++) {
+        engine_goto(eng, i);
+        lay(80, 24);
+        memcpy(saved, frame->cells, sizeof saved);
+        view_apply(&st, eng, KEYS_NEXT);
+        lay(80, 24);
+        view_apply(&st, eng, KEYS_PREV);
+        lay(80, 24);
+        for (int c = 0; c < 80 * 24; c++) {
+            ck_assert_msg(strcmp(saved[c].ch, frame->cells[c].ch) == 0 &&
+                              saved[c].attr == frame->cells[c].attr,
+                          "step %d differs at row %d col %d", i, c / 80, c % 80);
+        }
+    }
+}
+END_TEST
+
+START_TEST(too_small)
+{
+    char row[1024];
+    lay(79, 24);
+    view_row_text(frame, 12, row, sizeof row);
+    ck_assert_str_eq(row, "            backstep needs at least 80×24 (this terminal is 79×24)");
+    lay(60, 20);
+    view_row_text(frame, 10, row, sizeof row);
+    ck_assert_str_eq(row, "   backstep needs at least 80×24 (this terminal is 60×20)");
+    ck_assert(!has("Network"));
+    lay(80, 24);
+    ck_assert(!has("needs at least"));
+    ck_assert(has("Network"));
+}
+END_TEST
+
+/* --ascii: not one byte above 0x7f anywhere, at any step, help included. */
+START_TEST(ascii_only)
+{
+    view_state_init(&st, 1);
+    for (int i = 0; i < engine_step_count(eng); i++) {
+        engine_goto(eng, i);
+        st.help = i == 3;
+        lay(80, 24);
+        for (int c = 0; c < 80 * 24; c++)
+            for (const unsigned char *p = (const unsigned char *)frame->cells[c].ch; *p; p++)
+                ck_assert_msg(*p < 0x80, "step %d: byte %02x at row %d col %d", i, *p,
+                              c / 80, c % 80);
+    }
+    go("backward.2.gradient");
+    st.help = 0;
+    lay(80, 24);
+    ck_assert(has("shapes  (3x2)"));
+}
+END_TEST
+
+START_TEST(key_table)
+{
+    size_t n;
+    const keys_entry *k = keys_table(&n);
+    for (int a = KEYS_NEXT; a < KEYS_ACTION_COUNT; a++) {
+        int found = 0;
+        for (size_t i = 0; i < n; i++)
+            if (k[i].action == (keys_action)a && k[i].help && k[i].keys)
+                found = 1;
+        ck_assert_msg(found, "action %d has no row", a);
+    }
+    ck_assert_int_eq(keys_lookup(KEYS_K_RIGHT, 0), KEYS_NEXT);
+    ck_assert_int_eq(keys_lookup(' ', 0), KEYS_NEXT);
+    ck_assert_int_eq(keys_lookup(KEYS_K_BACKSPACE, 0), KEYS_PREV);
+    ck_assert_int_eq(keys_lookup('G', 0), KEYS_LAST);
+    ck_assert_int_eq(keys_lookup(KEYS_K_BACKTAB, 0), KEYS_PHASE_PREV);
+    ck_assert_int_eq(keys_lookup(']', 0), KEYS_FOCUS_NEXT);
+    ck_assert_int_eq(keys_lookup('N', 0), KEYS_SAMPLE);
+    ck_assert_int_eq(keys_lookup('x', 0), KEYS_NONE);
+    ck_assert_int_eq(keys_lookup('l', 1), KEYS_NONE);
+    ck_assert_int_eq(keys_lookup(KEYS_K_ESC, 1), KEYS_QUIT);
+    char bar[256];
+    keys_bar(0, 78, bar, sizeof bar);
+    ck_assert_str_eq(bar, "→ next  ← prev  Tab phase  c rows/cols  a play  N sample  ? help  q quit");
+    keys_bar(KEYS_WHEN_FOCUS | KEYS_WHEN_AUTOPLAY, 78, bar, sizeof bar);
+    ck_assert_str_eq(bar, "→ next  ← prev  Tab phase  ↑↓ element  c rows/cols  a play  ? help  q quit");
+    keys_bar(KEYS_WHEN_HELP, 78, bar, sizeof bar);
+    ck_assert_str_eq(bar, "? help  q quit");
+}
+END_TEST
+
+/* The help overlay lists every key of the table. */
+START_TEST(help_lists_keys)
+{
+    size_t n;
+    const keys_entry *k = keys_table(&n);
+    view_apply(&st, eng, KEYS_HELP);
+    lay(80, 24);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_msg(has(k[i].keys), "help lacks keys %s", k[i].keys);
+        char h[48];
+        snprintf(h, sizeof h, "%s", k[i].help);
+        h[text_fit(h, 30)] = '\0';
+        ck_assert_msg(has(h), "help lacks '%s'", h);
+    }
+    ck_assert(view_apply(&st, eng, KEYS_QUIT) == 0); /* closes help first */
+    ck_assert_int_eq(st.help, 0);
+    ck_assert(view_apply(&st, eng, KEYS_QUIT) == 1);
+}
+END_TEST
+
+/* Tab and Shift-Tab go to the first step of the next/previous phase. */
+START_TEST(phases)
+{
+    view_apply(&st, eng, KEYS_PHASE_NEXT);
+    ck_assert_str_eq(engine_current(eng)->id, "backward.2.delta");
+    view_apply(&st, eng, KEYS_PHASE_NEXT);
+    ck_assert_str_eq(engine_current(eng)->id, "update.2");
+    view_apply(&st, eng, KEYS_PHASE_PREV);
+    ck_assert_str_eq(engine_current(eng)->id, "backward.2.delta");
+    view_apply(&st, eng, KEYS_LAST);
+    ck_assert_int_eq(engine_step_index(eng), engine_step_count(eng) - 1);
+    view_apply(&st, eng, KEYS_FIRST);
+    ck_assert_str_eq(engine_current(eng)->id, "forward.1.sum");
+    view_apply(&st, eng, KEYS_PRECISION);
+    ck_assert_int_eq(st.decimals, 6);
+    view_apply(&st, eng, KEYS_PRECISION);
+    ck_assert_int_eq(st.decimals, 2);
+}
+END_TEST
+
+Suite *view_suite(void)
+{
+    Suite *s = suite_create("view");
+    TCase *tc = tcase_create("layout");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, every_step_labelled);
+    tcase_add_test(tc, gradient_shapes);
+    tcase_add_test(tc, convention_switch);
+    tcase_add_test(tc, focus_walk);
+    tcase_add_test(tc, focus_follows_transpose);
+    tcase_add_test(tc, diagram_values);
+    tcase_add_test(tc, header);
+    tcase_add_test(tc, back_is_identical);
+    tcase_add_test(tc, too_small);
+    tcase_add_test(tc, ascii_only);
+    tcase_add_test(tc, key_table);
+    tcase_add_test(tc, help_lists_keys);
+    tcase_add_test(tc, phases);
+    suite_add_tcase(s, tc);
+    return s;
+}
