@@ -1,0 +1,217 @@
+/* check_cli.c - ./backstep as a user runs it: exit statuses, exact error
+ * messages on stderr and nothing on stdout when something is wrong. */
+#include <check.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef BACKSTEP_VERSION
+#define BACKSTEP_VERSION "unknown"
+#endif
+
+extern char **environ;
+
+/* What one run of the program left behind. */
+typedef struct {
+    int status;
+    char *out, *err;
+} run_result;
+
+static char *slurp(int fd)
+{
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    ck_assert_ptr_nonnull(buf);
+    lseek(fd, 0, SEEK_SET);
+    ssize_t n;
+    while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
+        len += (size_t)n;
+        if (cap - len < 2) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            ck_assert_ptr_nonnull(buf);
+        }
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+/* Runs ./backstep (or $BACKSTEP_BIN) with NULL-terminated args. */
+static run_result run(const char *const *args)
+{
+    const char *bin = getenv("BACKSTEP_BIN") ? getenv("BACKSTEP_BIN") : "./backstep";
+    char out_name[] = "/tmp/backstep-cli-out-XXXXXX", err_name[] = "/tmp/backstep-cli-err-XXXXXX";
+    int out = mkstemp(out_name), err = mkstemp(err_name);
+    ck_assert_int_ge(out, 0);
+    ck_assert_int_ge(err, 0);
+    unlink(out_name);
+    unlink(err_name);
+    char *argv[16];
+    int n = 0;
+    argv[n++] = (char *)bin;
+    for (; args[n - 1] && n < 15; n++)
+        argv[n] = (char *)args[n - 1];
+    argv[n] = NULL;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, out, 1);
+    posix_spawn_file_actions_adddup2(&fa, err, 2);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    pid_t pid;
+    ck_assert_int_eq(posix_spawn(&pid, bin, &fa, NULL, argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    int st;
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    ck_assert_msg(WIFEXITED(st), "backstep did not exit normally");
+    run_result r = {WEXITSTATUS(st), slurp(out), slurp(err)};
+    close(out);
+    close(err);
+    return r;
+}
+
+static void run_free(run_result *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+/* Runs args and expects status 2, this exact stderr and an empty stdout. */
+static void fails_with(const char *const *args, const char *message)
+{
+    run_result r = run(args);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_str_eq(r.err, message);
+    run_free(&r);
+}
+
+START_TEST(version_and_help)
+{
+    run_result r = run((const char *[]){"--version", NULL});
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_str_eq(r.out, "backstep " BACKSTEP_VERSION "\n");
+    ck_assert_str_eq(r.err, "");
+    run_free(&r);
+    r = run((const char *[]){"--help", NULL});
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_msg(strncmp(r.out, "usage: backstep [OPTIONS] [LESSON]\n", 35) == 0, "%s", r.out);
+    ck_assert_ptr_nonnull(strstr(r.out, "--gradcheck"));
+    ck_assert_str_eq(r.err, "");
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(bad_options)
+{
+    fails_with((const char *[]){"--bogus", NULL},
+               "backstep: unknown option '--bogus' (try --help)\n");
+    fails_with((const char *[]){"-x", NULL}, "backstep: unknown option '-x' (try --help)\n");
+    fails_with((const char *[]){"--print", "--format", "xml", NULL},
+               "backstep: --format must be text, markdown or json, found 'xml'\n");
+    fails_with((const char *[]){"--print", "--format", NULL},
+               "backstep: option '--format' needs a value\n");
+    fails_with((const char *[]){"--train", "ten", NULL},
+               "backstep: --train needs a whole number of epochs from 1 up, found 'ten'\n");
+    fails_with((const char *[]){"--train", "0", NULL},
+               "backstep: --train needs a whole number of epochs from 1 up, found '0'\n");
+    fails_with((const char *[]){"--train", "-3", NULL},
+               "backstep: --train needs a whole number of epochs from 1 up, found '-3'\n");
+    fails_with((const char *[]){"--convention", "diagonal", "--print", NULL},
+               "backstep: --convention must be rows or columns, found 'diagonal'\n");
+    fails_with((const char *[]){"--print", "--train", "3", NULL},
+               "backstep: --print cannot be combined with --train\n");
+    fails_with((const char *[]){"--print", "a.yaml", "b.yaml", NULL},
+               "backstep: one LESSON at most, found 'a.yaml' and 'b.yaml'\n");
+}
+END_TEST
+
+START_TEST(bad_lessons)
+{
+    fails_with((const char *[]){"--print", "tests/no/such.yaml", NULL},
+               "tests/no/such.yaml: No such file or directory\n");
+    char name[] = "/tmp/backstep-cli-XXXXXX.yaml";
+    int fd = mkstemps(name, 5);
+    ck_assert_int_ge(fd, 0);
+    static const char bad[] = "title: x\nlayers: [2, 2]\nactivations: [sigmod]\n"
+                              "samples:\n  - input: [1, 2]\n    target: [1, 0]\n";
+    ck_assert_int_eq(write(fd, bad, sizeof bad - 1), (ssize_t)(sizeof bad - 1));
+    close(fd);
+    run_result r = run((const char *[]){"--print", name, NULL});
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.out, "");
+    /* One line: FILE:LINE:COLUMN: naming the misspelt activation. */
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "%s:3:", name);
+    ck_assert_msg(strncmp(r.err, prefix, strlen(prefix)) == 0, "%s", r.err);
+    ck_assert_ptr_nonnull(strstr(r.err, "sigmod"));
+    ck_assert_ptr_eq(strchr(r.err, '\n'), r.err + strlen(r.err) - 1);
+    run_free(&r);
+    /* The same for every headless mode. */
+    r = run((const char *[]){"--gradcheck", name, NULL});
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.out, "");
+    run_free(&r);
+    unlink(name);
+}
+END_TEST
+
+START_TEST(list_bundled)
+{
+    run_result r = run((const char *[]){"--list", NULL});
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_str_eq(r.err, "");
+    const char *q = strstr(r.out, "question");
+    ck_assert_msg(q != NULL, "%s", r.out);
+    ck_assert_ptr_nonnull(strstr(q, "The 2-3-2 network from the question\n"));
+    /* Sorted by file: the question (01) comes before Mazur (04). */
+    const char *m = strstr(r.out, "mazur");
+    ck_assert_ptr_nonnull(m);
+    ck_assert_msg(q < m, "question is not listed before mazur");
+    /* No name twice. */
+    ck_assert_ptr_null(strstr(q + 1, "\nquestion "));
+    run_free(&r);
+    fails_with((const char *[]){"--list", "xor", NULL},
+               "backstep: --list takes no LESSON, found 'xor'\n");
+}
+END_TEST
+
+START_TEST(headless_runs)
+{
+    run_result r = run((const char *[]){"--print", NULL});
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_str_eq(r.err, "");
+    ck_assert_ptr_nonnull(strstr(r.out, "G_jk  3×2"));
+    ck_assert_ptr_nonnull(strstr(r.out, "G_ij  2×3"));
+    run_free(&r);
+    r = run((const char *[]){"--print", "--ascii", "--convention", "rows", NULL});
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "G_ij  3x2"));
+    run_free(&r);
+    r = run((const char *[]){"--train", "20", NULL});
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_msg(strncmp(r.out, "epochs: 20\nloss: ", 17) == 0, "%s", r.out);
+    run_free(&r);
+    r = run((const char *[]){"--gradcheck", "--format", "json", NULL});
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "\"passed\": true"));
+    run_free(&r);
+}
+END_TEST
+
+Suite *cli_suite(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("cli");
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, version_and_help);
+    tcase_add_test(tc, bad_options);
+    tcase_add_test(tc, bad_lessons);
+    tcase_add_test(tc, list_bundled);
+    tcase_add_test(tc, headless_runs);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,393 @@
+/* check_print.c - the headless outputs: JSON parsed back and checked
+ * against the engine, a hand calculation and Mazur's published example;
+ * the text handout's shapes; nothing from a lesson reaches a terminal raw. */
+#include <check.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "lesson.h"
+#include "print.h"
+
+/* Output captured in memory. */
+typedef struct {
+    char *text;
+    size_t len;
+    int rc;
+} captured;
+
+static captured run_walkthrough(const lesson *l, print_format f, int conv, int ascii)
+{
+    captured c = {NULL, 0, 0};
+    FILE *out = open_memstream(&c.text, &c.len);
+    ck_assert_ptr_nonnull(out);
+    print_options opt = {f, conv, ascii, 0};
+    c.rc = print_walkthrough(out, l, &opt);
+    fclose(out);
+    return c;
+}
+
+static void load_default(lesson *l)
+{
+    lesson_error err;
+    ck_assert_msg(lesson_load_default(l, &err) == 0, "%s", err.message);
+}
+
+static void load_text(lesson *l, const char *yaml)
+{
+    lesson_error err;
+    ck_assert_msg(lesson_load_string("test.yaml", yaml, strlen(yaml), l, &err) == 0, "%s",
+                  err.message);
+}
+
+static json_t *parse(const captured *c)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(c->text, c->len, 0, &jerr);
+    ck_assert_msg(root != NULL, "JSON does not parse: %s at line %d", jerr.text, jerr.line);
+    return root;
+}
+
+/* Step with this id in the first sample's pass, or NULL. */
+static json_t *step_by_id(json_t *root, const char *id)
+{
+    json_t *steps = json_object_get(root, "steps"), *s;
+    size_t i;
+    json_array_foreach(steps, i, s) {
+        if (strcmp(json_string_value(json_object_get(s, "id")), id) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+static double num(json_t *v)
+{
+    ck_assert_msg(json_is_number(v), "not a number");
+    return json_number_value(v);
+}
+
+/* Checks a tensor's shape and that its values nest accordingly. */
+static void check_tensor(json_t *t, const engine_tensor *want)
+{
+    ck_assert_str_eq(json_string_value(json_object_get(t, "name")), want->name);
+    json_t *shape = json_object_get(t, "shape"), *v = json_object_get(t, "values");
+    ck_assert_uint_eq(json_array_size(shape), (size_t)want->rank);
+    if (want->rank == 0) {
+        ck_assert_double_eq_tol(num(v), want->v[0], 1e-15);
+    } else if (want->rank == 1) {
+        ck_assert_int_eq(json_integer_value(json_array_get(shape, 0)), want->rows * want->cols);
+        ck_assert_uint_eq(json_array_size(v), (size_t)(want->rows * want->cols));
+        for (int i = 0; i < want->rows * want->cols; i++)
+            ck_assert_double_eq_tol(num(json_array_get(v, i)), want->v[i], 1e-15);
+    } else {
+        ck_assert_int_eq(json_integer_value(json_array_get(shape, 0)), want->rows);
+        ck_assert_int_eq(json_integer_value(json_array_get(shape, 1)), want->cols);
+        ck_assert_uint_eq(json_array_size(v), (size_t)want->rows);
+        for (int r = 0; r < want->rows; r++) {
+            json_t *row = json_array_get(v, r);
+            ck_assert_uint_eq(json_array_size(row), (size_t)want->cols);
+            for (int c = 0; c < want->cols; c++)
+                ck_assert_double_eq_tol(num(json_array_get(row, c)),
+                                        want->v[r * want->cols + c], 1e-15);
+        }
+    }
+}
+
+START_TEST(json_matches_engine)
+{
+    lesson l;
+    load_default(&l);
+    captured c = run_walkthrough(&l, PRINT_JSON, -1, 0);
+    ck_assert_int_eq(c.rc, 0);
+    json_t *root = parse(&c);
+    json_t *les = json_object_get(root, "lesson");
+    ck_assert_str_eq(json_string_value(json_object_get(les, "title")),
+                     "The 2-3-2 network from the question");
+    ck_assert_str_eq(json_string_value(json_object_get(les, "convention")), "columns");
+    ck_assert_str_eq(json_string_value(json_object_get(les, "loss")), "mse");
+    ck_assert_str_eq(json_string_value(json_object_get(les, "mode")), "online");
+    ck_assert_double_eq_tol(num(json_object_get(les, "learning_rate")), 0.5, 1e-15);
+    json_t *layers = json_object_get(les, "layers");
+    ck_assert_uint_eq(json_array_size(layers), 3);
+    ck_assert_int_eq(json_integer_value(json_array_get(layers, 1)), 3);
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(les, "activations"), 0)),
+                     "sigmoid");
+
+    /* Every step, operand and result equals what the engine holds. */
+    engine *e = engine_new(&l.net, CONV_COLUMNS);
+    ck_assert_ptr_nonnull(e);
+    json_t *steps = json_object_get(root, "steps");
+    ck_assert_uint_eq(json_array_size(steps), (size_t)engine_step_count(e));
+    ck_assert_double_eq_tol(num(json_object_get(root, "loss_before")),
+                            engine_net_mean_loss(engine_network(e)), 1e-15);
+    for (int i = 0; i < engine_step_count(e); i++) {
+        const engine_step *s = engine_step_at(e, i);
+        json_t *js = json_array_get(steps, i);
+        ck_assert_int_eq(json_integer_value(json_object_get(js, "index")), i);
+        ck_assert_str_eq(json_string_value(json_object_get(js, "id")), s->id);
+        ck_assert_str_eq(json_string_value(json_object_get(js, "phase")),
+                         engine_phase_name(s->phase));
+        ck_assert_int_eq(json_integer_value(json_object_get(js, "layer")), s->layer);
+        ck_assert_int_eq(json_integer_value(json_object_get(js, "epoch")), 1);
+        ck_assert_int_eq(json_integer_value(json_object_get(js, "sample")), 1);
+        ck_assert_str_eq(json_string_value(json_object_get(js, "formula")), s->formula);
+        ck_assert_str_eq(json_string_value(json_object_get(js, "shapes")), s->shapes);
+        json_t *ops = json_object_get(js, "operands");
+        ck_assert_uint_eq(json_array_size(ops), (size_t)s->n_operands);
+        for (int k = 0; k < s->n_operands; k++)
+            check_tensor(json_array_get(ops, k), &s->operand[k]);
+        check_tensor(json_object_get(js, "result"), &s->result);
+    }
+    engine_next_sample(e);
+    ck_assert_double_eq_tol(num(json_object_get(root, "loss_after")),
+                            engine_net_mean_loss(engine_network(e)), 1e-15);
+    engine_free(e);
+
+    /* By hand: z_j = W_ijᵀ·x with x = (1, 0.5):
+     * 0.2 + 0.25 = 0.45, −0.4 + 0.15 = −0.25, 0.6 − 0.05 = 0.55. */
+    json_t *sum = step_by_id(root, "forward.1.sum");
+    ck_assert_ptr_nonnull(sum);
+    json_t *z = json_object_get(json_object_get(sum, "result"), "values");
+    ck_assert_uint_eq(json_array_size(z), 3);
+    ck_assert_double_eq_tol(num(json_array_get(z, 0)), 0.45, 1e-15);
+    ck_assert_double_eq_tol(num(json_array_get(z, 1)), -0.25, 1e-15);
+    ck_assert_double_eq_tol(num(json_array_get(z, 2)), 0.55, 1e-15);
+
+    /* The gradients have the shapes of their weights: 3×2 and 2×3. */
+    json_t *g2 = json_object_get(json_object_get(step_by_id(root, "backward.2.gradient"),
+                                                 "result"), "shape");
+    ck_assert_int_eq(json_integer_value(json_array_get(g2, 0)), 3);
+    ck_assert_int_eq(json_integer_value(json_array_get(g2, 1)), 2);
+    json_t *g1 = json_object_get(json_object_get(step_by_id(root, "backward.1.gradient"),
+                                                 "result"), "shape");
+    ck_assert_int_eq(json_integer_value(json_array_get(g1, 0)), 2);
+    ck_assert_int_eq(json_integer_value(json_array_get(g1, 1)), 3);
+    /* The loss is a scalar: shape [] and a plain number. */
+    json_t *loss = json_object_get(step_by_id(root, "loss"), "result");
+    ck_assert_uint_eq(json_array_size(json_object_get(loss, "shape")), 0);
+    ck_assert(json_is_number(json_object_get(loss, "values")));
+
+    json_decref(root);
+    free(c.text);
+    lesson_free(&l);
+}
+END_TEST
+
+START_TEST(json_rows_transposes)
+{
+    lesson l;
+    load_default(&l);
+    captured c = run_walkthrough(&l, PRINT_JSON, CONV_ROWS, 0);
+    json_t *root = parse(&c);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(root, "lesson"),
+                                                       "convention")), "rows");
+    json_t *g1 = json_object_get(json_object_get(step_by_id(root, "backward.1.gradient"),
+                                                 "result"), "shape");
+    ck_assert_int_eq(json_integer_value(json_array_get(g1, 0)), 3);
+    ck_assert_int_eq(json_integer_value(json_array_get(g1, 1)), 2);
+    json_decref(root);
+    free(c.text);
+    lesson_free(&l);
+}
+END_TEST
+
+static const char mazur_yaml[] =
+    "title: Mazur\n"
+    "layers: [2, 2, 2]\n"
+    "activations: [sigmoid, sigmoid]\n"
+    "learning_rate: 0.5\n"
+    "weights:\n"
+    "  - [[0.15, 0.25], [0.20, 0.30]]\n"
+    "  - [[0.40, 0.50], [0.45, 0.55]]\n"
+    "biases:\n"
+    "  - [0.35, 0.35]\n"
+    "  - [0.60, 0.60]\n"
+    "train_biases: false\n"
+    "samples:\n"
+    "  - input: [0.05, 0.10]\n"
+    "    target: [0.01, 0.99]\n";
+
+START_TEST(mazur_published_numbers)
+{
+    lesson l;
+    load_text(&l, mazur_yaml);
+    captured c = run_walkthrough(&l, PRINT_JSON, -1, 0);
+    json_t *root = parse(&c);
+    /* Published to 9 places: half a unit of the last place. */
+    ck_assert_double_eq_tol(num(json_object_get(root, "loss_before")), 0.298371109, 1e-9);
+    /* The correct value, not the published 0.291027924 of half-updated weights. */
+    ck_assert_double_eq_tol(num(json_object_get(root, "loss_after")), 0.291027774, 1e-9);
+    json_decref(root);
+    free(c.text);
+
+    c.text = NULL;
+    FILE *out = open_memstream(&c.text, &c.len);
+    print_options opt = {PRINT_JSON, -1, 0, 0};
+    ck_assert_int_eq(print_train(out, &l, 1, &opt), 0);
+    fclose(out);
+    root = parse(&c);
+    ck_assert_int_eq(json_integer_value(json_object_get(root, "epochs")), 1);
+    ck_assert_double_eq_tol(num(json_object_get(root, "loss")), 0.291027774, 1e-9);
+    json_t *w = json_object_get(root, "weights");
+    json_t *wij = json_array_get(w, 0), *wjk = json_array_get(w, 1);
+#define W(m, r, c) num(json_array_get(json_array_get((m), (r)), (c)))
+    /* Published to 8 or 9 places; tolerance half a unit of the last. */
+    ck_assert_double_eq_tol(W(wjk, 0, 0), 0.35891648, 5e-9);  /* w5 */
+    ck_assert_double_eq_tol(W(wjk, 1, 0), 0.408666186, 5e-10); /* w6 */
+    ck_assert_double_eq_tol(W(wjk, 0, 1), 0.511301270, 5e-10); /* w7 */
+    ck_assert_double_eq_tol(W(wjk, 1, 1), 0.561370121, 5e-10); /* w8 */
+    ck_assert_double_eq_tol(W(wij, 0, 0), 0.149780716, 5e-10); /* w1 */
+    ck_assert_double_eq_tol(W(wij, 1, 0), 0.19956143, 5e-9);   /* w2 */
+    ck_assert_double_eq_tol(W(wij, 0, 1), 0.24975114, 5e-9);   /* w3 */
+    ck_assert_double_eq_tol(W(wij, 1, 1), 0.29950229, 5e-9);   /* w4 */
+#undef W
+    /* Frozen biases come back unchanged. */
+    json_t *b = json_object_get(root, "biases");
+    ck_assert_double_eq_tol(num(json_array_get(json_array_get(b, 1), 0)), 0.60, 1e-15);
+    json_decref(root);
+    free(c.text);
+    lesson_free(&l);
+}
+END_TEST
+
+START_TEST(train_json_no_biases_is_null)
+{
+    lesson l;
+    load_default(&l);
+    captured c = {NULL, 0, 0};
+    FILE *out = open_memstream(&c.text, &c.len);
+    print_options opt = {PRINT_JSON, -1, 0, 0};
+    ck_assert_int_eq(print_train(out, &l, 50, &opt), 0);
+    fclose(out);
+    json_t *root = parse(&c);
+    ck_assert(json_is_null(json_object_get(root, "biases")));
+    ck_assert_int_eq(json_integer_value(json_object_get(root, "epochs")), 50);
+    /* Weights in the lesson's (columns) convention: W_ij is 2×3. */
+    json_t *wij = json_array_get(json_object_get(root, "weights"), 0);
+    ck_assert_uint_eq(json_array_size(wij), 2);
+    ck_assert_uint_eq(json_array_size(json_array_get(wij, 0)), 3);
+    /* Training lowers the loss of this one-sample lesson. */
+    ck_assert_double_lt(num(json_object_get(root, "loss")), engine_net_mean_loss(&l.net));
+    json_decref(root);
+    free(c.text);
+    lesson_free(&l);
+}
+END_TEST
+
+START_TEST(text_shows_gradient_shapes)
+{
+    lesson l;
+    load_default(&l);
+    captured c = run_walkthrough(&l, PRINT_TEXT, -1, 0);
+    ck_assert_int_eq(c.rc, 0);
+    ck_assert_ptr_nonnull(strstr(c.text, "The 2-3-2 network from the question\n"));
+    ck_assert_ptr_nonnull(strstr(c.text, "G_jk  3×2\n"));
+    ck_assert_ptr_nonnull(strstr(c.text, "G_ij  2×3\n"));
+    ck_assert_ptr_nonnull(strstr(c.text, "W_ij  2×3\n"));
+    ck_assert_ptr_nonnull(strstr(c.text, "backward.2.gradient.copy"));
+    /* The lesson's own note for the update (a wildcard pattern) is used. */
+    ck_assert_ptr_nonnull(strstr(c.text, "Subtract η times the gradient"));
+    /* z_j by hand, as aligned numbers. */
+    ck_assert_ptr_nonnull(strstr(c.text, "[  0.4500 -0.2500  0.5500 ]"));
+    free(c.text);
+
+    c = run_walkthrough(&l, PRINT_TEXT, -1, 1);
+    ck_assert_ptr_nonnull(strstr(c.text, "G_jk  3x2\n"));
+    for (size_t i = 0; i < c.len; i++)
+        ck_assert_msg((unsigned char)c.text[i] < 0x80, "non-ASCII byte at %zu", i);
+    free(c.text);
+
+    c = run_walkthrough(&l, PRINT_MARKDOWN, CONV_ROWS, 0);
+    ck_assert_ptr_nonnull(strstr(c.text, "# The 2-3-2 network from the question\n"));
+    ck_assert_ptr_nonnull(strstr(c.text, "G_ij  3×2\n"));
+    ck_assert_ptr_nonnull(strstr(c.text, "```\n"));
+    free(c.text);
+    lesson_free(&l);
+}
+END_TEST
+
+START_TEST(escape_never_reaches_output)
+{
+    static const char yaml[] =
+        "title: \"T\\e[2J\\u009b31m\"\n"
+        "layers: [1, 1]\n"
+        "activations: [linear]\n"
+        "samples:\n"
+        "  - input: [1]\n"
+        "    target: [0]\n"
+        "notes:\n"
+        "  loss: \"evil \\e]0;pwned\\a note\"\n";
+    lesson l;
+    load_text(&l, yaml);
+    for (int f = 0; f < PRINT_FORMAT_COUNT; f++) {
+        captured c = run_walkthrough(&l, (print_format)f, -1, 0);
+        ck_assert_int_eq(c.rc, 0);
+        for (size_t i = 0; i < c.len; i++) {
+            unsigned char b = (unsigned char)c.text[i];
+            ck_assert_msg(b != 0x1b && b != 0x07, "format %d: control byte at %zu", f, i);
+            ck_assert_msg(!(b == 0xc2 && (unsigned char)c.text[i + 1] < 0xa0),
+                          "format %d: C1 control at %zu", f, i);
+        }
+        if (f == PRINT_TEXT) {
+            ck_assert_ptr_nonnull(strstr(c.text, "evil ^[]0;pwned^G note"));
+            ck_assert_ptr_nonnull(strstr(c.text, "T^[[2J<U+009B>31m"));
+        }
+        free(c.text);
+    }
+    lesson_free(&l);
+}
+END_TEST
+
+START_TEST(gradcheck_table)
+{
+    lesson l;
+    load_default(&l);
+    captured c = {NULL, 0, 0};
+    FILE *out = open_memstream(&c.text, &c.len);
+    print_options opt = {PRINT_TEXT, -1, 0, 0};
+    ck_assert_int_eq(print_gradcheck(out, &l, &opt), 0);
+    fclose(out);
+    ck_assert_ptr_nonnull(strstr(c.text, "W_ij[2][3]"));
+    ck_assert_ptr_nonnull(strstr(c.text, "W_jk[3][2]"));
+    ck_assert_ptr_nonnull(strstr(c.text, "12 parameters: passed\n"));
+    free(c.text);
+    ck_assert_str_eq(print_check_status(0, 0), "good");
+    ck_assert_str_eq(print_check_status(1e-7, 0), "good");
+    ck_assert_str_eq(print_check_status(2e-7, 0), "ok");
+    ck_assert_str_eq(print_check_status(1e-3, 0), "check");
+    ck_assert_str_eq(print_check_status(0.5, 0), "WRONG");
+    ck_assert_str_eq(print_check_status(NAN, 0), "WRONG");
+    ck_assert_str_eq(print_check_status(0.5, 1), "kink");
+    lesson_free(&l);
+}
+END_TEST
+
+START_TEST(format_names)
+{
+    ck_assert_int_eq(print_format_parse("text"), PRINT_TEXT);
+    ck_assert_int_eq(print_format_parse("markdown"), PRINT_MARKDOWN);
+    ck_assert_int_eq(print_format_parse("json"), PRINT_JSON);
+    ck_assert_int_eq(print_format_parse("xml"), -1);
+    ck_assert_int_eq(print_format_parse(NULL), -1);
+    ck_assert_str_eq(print_format_name(PRINT_MARKDOWN), "markdown");
+}
+END_TEST
+
+Suite *print_suite(void)
+{
+    Suite *s = suite_create("print");
+    TCase *tc = tcase_create("print");
+    tcase_add_test(tc, json_matches_engine);
+    tcase_add_test(tc, json_rows_transposes);
+    tcase_add_test(tc, mazur_published_numbers);
+    tcase_add_test(tc, train_json_no_biases_is_null);
+    tcase_add_test(tc, text_shows_gradient_shapes);
+    tcase_add_test(tc, escape_never_reaches_output);
+    tcase_add_test(tc, gradcheck_table);
+    tcase_add_test(tc, format_names);
+    suite_add_tcase(s, tc);
+    return s;
+}
