@@ -112,12 +112,8 @@ static void show_bytes(const char *s, size_t len, char *buf, size_t size)
         } else {
             buf[o++] = (char)c;
         }
-        if (i + 1 < len && o >= SHOW_MAX) {
-            /* cut on a character boundary */
-            while (o > 0 && ((unsigned char)buf[o - 1] & 0xc0) == 0x80)
-                o--;
-            if (o > 0 && (unsigned char)buf[o - 1] >= 0xc0)
-                o--;
+        /* cut long values, on a character boundary */
+        if (o >= SHOW_MAX && i + 1 < len && ((unsigned char)s[i + 1] & 0xc0) != 0x80) {
             memcpy(buf + o, "…", 3);
             o += 3;
             break;
@@ -282,7 +278,15 @@ static int check_props(loader *ld, const yaml_event_t *ev, const yaml_char_t *an
                        "anchor '&%s': anchors and aliases are not allowed, write the values out", v);
     }
     if (tag) {
-        show_bytes((const char *)tag, strlen((const char *)tag), v, sizeof v);
+        /* show the standard tags the way they were written: !!str */
+        static const char std[] = "tag:yaml.org,2002:";
+        const char *t = (const char *)tag;
+        int is_std = strncmp(t, std, sizeof std - 1) == 0;
+        if (is_std)
+            t += sizeof std - 1;
+        show_bytes(t, strlen(t), v, sizeof v);
+        if (is_std)
+            return fail_at(ld, line, col, "tag '!!%s': tags are not allowed, write plain values", v);
         return fail_at(ld, line, col, "tag '%s': tags are not allowed, write plain values", v);
     }
     return 0;
@@ -649,8 +653,8 @@ static int read_activations(loader *ld, const node *n, engine_net *net)
             return -1;
         if (a == ACT_SOFTMAX && i != n->n - 1)
             return fail(ld, &n->kids[i],
-                        "%s: softmax is allowed only in the output layer, expected one of the others",
-                        what);
+                        "%s: softmax is allowed only in the output layer (layer %d), found it "
+                        "in layer %d", what, n->n, i + 1);
         net->act[i] = (engine_act)a;
     }
     return 0;
