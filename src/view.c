@@ -265,6 +265,15 @@ static void layout_header(const canvas *cv, const engine *e, const lesson *l,
         snprintf(right, sizeof right, "%s convention", engine_conv_name(engine_convention(e)));
     rw = shown_width(cv, right);
     text_sanitize(s->title, title, sizeof title);
+    int room = w - rw - 3 - col;
+    if (shown_width(cv, title) > room) {
+        char cut[LINE_BYTES];
+        shown(cv, title, cut, sizeof cut);
+        if (cv->ascii)
+            memcpy(title, cut, strlen(cut) + 1);
+        size_t n = text_fit(title, room - 1);
+        memcpy(title + n, "…", sizeof "…");
+    }
     put_text(cv, 1, col, w - rw - 2, title, VIEW_NORMAL);
     put_text(cv, 1, w - rw - 1, w, right, VIEW_DIM);
 }
@@ -578,6 +587,43 @@ static void block_draw(const canvas *cv, const block *b, int top, int x, int dec
         put_text(cv, row, x + mat_w / 2, w, "⋮", VIEW_DIM);
 }
 
+/* The focused element's arithmetic, broken before an " = " or " + " when
+ * it is wider than the pane and there is a row to spare. */
+static void put_arithmetic(const canvas *cv, int row, int rows, const char *arith, int flow)
+{
+    char buf[LINE_BYTES];
+    int w = cv->f->width;
+    const char *p = shown(cv, arith, buf, sizeof buf);
+    canvas raw = {cv->f, 0};
+    int col = put_text(cv, row, 2, w, "▸ ", flow);
+    for (int line = 0; line < rows && *p; line++) {
+        int room = w - 1 - col;
+        if (text_width(p) <= room) {
+            put_text(&raw, row + line, col, w - 1, p, VIEW_NORMAL);
+            return;
+        }
+        size_t fit = text_fit(p, room), cut = 0;
+        for (size_t i = 1; i + 2 < fit; i++)
+            if (p[i] == ' ' && (p[i + 1] == '=' || p[i + 1] == '+') && p[i + 2] == ' ')
+                cut = i;
+        if (cut == 0 || line == rows - 1) {
+            char part[LINE_BYTES];
+            size_t n = text_fit(p, room - 1);
+            memcpy(part, p, n);
+            part[n] = '\0';
+            col = put_text(&raw, row + line, col, w, part, VIEW_NORMAL);
+            put_text(cv, row + line, col, w, "…", VIEW_DIM);
+            return;
+        }
+        char part[LINE_BYTES];
+        memcpy(part, p, cut);
+        part[cut] = '\0';
+        put_text(&raw, row + line, col, w - 1, part, VIEW_NORMAL);
+        p += cut + 1;
+        col = 6;
+    }
+}
+
 /* What stands between the blocks of a step. */
 static const char *step_operator(const engine_step *s, int i)
 {
@@ -611,6 +657,74 @@ static const char *result_operator(const engine_step *s)
     }
 }
 
+/* Places the blocks of step s (operands, then the result): on one line
+ * when they fit, else on two lines when allow_two, else with fewer columns
+ * shown.  *split gets the first block of the second line (the block count
+ * when there is one line).  Returns the rows the blocks take, labels
+ * included. */
+static int plan_blocks(const canvas *cv, const engine_step *s, int decimals, int focus,
+                       const engine_use *uses, int n_uses, int max_rows, int allow_two,
+                       block *blocks, int *split)
+{
+    int w = cv->f->width;
+    int nb = s->n_operands + 1;
+    int max_cols = ENGINE_MAX_WIDTH;
+    int opw[MAX_BLOCKS] = {0};
+    for (int i = 0; i < nb - 1; i++)
+        opw[i] = shown_width(cv, i < nb - 2 ? step_operator(s, i) : result_operator(s)) + 4;
+    *split = nb;
+    for (int pass = 0; pass < 8; pass++) {
+        int total = 0;
+        for (int i = 0; i < nb; i++) {
+            block *b = &blocks[i];
+            b->t = i < s->n_operands ? &s->operand[i] : &s->result;
+            b->is_result = i == s->n_operands;
+            int index = b->is_result ? focus : -1;
+            for (int u = 0; u < n_uses && !b->is_result; u++)
+                if (uses[u].operand == i) {
+                    index = uses[u].index;
+                    break;
+                }
+            block_fit(cv, b, index, max_rows, max_cols, decimals);
+            total += b->width + (i < nb - 1 ? opw[i] : 0);
+        }
+        if (total <= w - 4)
+            break;
+        if (pass == 0 && allow_two && nb > 1) {
+            /* Fill the first line as far as it goes; the rest on the second. */
+            int x = 0, k = 0;
+            while (k < nb && x + blocks[k].width <= w - 4) {
+                x += blocks[k].width + (k < nb - 1 ? opw[k] : 0);
+                k++;
+            }
+            int rest = k > 0 ? opw[k - 1] - 2 : 0;
+            for (int i = k; i < nb; i++)
+                rest += blocks[i].width + (i < nb - 1 ? opw[i] : 0);
+            if (k > 0 && k < nb && rest <= w - 4) {
+                *split = k;
+                break;
+            }
+        }
+        if (max_cols == 1)
+            break;
+        /* Too wide: show fewer columns in every matrix. */
+        int widest = 1;
+        for (int i = 0; i < nb; i++)
+            widest = blocks[i].cn > widest ? blocks[i].cn : widest;
+        max_cols = widest > 2 ? widest - 1 - (widest > 8) * (widest / 3) : 1;
+    }
+    int area = 0;
+    for (int part = 0; part < 2; part++) {
+        int from = part == 0 ? 0 : *split, to = part == 0 ? *split : nb, m = 0;
+        if (from >= to)
+            break;
+        for (int i = from; i < to; i++)
+            m = block_rows(&blocks[i]) > m ? block_rows(&blocks[i]) : m;
+        area += 1 + m;
+    }
+    return area;
+}
+
 /* Lays out the step pane in `rows` rows: formula, the blocks, the shape
  * equation and the focused element's arithmetic.  Returns rows used. */
 static void layout_step(const canvas *cv, int top, int rows, const engine_step *s,
@@ -635,64 +749,52 @@ static void layout_step(const canvas *cv, int top, int rows, const engine_step *
             n_uses = 64;
     }
 
-    int nb = s->n_operands + 1;
     static block blocks[MAX_BLOCKS]; /* the frame is laid out by one caller at a time */
-    int max_rows = rows - 4;
-    if (max_rows < 1)
-        max_rows = 1;
-    int max_cols = ENGINE_MAX_WIDTH;
-    int seps = 0;
-    for (int i = 0; i < nb - 1; i++)
-        seps += shown_width(cv, i < nb - 2 ? step_operator(s, i) : result_operator(s)) + 4;
-    for (int pass = 0; pass < 8; pass++) {
-        int total = seps;
-        for (int i = 0; i < nb; i++) {
-            block *b = &blocks[i];
-            b->t = i < s->n_operands ? &s->operand[i] : &s->result;
-            b->is_result = i == s->n_operands;
-            int index = b->is_result ? focus : -1;
-            if (!b->is_result) {
-                for (int u = 0; u < n_uses; u++)
-                    if (uses[u].operand == i) {
-                        index = uses[u].index;
-                        break;
-                    }
-            }
-            block_fit(cv, b, index, max_rows, max_cols, st->decimals);
-            total += b->width;
-        }
-        if (total <= w - 4 || max_cols == 1)
-            break;
-        /* Too wide: show fewer columns in every matrix. */
-        int widest = 1;
-        for (int i = 0; i < nb; i++)
-            widest = blocks[i].cn > widest ? blocks[i].cn : widest;
-        max_cols = widest > 2 ? widest - 1 - (widest > 8) * (widest / 3) : 1;
-    }
+    int nb = s->n_operands + 1, split = nb;
+    int room = rows - 4; /* formula, shapes and two rows of arithmetic */
+    int area = plan_blocks(cv, s, st->decimals, focus, uses, n_uses, ENGINE_MAX_WIDTH, 1,
+                           blocks, &split);
+    if (area > room)
+        area = plan_blocks(cv, s, st->decimals, focus, uses, n_uses, ENGINE_MAX_WIDTH, 0,
+                           blocks, &split);
+    if (area > room)
+        area = plan_blocks(cv, s, st->decimals, focus, uses, n_uses, room > 2 ? room - 1 : 1,
+                           0, blocks, &split);
 
-    int mrows = 0;
-    for (int i = 0; i < nb; i++)
-        mrows = block_rows(&blocks[i]) > mrows ? block_rows(&blocks[i]) : mrows;
     int btop = top + 1;
-    int x = 2;
-    for (int i = 0; i < nb; i++) {
-        block *b = &blocks[i];
-        if (x + b->width > w) {
-            put_text(cv, btop + 1, w - 2, w, "…", VIEW_DIM);
+    for (int part = 0; part < 2; part++) {
+        int from = part == 0 ? 0 : split, to = part == 0 ? split : nb;
+        if (from >= to)
             break;
+        int mrows = 0;
+        for (int i = from; i < to; i++)
+            mrows = block_rows(&blocks[i]) > mrows ? block_rows(&blocks[i]) : mrows;
+        int x = 2;
+        if (part == 1) {
+            /* The second line starts with the operator that joins it. */
+            const char *op = from < nb - 1 ? step_operator(s, from - 1) : result_operator(s);
+            put_text(cv, btop + 1 + (mrows - 1) / 2, x, w, op, from < nb - 1 ? VIEW_NORMAL : flow);
+            x += shown_width(cv, op) + 2;
         }
-        block_draw(cv, b, btop, x, st->decimals, focus, uses, n_uses, i, flow);
-        x += b->width;
-        if (i < nb - 1) {
-            const char *op = i < nb - 2 ? step_operator(s, i) : result_operator(s);
-            int ow = shown_width(cv, op);
-            put_text(cv, btop + 1 + (mrows - 1) / 2, x + 2, w, op,
-                     i < nb - 2 ? VIEW_NORMAL : flow);
-            x += ow + 4;
+        for (int i = from; i < to; i++) {
+            block *b = &blocks[i];
+            if (x + b->width > w) {
+                put_text(cv, btop + 1, w - 2, w, "…", VIEW_DIM);
+                break;
+            }
+            block_draw(cv, b, btop, x, st->decimals, focus, uses, n_uses, i, flow);
+            x += b->width;
+            if (i < to - 1) {
+                const char *op = i < nb - 2 ? step_operator(s, i) : result_operator(s);
+                put_text(cv, btop + 1 + (mrows - 1) / 2, x + 2, w, op,
+                         i < nb - 2 ? VIEW_NORMAL : flow);
+                x += shown_width(cv, op) + 4;
+            }
         }
+        btop += 1 + mrows;
     }
 
-    int row = btop + 1 + mrows;
+    int row = top + 1 + area;
     char shp[256];
     text_sanitize(s->shapes, shp, sizeof shp);
     snprintf(line, sizeof line, "shapes  %s", shp);
@@ -701,21 +803,17 @@ static void layout_step(const canvas *cv, int top, int rows, const engine_step *
         put_text(cv, row, 4 + shown_width(cv, line), w,
                  "the result holds inf or nan", VIEW_WARNING);
     row++;
-    if (arith[0] && row < top + rows) {
-        int col = put_text(cv, row, 2, w, "▸ ", flow);
-        put_text(cv, row, col, w - 1, arith, VIEW_NORMAL);
-        if (shown_width(cv, arith) > w - 1 - col)
-            put_text(cv, row, w - 1, w, "…", VIEW_DIM);
-    }
+    if (arith[0] && row < top + rows)
+        put_arithmetic(cv, row, top + rows - row, arith, flow);
 }
 
-/* Rows the step pane wants: formula, label, matrix rows, shapes, arithmetic. */
-static int step_rows_wanted(const engine_step *s)
+/* Rows the step pane wants at this width: formula, the blocks, shapes and
+ * two rows of arithmetic. */
+static int step_rows_wanted(const canvas *cv, const engine_step *s, int decimals)
 {
-    int m = s->result.rows;
-    for (int i = 0; i < s->n_operands; i++)
-        m = s->operand[i].rows > m ? s->operand[i].rows : m;
-    return 4 + m;
+    static block blocks[MAX_BLOCKS];
+    int split;
+    return 4 + plan_blocks(cv, s, decimals, 0, NULL, 0, ENGINE_MAX_WIDTH, 1, blocks, &split);
 }
 
 /* ---- narration ---- */
@@ -888,7 +986,7 @@ void view_layout(view_frame *f, int width, int height, const engine *e, const le
     for (int i = 0; i <= net->layers; i++)
         widest = net->width[i] > widest ? net->width[i] : widest;
     int diag = 1 + widest;
-    int step = step_rows_wanted(s);
+    int step = step_rows_wanted(&cv, s, st->decimals);
     int narr_min = 4;
     if (diag + step + narr_min > avail) {
         int room = avail - narr_min;
@@ -903,7 +1001,7 @@ void view_layout(view_frame *f, int width, int height, const engine *e, const le
     int most = 0;
     for (int i = 0; i < engine_step_count(e); i++) {
         const engine_step *o = engine_step_at(e, i);
-        int want = o ? step_rows_wanted(o) : 0;
+        int want = o ? step_rows_wanted(&cv, o, st->decimals) : 0;
         most = want > most ? want : most;
     }
     if (most > step && diag + most + narr_min <= avail)
