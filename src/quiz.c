@@ -73,10 +73,17 @@ static int read_times(const char **pp)
 
 int quiz_parse_shape(const char *text, quiz_shape *out)
 {
-    const char *p = skip_space(text);
-    size_t len = strlen(p);
-    while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\n'))
+    char copy[64];
+    const char *start = skip_space(text);
+    size_t len = strlen(start);
+    while (len > 0 && (start[len - 1] == ' ' || start[len - 1] == '\t' || start[len - 1] == '\n'))
         len--;
+    if (len >= sizeof copy)
+        return -1;
+    /* A trimmed copy, so skipping spaces inside never runs past the end. */
+    memcpy(copy, start, len);
+    copy[len] = '\0';
+    const char *p = copy;
     if (len == 6 && strncasecmp(p, "scalar", 6) == 0) {
         *out = (quiz_shape){0, 1, 1};
         return 0;
@@ -251,24 +258,39 @@ static const engine_tensor *find_below(const engine_step *s)
     return NULL;
 }
 
-/* The weight matrix a result belongs to: "G_jk" -> "W_jk". */
+/* Index letter of layer l, as the lesson names them: i, j, k, ... */
+static char layer_letter(int l)
+{
+    static const char letters[] = "ijklmnopq";
+    return (l >= 0 && l < (int)sizeof letters - 1) ? letters[l] : '?';
+}
+
+/* The weight matrix of the step's layer: an operand W_…, else W_jk. */
 static void weight_name(const engine_step *s, char *buf, size_t size)
 {
-    const char *under = strchr(s->result.name, '_');
     const engine_tensor *m = find_rank(s, 2, 0);
     if (m && m->name[0] == 'W')
         snprintf(buf, size, "%s", m->name);
-    else if (under)
-        snprintf(buf, size, "W%s", under);
     else
-        snprintf(buf, size, "W");
+        snprintf(buf, size, "W_%c%c", layer_letter(s->layer - 1), layer_letter(s->layer));
+}
+
+/* δ of the step's layer: the operand when there is one, else δ_k. */
+static void delta_name(const engine_step *s, char *buf, size_t size)
+{
+    const engine_tensor *d = find_delta(s);
+    if (d)
+        snprintf(buf, size, "%s", d->name);
+    else
+        snprintf(buf, size, DELTA "_%c", layer_letter(s->layer));
 }
 
 static void gradient_hint(const engine_step *s, char *buf, size_t size)
 {
-    const engine_tensor *d = find_delta(s), *a = find_below(s);
-    char w[ENGINE_NAME_SIZE + 2];
+    const engine_tensor *a = find_below(s);
+    char w[ENGINE_NAME_SIZE + 2], d[ENGINE_NAME_SIZE + 2];
     weight_name(s, w, sizeof w);
+    delta_name(s, d, sizeof d);
     int below, here;
     if (s->convention == CONV_ROWS) {
         here = s->result.rows;
@@ -278,9 +300,9 @@ static void gradient_hint(const engine_step *s, char *buf, size_t size)
         here = s->result.cols;
     }
     const char *gname = s->result.name;
-    char below_txt[64], here_txt[64];
+    char below_txt[ENGINE_NAME_SIZE + 48], here_txt[ENGINE_NAME_SIZE + 48];
     snprintf(below_txt, sizeof below_txt, "%s: %d", a ? a->name : "the activations", below);
-    snprintf(here_txt, sizeof here_txt, "%s: %d", d ? d->name : DELTA, here);
+    snprintf(here_txt, sizeof here_txt, "%s: %d", d, here);
     if (s->convention == CONV_ROWS)
         snprintf(buf, size,
                  "%s has one row per unit of this layer (%s) and one column per "
@@ -354,17 +376,18 @@ void quiz_shape_hint(const engine_step *s, char *buf, size_t size)
         return;
     }
     case STEP_SEND: {
-        const engine_tensor *d = find_delta(s);
+        char d[ENGINE_NAME_SIZE + 2];
+        delta_name(s, d, sizeof d);
         if (!m)
             break;
         if (s->convention == CONV_ROWS)
             snprintf(buf, size,
                      "%s" SUPER_T "\xc2\xb7" "%s: (%d" TIMES "%d)" SUPER_T "\xc2\xb7" "(%d) gives one number per column of %s (%d)",
-                     m->name, d ? d->name : DELTA, m->rows, m->cols, m->rows, m->name, m->cols);
+                     m->name, d, m->rows, m->cols, m->rows, m->name, m->cols);
         else
             snprintf(buf, size,
                      "%s" "\xc2\xb7" "%s: (%d" TIMES "%d)" "\xc2\xb7" "(%d) gives one number per row of %s (%d)",
-                     m->name, d ? d->name : DELTA, m->rows, m->cols, m->cols, m->name, m->rows);
+                     m->name, d, m->rows, m->cols, m->cols, m->name, m->rows);
         return;
     }
     case STEP_BATCH_MEAN: {
@@ -481,7 +504,7 @@ static void add_miss(quiz *q, const char *fmt, ...)
 /* "−0.1296": four significant digits with the typographic minus. */
 static void number_text(double v, char *buf, size_t size)
 {
-    char tmp[64];
+    char tmp[24];
     snprintf(tmp, sizeof tmp, "%.4g", v);
     if (tmp[0] == '-')
         snprintf(buf, size, MINUS "%s", tmp + 1);
