@@ -1,0 +1,255 @@
+/* check_tui.c - the screen as curses shows it: frames drawn on an off-screen
+ * terminal (newterm on /dev/null), read back with mvwinnwstr and compared
+ * with the golden screens in tests/golden/.  BACKSTEP_GOLDEN_WRITE=1 (make
+ * golden) writes them anew, so a change of the screen is a reviewed diff. */
+#include <check.h>
+#include <curses.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "engine.h"
+#include "keys.h"
+#include "lesson.h"
+#include "tui.h"
+#include "view.h"
+
+enum { SCREEN_BYTES = 80 * 250 * 4 + 80 };
+
+static lesson les;
+static engine *eng;
+static view_frame *cur, *prev;
+static view_state st;
+static SCREEN *scr;
+static FILE *out, *in;
+
+static void setup(void)
+{
+    lesson_error err;
+    setenv("TERM", "xterm-256color", 1);
+    ck_assert_ptr_nonnull(setlocale(LC_ALL, "C.UTF-8"));
+    out = fopen("/dev/null", "w");
+    in = fopen("/dev/null", "r");
+    ck_assert(out && in);
+    scr = newterm("xterm-256color", out, in);
+    ck_assert_ptr_nonnull(scr);
+    set_term(scr);
+    ck_assert_int_eq(lesson_load_default(&les, &err), 0);
+    eng = engine_new(&les.net, les.net.convention);
+    cur = view_frame_new();
+    prev = view_frame_new();
+    ck_assert(eng && cur && prev);
+    view_state_init(&st, 0);
+}
+
+static void teardown(void)
+{
+    endwin();
+    delscreen(scr);
+    fclose(out);
+    fclose(in);
+    view_frame_free(cur);
+    view_frame_free(prev);
+    engine_free(eng);
+    lesson_free(&les);
+}
+
+/* Lays out and draws the current state on a w×h screen. */
+static void show(int w, int h)
+{
+    resizeterm(h, w);
+    view_layout(cur, COLS, LINES, eng, &les, &st);
+    tui_draw(cur, prev);
+}
+
+/* The screen's text, one line per row, trailing blanks cut. */
+static void screen_text(char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int r = 0; r < LINES; r++) {
+        wchar_t w[256];
+        char line[1024];
+        int n = mvwinnwstr(stdscr, r, 0, w, COLS < 255 ? COLS : 255);
+        if (n < 0)
+            n = 0;
+        w[n] = L'\0';
+        size_t b = wcstombs(line, w, sizeof line - 1);
+        ck_assert(b != (size_t)-1);
+        line[b] = '\0';
+        while (b > 0 && line[b - 1] == ' ')
+            line[--b] = '\0';
+        ck_assert(len + b + 2 < size);
+        memcpy(buf + len, line, b);
+        len += b;
+        buf[len++] = '\n';
+        buf[len] = '\0';
+    }
+}
+
+/* Compares the screen with tests/golden/NAME.txt, or writes it there. */
+static void golden(const char *name)
+{
+    static char got[SCREEN_BYTES], want[SCREEN_BYTES];
+    char path[256];
+    snprintf(path, sizeof path, "tests/golden/%s.txt", name);
+    screen_text(got, sizeof got);
+    const char *w = getenv("BACKSTEP_GOLDEN_WRITE");
+    if (w && strcmp(w, "1") == 0) {
+        FILE *f = fopen(path, "w");
+        ck_assert_msg(f != NULL, "cannot write %s", path);
+        fputs(got, f);
+        ck_assert_int_eq(fclose(f), 0);
+        return;
+    }
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "%s is missing: run make golden and review it", path);
+    size_t n = fread(want, 1, sizeof want - 1, f);
+    want[n] = '\0';
+    fclose(f);
+    if (strcmp(got, want) == 0)
+        return;
+    /* Name the first line that differs. */
+    int line = 1;
+    size_t i = 0;
+    while (got[i] && got[i] == want[i]) {
+        if (got[i] == '\n')
+            line++;
+        i++;
+    }
+    const char *g = got + i, *x = want + i;
+    while (g > got && g[-1] != '\n')
+        g--, x--;
+    ck_abort_msg("%s differs at line %d:\n got: %.*s\nwant: %.*s\n(make golden rewrites it)",
+                 path, line, (int)strcspn(g, "\n"), g, (int)strcspn(x, "\n"), x);
+}
+
+static void go(const char *id)
+{
+    ck_assert_msg(engine_seek(eng, id), "no step %s", id);
+}
+
+START_TEST(golden_forward_sum)
+{
+    show(80, 24);
+    golden("forward.1.sum");
+}
+END_TEST
+
+START_TEST(golden_backward_steps)
+{
+    static const char *const ids[] = {
+        "backward.2.activation", "backward.2.gradient.copy", "backward.2.gradient",
+        "backward.2.send", "update.2",
+    };
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        go(ids[i]);
+        show(80, 24);
+        golden(ids[i]);
+    }
+}
+END_TEST
+
+START_TEST(golden_rows_convention)
+{
+    go("backward.2.gradient");
+    view_apply(&st, eng, KEYS_CONVENTION);
+    show(80, 24);
+    golden("backward.2.gradient.rows");
+}
+END_TEST
+
+START_TEST(golden_help)
+{
+    go("backward.2.gradient");
+    view_apply(&st, eng, KEYS_HELP);
+    show(80, 24);
+    golden("help");
+}
+END_TEST
+
+START_TEST(golden_large_and_ascii)
+{
+    go("backward.1.gradient");
+    show(120, 40);
+    golden("backward.1.gradient.120x40");
+    st.ascii = 1;
+    show(80, 24);
+    golden("backward.1.gradient.ascii");
+}
+END_TEST
+
+START_TEST(golden_too_small)
+{
+    show(60, 20);
+    golden("too-small.60x20");
+}
+END_TEST
+
+/* Only changed cells are written: a mark put on the screen by hand survives
+ * drawing the same frame again, and goes when the whole screen is drawn. */
+START_TEST(draws_only_changes)
+{
+    show(80, 24);
+    mvaddch(5, 79, 'X');
+    refresh();
+    view_layout(cur, 80, 24, eng, &les, &st);
+    tui_draw(cur, prev);
+    ck_assert_int_eq((int)(mvinch(5, 79) & A_CHARTEXT), 'X');
+    prev->width = 0;
+    tui_draw(cur, prev);
+    ck_assert_int_eq((int)(mvinch(5, 79) & A_CHARTEXT), ' ');
+}
+END_TEST
+
+/* Locates the focused element on screen and checks how it is shown. */
+static void focused_cell(int *row, int *col)
+{
+    for (int i = 0; i < cur->width * cur->height; i++)
+        if (cur->cells[i].attr == VIEW_FOCUS && cur->cells[i].ch[0] != ' ') {
+            *row = i / cur->width;
+            *col = i % cur->width;
+            return;
+        }
+    ck_abort_msg("no focused cell");
+}
+
+START_TEST(colors_and_monochrome)
+{
+    int r, c;
+    go("backward.2.gradient");
+    tui_colors(0);
+    show(80, 24);
+    focused_cell(&r, &c);
+    chtype ch = mvinch(r, c);
+    ck_assert_int_eq(PAIR_NUMBER(ch & A_COLOR), 6);
+    ck_assert(ch & A_BOLD);
+    tui_colors(1);
+    prev->width = 0;
+    show(80, 24);
+    ch = mvinch(r, c);
+    ck_assert_int_eq(PAIR_NUMBER(ch & A_COLOR), 0);
+    ck_assert(ch & A_REVERSE);
+    ch = mvinch(23, 2);
+    ck_assert(ch & A_REVERSE); /* the key bar */
+}
+END_TEST
+
+Suite *tui_suite(void)
+{
+    Suite *s = suite_create("tui");
+    TCase *tc = tcase_create("screen");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, golden_forward_sum);
+    tcase_add_test(tc, golden_backward_steps);
+    tcase_add_test(tc, golden_rows_convention);
+    tcase_add_test(tc, golden_help);
+    tcase_add_test(tc, golden_large_and_ascii);
+    tcase_add_test(tc, golden_too_small);
+    tcase_add_test(tc, draws_only_changes);
+    tcase_add_test(tc, colors_and_monochrome);
+    suite_add_tcase(s, tc);
+    return s;
+}

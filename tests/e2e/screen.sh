@@ -1,0 +1,114 @@
+#!/bin/bash
+# screen.sh - drives the real ./backstep in tmux at 100×30: a whole pass
+# forward and back, the convention switch, a resize to 60×20 and back, help
+# and quit; then checks the terminal was given back to the shell.
+set -u
+cd "$(dirname "$0")/../.."
+command -v tmux >/dev/null || { echo "screen.sh: tmux is not installed (make deps)"; exit 1; }
+[ -x ./backstep ] || { echo "screen.sh: ./backstep is not built"; exit 1; }
+
+SOCK="backstep-e2e-$$"
+T="tmux -L $SOCK"
+OUT=$(mktemp -d)
+cleanup() { $T kill-server 2>/dev/null; rm -rf "$OUT"; }
+trap cleanup EXIT
+
+fail() { echo "screen.sh: FAIL: $*"; echo "--- screen ---"; $T capture-pane -p -t e2e 2>/dev/null; exit 1; }
+
+# Waits (up to 5 s) until the pane shows text $1.
+wait_for() {
+    for _ in $(seq 1 100); do
+        $T capture-pane -p -t e2e 2>/dev/null | grep -qF -- "$1" && return 0
+        sleep 0.05
+    done
+    fail "waited for '$1'"
+}
+
+# Waits until the pane stops changing, then saves it to $OUT/$1.
+settle() {
+    local prev="" cur
+    for _ in $(seq 1 100); do
+        cur=$($T capture-pane -p -t e2e)
+        [ -n "$prev" ] && [ "$cur" = "$prev" ] && break
+        prev=$cur
+        sleep 0.03
+    done
+    printf '%s\n' "$cur" > "$OUT/$1"
+}
+
+$T -f /dev/null new-session -d -s e2e -x 100 -y 30 "env LANG=C.UTF-8 TERM=xterm-256color bash --norc --noprofile" \
+    || fail "cannot start tmux"
+$T set-option -t e2e remain-on-exit on >/dev/null
+$T send-keys -t e2e "PS1='ready\$ '; clear" Enter
+wait_for 'ready$'
+$T send-keys -t e2e "./backstep; echo \"backstep exited \$?\"" Enter
+wait_for "step 1/"
+
+total=$($T capture-pane -p -t e2e | sed -n 's/.*step 1\/\([0-9]*\).*/\1/p' | head -1)
+[ -n "$total" ] || fail "no step count in the header"
+
+# Forward through the whole pass, saving every screen.
+for i in $(seq 1 "$total"); do
+    wait_for "step $i/$total"
+    settle "fwd.$i"
+    grep -q "shapes  " "$OUT/fwd.$i" || fail "step $i shows no shape equation"
+    [ "$i" -lt "$total" ] && $T send-keys -t e2e Right
+done
+grep -q "Step update" "$OUT/fwd.$total" || fail "the last step is not an update"
+grep -q "Step backward.2.gradient" "$OUT"/fwd.* || fail "no backward.2.gradient step"
+grep -q "G_jk  3×2" "$OUT"/fwd.* || fail "G_jk is not shown as 3×2"
+grep -q "G_ij  2×3" "$OUT"/fwd.* || fail "G_ij is not shown as 2×3"
+
+# Back again: every screen identical to the one on the way forward.
+for i in $(seq $((total - 1)) -1 1); do
+    $T send-keys -t e2e Left
+    wait_for "step $i/$total"
+    settle "back.$i"
+    cmp -s "$OUT/fwd.$i" "$OUT/back.$i" || { diff "$OUT/fwd.$i" "$OUT/back.$i"; fail "step $i differs on the way back"; }
+done
+
+# The convention switch turns the gradient's shape around.
+$T send-keys -t e2e Tab
+wait_for "BACKWARD"
+for _ in $(seq 1 "$total"); do
+    $T capture-pane -p -t e2e | grep -q "Step backward.2.gradient " && break
+    $T send-keys -t e2e Right
+    sleep 0.02
+done
+wait_for "Step backward.2.gradient "
+wait_for "G_jk  3×2"
+$T send-keys -t e2e c
+wait_for "rows convention"
+wait_for "G_jk  2×3"
+$T send-keys -t e2e c
+wait_for "columns convention"
+wait_for "G_jk  3×2"
+
+# Resize below the minimum and back.
+$T resize-window -t e2e -x 60 -y 20
+wait_for "backstep needs at least 80×24 (this terminal is 60×20)"
+$T resize-window -t e2e -x 100 -y 30
+wait_for "G_jk  3×2"
+$T capture-pane -p -t e2e | grep -q "needs at least" && fail "the too-small message stayed"
+
+# Help lists the keys; q closes it, q again quits.
+$T send-keys -t e2e '?'
+wait_for "Shift-Tab"
+wait_for "q Esc"
+$T send-keys -t e2e q
+for _ in $(seq 1 100); do
+    $T capture-pane -p -t e2e | grep -q "Shift-Tab" || break
+    sleep 0.05
+done
+$T capture-pane -p -t e2e | grep -q "Shift-Tab" && fail "q did not close the help"
+$T send-keys -t e2e q
+wait_for "backstep exited 0"
+
+# The terminal is the shell's again: the alternate screen is gone, the
+# prompt answers and the cursor is visible.
+$T capture-pane -p -t e2e | grep -q "Step backward" && fail "the screen was not restored"
+$T send-keys -t e2e "echo restored-ok" Enter
+wait_for "restored-ok"
+[ "$($T display-message -p -t e2e '#{alternate_on}')" = "0" ] || fail "still on the alternate screen"
+[ "$($T display-message -p -t e2e '#{cursor_flag}')" = "1" ] || fail "the cursor is still hidden"
+echo "screen.sh: ok ($total steps forward and back, convention, resize, help, quit)"
