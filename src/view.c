@@ -416,7 +416,10 @@ static void layout_diagram(const canvas *cv, int top, int rows, const engine *e,
 
         int n = net->width[l];
         int shown_n = n <= nodes ? n : nodes - 1;
-        int off = 1 + (nodes - (shown_n + (n > shown_n))) / 2;
+        /* With room to spare the nodes stand a row apart. */
+        int gapr = (shown_n + (n > shown_n)) * 2 - 1 <= nodes ? 2 : 1;
+        int span = (shown_n + (n > shown_n) - 1) * gapr + 1;
+        int off = 1 + (nodes - span) / 2;
         int dim;
         const double *v = diagram_values(e, s, l, layers, &dim);
         rn = 0;
@@ -432,14 +435,14 @@ static void layout_diagram(const canvas *cv, int top, int rows, const engine *e,
             int attr = !v || dim ? VIEW_DIM : current ? flow : VIEW_NORMAL;
             if (v && !isfinite(v[i]))
                 attr = VIEW_WARNING;
-            put_text(cv, top + off + i, nx, w, node, attr);
-            rrow[rn++] = off + i;
+            put_text(cv, top + off + i * gapr, nx, w, node, attr);
+            rrow[rn++] = off + i * gapr;
         }
         if (n > shown_n) {
             char more[32];
             snprintf(more, sizeof more, "⋮ +%d", n - shown_n);
-            put_text(cv, top + off + shown_n, nx + 1, w, more, VIEW_DIM);
-            rrow[rn++] = off + shown_n;
+            put_text(cv, top + off + shown_n * gapr, nx + 1, w, more, VIEW_DIM);
+            rrow[rn++] = off + shown_n * gapr;
         }
         if (l > 0) {
             int edge = l == s->layer ? (s->phase == PHASE_FORWARD ? VIEW_FORWARD : VIEW_BACKWARD)
@@ -907,7 +910,9 @@ static void layout_narration(const canvas *cv, int top, int rows, const engine *
         text_sanitize(note, text, sizeof text);
     else
         narrate_step(s, net, text, sizeof text);
-    layout_text(cv, top, rows, 2, cv->f->width - 2, text);
+    /* Lines longer than about 100 columns are hard to read on a projector. */
+    int right = cv->f->width - 2 < 102 ? cv->f->width - 2 : 102;
+    layout_text(cv, top, rows, 2, right, text);
 }
 
 /* ---- key bar and help ---- */
@@ -986,6 +991,8 @@ void view_layout(view_frame *f, int width, int height, const engine *e, const le
     for (int i = 0; i <= net->layers; i++)
         widest = net->width[i] > widest ? net->width[i] : widest;
     int diag = 1 + widest;
+    if (h >= 40)
+        diag = 1 + 2 * widest - 1; /* nodes a row apart on big screens */
     int step = step_rows_wanted(&cv, s, st->decimals);
     int narr_min = 4;
     if (diag + step + narr_min > avail) {
