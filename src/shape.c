@@ -161,6 +161,9 @@ static void fail(parser *p, int col, const char *fmt, ...)
 
 /* ---------------------------------------------------------------- lexer */
 
+static const char expect_any[] =
+    "expected names, numbers, operators (* · ⊙ .* + −), transposes (ᵀ ' .T) and parentheses";
+
 static const char expect_operand[] =
     "expected an operand: a name such as W_ij, x or err, a number, g′(…) or (";
 
@@ -270,10 +273,10 @@ static void lex(parser *p)
                 fail(p, col, "unexpected '×', expected * or · for a matrix product, ⊙ or .* for element by element");
                 return;
             } else if (cp < 0x80) {
-                fail(p, col, "unexpected '%c', %s", (int)cp, expect_operand);
+                fail(p, col, "unexpected '%c', %s", (int)cp, expect_any);
                 return;
             } else {
-                fail(p, col, "unexpected character U+%04X, %s", cp, expect_operand);
+                fail(p, col, "unexpected character U+%04X, %s", cp, expect_any);
                 return;
             }
         }
@@ -396,6 +399,12 @@ static int resolve_name(parser *p, node *nd, const token *t)
     nd->scalar = 0;
     nd->wa = nd->wb = nd->vlayer = -1;
 
+    /* xT and W_ijT: a transpose written as a letter */
+    if (len > 1 && name[len - 1] == 'T') {
+        fail(p, t->c0, "unknown name %s, expected %.*sᵀ, %.*s' or %.*s.T for a transpose",
+             name, len - 1, name, len - 1, name, len - 1, name);
+        return -1;
+    }
     if (!strcmp(base, "η") || !strcmp(base, "eta") || !strcmp(base, "E")) {
         if (n != -1)
             goto bad_suffix;
@@ -481,13 +490,19 @@ static int resolve_name(parser *p, node *nd, const token *t)
             n = 1;
         }
         if (n == 0) {
-            fail(p, t->c0, "%s: layer i is the input, x; hidden layers are h_j … h_%c",
-                 name, letter_of(L - 1));
+            if (L == 2)
+                fail(p, t->c0, "%s: layer i is the input, x; the hidden layer is h_j", name);
+            else
+                fail(p, t->c0, "%s: layer i is the input, x; the hidden layers are h_j … h_%c",
+                     name, letter_of(L - 1));
             return -1;
         }
         if (n == L) {
-            fail(p, t->c0, "%s: the output layer's g(z) is y; hidden layers are h_j … h_%c",
-                 name, letter_of(L - 1));
+            if (L == 2)
+                fail(p, t->c0, "%s: the output layer's g(z) is y; the hidden layer is h_j", name);
+            else
+                fail(p, t->c0, "%s: the output layer's g(z) is y; the hidden layers are h_j … h_%c",
+                     name, letter_of(L - 1));
             return -1;
         }
         if (n > L) {
@@ -509,12 +524,6 @@ static int resolve_name(parser *p, node *nd, const token *t)
         }
         set_vector(p, nd, n);
         return 0;
-    }
-    /* xT and W_ijT: a transpose written as a letter */
-    if (len > 1 && name[len - 1] == 'T') {
-        fail(p, t->c0, "unknown name %s, expected %.*sᵀ, %.*s' or %.*s.T for a transpose",
-             name, len - 1, name, len - 1, name, len - 1, name);
-        return -1;
     }
     fail(p, t->c0, "unknown name %s, expected W_ij … W_%c%c, x, h, z, δ, y, t, err, b, η or a number",
          name, letter_of(L - 1), last);
@@ -822,21 +831,30 @@ static void node_text(const parser *p, const node *nd, char *buf, size_t size)
     snprintf(buf, size, "%.*s…", b, s);
 }
 
+static int compound(const node *nd)
+{
+    return nd->kind != N_LEAF && nd->kind != N_GPRIME && nd->kind != N_GACT &&
+           nd->kind != N_TR;
+}
+
+/* The node's text as an operand of a product: a + b → (a + b). */
+static void operand_text(const parser *p, const node *nd, char *buf, size_t size)
+{
+    char t[256];
+    node_text(p, nd, t, sizeof t);
+    snprintf(buf, size, compound(nd) && nd->kind != N_NEG ? "(%s)" : "%s", t);
+}
+
 /* The node's text transposed: W_ij → W_ijᵀ, W_ijᵀ → W_ij, a + b → (a + b)ᵀ. */
 static void transposed_text(const parser *p, const node *nd, char *buf, size_t size)
 {
     char t[256];
     if (nd->kind == N_TR) {
-        node_text(p, &p->nodes[nd->a], buf, size);
+        operand_text(p, &p->nodes[nd->a], buf, size);
         return;
     }
     node_text(p, nd, t, sizeof t);
-    int bare = nd->kind == N_LEAF || nd->kind == N_GPRIME || nd->kind == N_GACT ||
-               nd->ob0 != nd->tb0;
-    if (bare)
-        snprintf(buf, size, "%sᵀ", t);
-    else
-        snprintf(buf, size, "(%s)ᵀ", t);
+    snprintf(buf, size, compound(nd) ? "(%s)ᵀ" : "%sᵀ", t);
 }
 
 /* A weight leaf, possibly transposed once; sets *tr.  NULL otherwise. */
@@ -905,8 +923,8 @@ static void suggest_product(const parser *p, const node *l, const node *r, const
                             char *msg, size_t size)
 {
     char lt[256], rt[256], ltr[256], rtr[256];
-    node_text(p, l, lt, sizeof lt);
-    node_text(p, r, rt, sizeof rt);
+    operand_text(p, l, lt, sizeof lt);
+    operand_text(p, r, rt, sizeof rt);
     transposed_text(p, l, ltr, sizeof ltr);
     transposed_text(p, r, rtr, sizeof rtr);
     int a = l->rows, b = l->cols, c = r->rows, d = r->cols;
@@ -929,7 +947,8 @@ static void suggest_product(const parser *p, const node *l, const node *r, const
         if (!cand[k].ok)
             continue;
         int rr = cand[k].had ? a : cand[k].pr, rc = cand[k].had ? b : cand[k].qc;
-        int score = 2 * cand[k].trans + 4 * cand[k].swapped;
+        /* an outer product is likelier meant than an inner one giving 1×1 */
+        int score = 2 * cand[k].trans + 4 * cand[k].swapped + (rr == 1 && rc == 1);
         /* a vector result that stands the wrong way for the convention */
         int wrong_way = (rr == 1) != (rc == 1) && (rr == 1) != want_rows;
         if (wrong_way)
@@ -974,14 +993,14 @@ static void suggest_same(const parser *p, const node *l, const node *r, const ch
 {
     char lt[256], rt[256], tt[256], res[32];
     if (l->rows == r->cols && l->cols == r->rows) {
-        node_text(p, l, lt, sizeof lt);
+        operand_text(p, l, lt, sizeof lt);
         transposed_text(p, r, tt, sizeof tt);
         fmt(l, res, sizeof res);
         append(msg, size, " The shapes fit as %s %s %s → %s.", lt, op, tt, res);
     }
     if (l->cols == r->rows && !strcmp(op, "⊙")) {
-        node_text(p, l, lt, sizeof lt);
-        node_text(p, r, rt, sizeof rt);
+        operand_text(p, l, lt, sizeof lt);
+        operand_text(p, r, rt, sizeof rt);
         shape_format(l->rows, r->cols, 0, 0, res, sizeof res);
         append(msg, size, " For a matrix product write %s * %s → %s.", lt, rt, res);
     }
