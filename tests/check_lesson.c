@@ -273,6 +273,34 @@ START_TEST(test_expressions)
 }
 END_TEST
 
+/* The complete example in lessons/README.md loads as documented. */
+START_TEST(test_readme_example)
+{
+    FILE *f = fopen("lessons/README.md", "r");
+    ck_assert_ptr_nonnull(f);
+    static char doc[32768];
+    size_t n = fread(doc, 1, sizeof doc - 1, f);
+    fclose(f);
+    doc[n] = '\0';
+    char *start = strstr(doc, "```yaml\n");
+    ck_assert_ptr_nonnull(start);
+    start += strlen("```yaml\n");
+    char *end = strstr(start, "```");
+    ck_assert_ptr_nonnull(end);
+    lesson l;
+    lesson_error err;
+    int rc = lesson_load_string("README.md", start, (size_t)(end - start), &l, &err);
+    ck_assert_msg(rc == 0, "%s", err.message);
+    ck_assert_int_eq(l.net.has_bias, 1);
+    ck_assert_double_eq(l.net.biases[1][0], 0.60);
+    ck_assert_double_eq(l.net.weights[1][5], 0.65);
+    ck_assert_str_eq(lesson_note_for(&l, "backward.2.gradient"),
+                     "An exact step id wins over a pattern with *.\n");
+    ck_assert_int_eq(l.n_expressions, 1);
+    lesson_free(&l);
+}
+END_TEST
+
 /* Messages for small inputs, loaded from memory as "x.yaml". */
 static const struct {
     const char *text;
@@ -807,6 +835,7 @@ Suite *lesson_suite(void)
     tcase_add_test(tc, test_notes);
     tcase_add_test(tc, test_expressions);
     tcase_add_test(tc, test_file_matches_string);
+    tcase_add_test(tc, test_readme_example);
     suite_add_tcase(s, tc);
     tc = tcase_create("errors");
     tcase_set_timeout(tc, 30);
