@@ -527,7 +527,7 @@ START_TEST(test_run_output)
     ck_assert_int_eq(run("δ ⊙ ⊙ x", CONV_COLUMNS, 1, &text), 2);
     ck_assert_str_eq(text,
         "  d .* .* x\n"
-        "       ^\n"
+        "       ^~\n"
         "column 5: unexpected '.*', expected an operand: a name such as W_ij, x or err, "
         "a number, g'(...) or (\n");
     free(text);
