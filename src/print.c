@@ -440,8 +440,12 @@ int print_train(FILE *out, const lesson *l, long epochs, const print_options *op
         if (json_write(out, root) < 0)
             rc = out_of_memory();
     } else {
-        fprintf(out, "%sepochs: %ld\n%sloss: %.17g\n", opt->format == PRINT_MARKDOWN ? "- " : "",
-                epochs, opt->format == PRINT_MARKDOWN ? "- " : "", loss);
+        const char *item = opt->format == PRINT_MARKDOWN ? "- " : "";
+        fprintf(out, "%sepochs: %ld\n%sloss: ", item, epochs, item);
+        if (isnan(loss))
+            fputs("nan\n", out); /* printf may say "-nan" */
+        else
+            fprintf(out, "%.17g\n", loss);
         if (bad >= 0)
             fprintf(out, "values stopped being finite in epoch %ld\n", bad + 1);
     }

@@ -277,6 +277,48 @@ START_TEST(train_json_no_biases_is_null)
 }
 END_TEST
 
+START_TEST(train_reports_nonfinite)
+{
+    /* One weight, x = 10, η = 10: w ← w − η·(w·x)·x = −999·w.  After 51
+     * updates z = w·x = 999^51·10 ≈ 1e154 and E = z²/2 ≈ 1e308 is still
+     * finite; after 52 z² overflows, so epoch 53 is the first that sees inf. */
+    static const char yaml[] = "title: big\nlayers: [1, 1]\nactivations: [linear]\n"
+                               "learning_rate: 10\nweights:\n  - [[1]]\n"
+                               "samples:\n  - input: [10]\n    target: [0]\n";
+    lesson l;
+    load_text(&l, yaml);
+    captured c = {NULL, 0, 0};
+    FILE *out = open_memstream(&c.text, &c.len);
+    print_options opt = {PRINT_TEXT, -1, 0, 0};
+    ck_assert_int_eq(print_train(out, &l, 100, &opt), 0);
+    fclose(out);
+    ck_assert_str_eq(c.text, "epochs: 100\nloss: inf\nvalues stopped being finite in epoch 53\n");
+    free(c.text);
+    c.text = NULL;
+    out = open_memstream(&c.text, &c.len);
+    opt.format = PRINT_JSON;
+    ck_assert_int_eq(print_train(out, &l, 100, &opt), 0);
+    fclose(out);
+    json_t *root = parse(&c);
+    ck_assert(json_is_null(json_object_get(root, "loss")));
+    ck_assert_int_eq(json_integer_value(json_object_get(root, "nonfinite_epoch")), 53);
+    json_decref(root);
+    free(c.text);
+    /* Two epochs are fine: w = 999², E = (999²·10)²/2. */
+    c.text = NULL;
+    out = open_memstream(&c.text, &c.len);
+    ck_assert_int_eq(print_train(out, &l, 2, &opt), 0);
+    fclose(out);
+    root = parse(&c);
+    ck_assert_ptr_null(json_object_get(root, "nonfinite_epoch"));
+    double z = 999.0 * 999.0 * 10.0;
+    ck_assert_double_eq_tol(num(json_object_get(root, "loss")), z * z / 2, z * z / 2 * 1e-12);
+    json_decref(root);
+    free(c.text);
+    lesson_free(&l);
+}
+END_TEST
+
 START_TEST(text_shows_gradient_shapes)
 {
     lesson l;
@@ -384,6 +426,7 @@ Suite *print_suite(void)
     tcase_add_test(tc, json_rows_transposes);
     tcase_add_test(tc, mazur_published_numbers);
     tcase_add_test(tc, train_json_no_biases_is_null);
+    tcase_add_test(tc, train_reports_nonfinite);
     tcase_add_test(tc, text_shows_gradient_shapes);
     tcase_add_test(tc, escape_never_reaches_output);
     tcase_add_test(tc, gradcheck_table);
