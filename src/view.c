@@ -82,12 +82,36 @@ static int utf8_len(unsigned char c)
     return 1;
 }
 
+/* Symbols of the screen itself that text_ascii leaves alone. */
+static const char *const screen_ascii[][2] = {
+    {"↑↓", "Up/Down"}, {"↑", "Up"}, {"↓", "Down"}, {"▸", ">"}, {"▶", ">"}, {"◀", "<"},
+    {"⋮", ":"},
+};
+
 /* Text as it will be drawn: ASCII when asked. */
 static const char *shown(const canvas *cv, const char *s, char *buf, size_t size)
 {
     if (!cv->ascii)
         return s;
-    text_ascii(s, buf, size);
+    char tmp[NARRATION_BYTES];
+    size_t len = 0;
+    while (*s && len + 8 < sizeof tmp) {
+        size_t i, n = sizeof screen_ascii / sizeof screen_ascii[0];
+        for (i = 0; i < n; i++) {
+            size_t k = strlen(screen_ascii[i][0]);
+            if (strncmp(s, screen_ascii[i][0], k) == 0) {
+                size_t m = strlen(screen_ascii[i][1]);
+                memcpy(tmp + len, screen_ascii[i][1], m);
+                len += m;
+                s += k;
+                break;
+            }
+        }
+        if (i == n)
+            tmp[len++] = *s++;
+    }
+    tmp[len] = '\0';
+    text_ascii(tmp, buf, size);
     return buf;
 }
 
