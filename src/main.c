@@ -159,6 +159,7 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C"); /* "0.5", never "0,5", in every output */
     run_mode mode = RUN_SCREEN;
     print_options popt = {PRINT_TEXT, -1, 0, 0};
     tui_options topt = {0, 0, 0, -1};
