@@ -946,7 +946,12 @@ static void layout_keybar(const canvas *cv, int row, const view_state *st, const
     char bar[LINE_BYTES];
     int w = cv->f->width;
     fill_row(cv, row, 0, w, VIEW_KEYBAR);
-    keys_bar(view_context(st, e), w - 2, bar, sizeof bar);
+    /* ASCII spellings are wider ("->" for "→"): ask for less until it fits. */
+    for (int cols = w - 2; cols > 0; cols -= 2) {
+        keys_bar(view_context(st, e), cols, bar, sizeof bar);
+        if (shown_width(cv, bar) <= w - 2)
+            break;
+    }
     put_text(cv, row, 1, w, bar, VIEW_KEYBAR);
 }
 
