@@ -122,15 +122,16 @@ static void narrate_sum(out_buf *o, const layer_words *w, const engine_net *net)
     if (w->cols)
         say(o, "Each %s adds up the outputs of the layer below, each times the weight "
                "in its column: z = %sᵀ·%s. In the columns convention %s is %s "
-               "(%d inputs, %d units), so its transpose is %s and (%s)·(%d) gives a "
+               "(%d input%s, %d unit%s), so its transpose is %s and (%s)·(%d) gives a "
                "%d-vector, one number per %s.",
-            unit_kind(w, 0), w->w, w->a_below, w->w, w->wshape, w->below, w->n,
-            w->wtshape, w->wtshape, w->below, w->n, unit_kind(w, 0));
+            unit_kind(w, 0), w->w, w->a_below, w->w, w->wshape, w->below,
+            w->below == 1 ? "" : "s", w->n, w->n == 1 ? "" : "s", w->wtshape, w->wtshape, w->below, w->n, unit_kind(w, 0));
     else
         say(o, "Each %s adds up the outputs of the layer below, each times the weight "
-               "in its row: z = %s·%s. In the rows convention %s is %s (%d units, "
-               "%d inputs), so (%s)·(%d) gives a %d-vector, one number per %s.",
-            unit_kind(w, 0), w->w, w->a_below, w->w, w->wshape, w->n, w->below,
+               "in its row: z = %s·%s. In the rows convention %s is %s (%d unit%s, "
+               "%d input%s), so (%s)·(%d) gives a %d-vector, one number per %s.",
+            unit_kind(w, 0), w->w, w->a_below, w->w, w->wshape, w->n,
+            w->n == 1 ? "" : "s", w->below, w->below == 1 ? "" : "s",
             w->wshape, w->below, w->n, unit_kind(w, 0));
     if (net->has_bias)
         say(o, " The bias, also a %d-vector, is added to it.", w->n);

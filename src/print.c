@@ -166,6 +166,26 @@ static int print_header(printer *p, const lesson *l, engine_conv conv)
     return 0;
 }
 
+/* Columns of a note line in the text handout, after its indent. */
+enum { NOTE_COLUMNS = 74 };
+
+/* Bytes of the first `len` bytes of s to put on one line of at most cols
+ * columns: up to the last space that fits, or a whole overlong word. */
+static size_t wrap_at(const char *s, size_t len, int cols)
+{
+    size_t fit = text_fit(s, cols);
+    if (fit >= len)
+        return len;
+    size_t cut = fit;
+    while (cut > 0 && s[cut] != ' ')
+        cut--;
+    if (cut > 0)
+        return cut;
+    while (fit < len && s[fit] != ' ')
+        fit++; /* one word longer than the line */
+    return fit;
+}
+
 static int print_step(printer *p, const lesson *l, const engine_net *net,
                       const engine_step *s, int index, char *note, size_t note_size)
 {
@@ -212,17 +232,28 @@ static int print_step(printer *p, const lesson *l, const engine_net *net,
     if (p->md) {
         fputs(c, p->out);
     } else {
-        /* Indent every line of the note. */
-        for (const char *q = c; *q;) {
+        /* Indent every line of the note; wrap long ones at spaces. */
+        for (const char *q = c;;) {
             const char *e = strchr(q, '\n');
             size_t len = e ? (size_t)(e - q) : strlen(q);
-            if (len)
-                fprintf(p->out, "  %.*s", (int)len, q);
-            fputc('\n', p->out);
+            if (len == 0 && e)
+                fputc('\n', p->out); /* a blank line between paragraphs */
+            while (len > 0) {
+                size_t take = wrap_at(q, len, NOTE_COLUMNS);
+                fprintf(p->out, "  %.*s\n", (int)take, q);
+                q += take;
+                len -= take;
+                while (len > 0 && *q == ' ') {
+                    q++;
+                    len--;
+                }
+            }
             if (!e)
                 break;
             q = e + 1;
         }
+        fputc('\n', p->out);
+        return 0;
     }
     size_t clen = strlen(c);
     if (clen == 0 || c[clen - 1] != '\n')

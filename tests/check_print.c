@@ -11,6 +11,7 @@
 #include "engine.h"
 #include "lesson.h"
 #include "print.h"
+#include "text.h"
 
 /* Output captured in memory. */
 typedef struct {
@@ -351,6 +352,26 @@ START_TEST(text_shows_gradient_shapes)
 }
 END_TEST
 
+START_TEST(text_wraps_narration)
+{
+    /* Mazur's network without notes: every note is built-in narration,
+     * wrapped at 74 columns after a 2-column indent. */
+    lesson l;
+    load_text(&l, mazur_yaml);
+    captured c = run_walkthrough(&l, PRINT_TEXT, -1, 0);
+    ck_assert_ptr_nonnull(strstr(c.text, "\n  Make a new matrix the shape of W_jk (2×2) and copy δ_k into every row.\n"));
+    int lines = 0;
+    for (char *line = strtok(c.text, "\n"); line; line = strtok(NULL, "\n")) {
+        if (!strchr(line, '['))
+            ck_assert_msg(text_width(line) <= 76, "too wide: %s", line);
+        lines++;
+    }
+    ck_assert_int_gt(lines, 100);
+    free(c.text);
+    lesson_free(&l);
+}
+END_TEST
+
 START_TEST(escape_never_reaches_output)
 {
     static const char yaml[] =
@@ -428,6 +449,7 @@ Suite *print_suite(void)
     tcase_add_test(tc, train_json_no_biases_is_null);
     tcase_add_test(tc, train_reports_nonfinite);
     tcase_add_test(tc, text_shows_gradient_shapes);
+    tcase_add_test(tc, text_wraps_narration);
     tcase_add_test(tc, escape_never_reaches_output);
     tcase_add_test(tc, gradcheck_table);
     tcase_add_test(tc, format_names);
