@@ -126,6 +126,28 @@ static int load_lesson(const char *name, lesson *l)
     return 0;
 }
 
+/* --shape: the derivation on stdout, but an expression that cannot be read
+ * is a usage error, so that report goes to stderr and stdout stays empty. */
+static int run_shape(const char *expr, const lesson *l, engine_conv conv, int ascii)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem) {
+        fputs("backstep: out of memory\n", stderr);
+        return 2;
+    }
+    int rc = shape_run(mem, expr, l, conv, ascii);
+    if (fclose(mem) != 0 || !text) {
+        free(text);
+        fputs("backstep: out of memory\n", stderr);
+        return 2;
+    }
+    fwrite(text, 1, len, rc == 2 ? stderr : stdout);
+    free(text);
+    return rc;
+}
+
 /* Parses the epochs of --train: a whole number from 1 to LONG_MAX. */
 static int parse_epochs(const char *s, long *out)
 {
@@ -248,7 +270,7 @@ int main(int argc, char **argv)
     case RUN_TRAIN: rc = print_train(stdout, &l, epochs, &popt); break;
     case RUN_GRADCHECK: rc = print_gradcheck(stdout, &l, &popt); break;
     case RUN_SHAPE:
-        rc = shape_run(stdout, shape_expr, &l,
+        rc = run_shape(shape_expr, &l,
                        popt.convention >= 0 ? (engine_conv)popt.convention : l.net.convention,
                        popt.ascii);
         break;

@@ -202,6 +202,27 @@ START_TEST(headless_runs)
 }
 END_TEST
 
+START_TEST(shape_statuses)
+{
+    run_result r = run((const char *[]){"--shape", "W_ij - G_ij", NULL});
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "→ 2×3\n"));
+    ck_assert_str_eq(r.err, "");
+    run_free(&r);
+    /* The question's product: (2×3)·(2×1) does not fit. */
+    r = run((const char *[]){"--shape", "W_ij * x", NULL});
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.err, "");
+    run_free(&r);
+    /* Unreadable: a usage error, reported on stderr only. */
+    r = run((const char *[]){"--shape", "W_jk +* x", NULL});
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_ptr_nonnull(strstr(r.err, "column 7"));
+    run_free(&r);
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -212,6 +233,7 @@ Suite *cli_suite(void)
     tcase_add_test(tc, bad_lessons);
     tcase_add_test(tc, list_bundled);
     tcase_add_test(tc, headless_runs);
+    tcase_add_test(tc, shape_statuses);
     suite_add_tcase(s, tc);
     return s;
 }
