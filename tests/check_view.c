@@ -410,6 +410,43 @@ START_TEST(phases)
 }
 END_TEST
 
+/* A 20-vector does not fit at 80×24: the window follows the focus and
+ * elision marks show what is cut, above or below. */
+START_TEST(tall_result_scrolls)
+{
+    static const char yaml[] = "title: Wide\nlayers: [12, 20, 3]\n"
+                               "activations: [tanh, linear]\nseed: 3\nsamples:\n"
+                               "  - input: [1,2,3,4,5,6,7,8,9,10,11,12]\n"
+                               "    target: [1, 0, 1]\n";
+    lesson wide;
+    lesson_error err;
+    ck_assert_msg(lesson_load_string("wide.yaml", yaml, sizeof yaml - 1, &wide, &err) == 0,
+                  "%s", err.message);
+    engine *w = engine_new(&wide.net, wide.net.convention);
+    ck_assert_ptr_nonnull(w);
+    ck_assert(engine_seek(w, "backward.2.send"));
+    const engine_step *s = engine_current(w);
+    ck_assert_int_eq(s->result.rows, 20);
+    char runs[16][64], want[32];
+    for (int i = 0; i < 20; i++) {
+        st.focus = i;
+        view_layout(frame, 80, 24, w, &wide, &st);
+        ck_assert_int_eq(runs_of(VIEW_FOCUS, runs, 16), 1);
+        num(s->result.v[i], want, sizeof want);
+        ck_assert_msg(strcmp(runs[0], want) == 0, "focus %d shows %s, want %s", i, runs[0], want);
+        int row;
+        int col = view_find(frame, "⋮", &row);
+        ck_assert_msg(col >= 0, "no elision mark at focus %d", i);
+    }
+    st.focus = 0;
+    view_layout(frame, 80, 24, w, &wide, &st);
+    ck_assert_msg(!has("∂E/∂h_20 ="), "focus 0 shows the last element's arithmetic");
+    ck_assert(has("W_jk  20×3"));
+    engine_free(w);
+    lesson_free(&wide);
+}
+END_TEST
+
 Suite *view_suite(void)
 {
     Suite *s = suite_create("view");
@@ -428,6 +465,7 @@ Suite *view_suite(void)
     tcase_add_test(tc, key_table);
     tcase_add_test(tc, help_lists_keys);
     tcase_add_test(tc, phases);
+    tcase_add_test(tc, tall_result_scrolls);
     suite_add_tcase(s, tc);
     return s;
 }
