@@ -15,6 +15,7 @@
 #define TIMES "\xc3\x97"      /* × */
 #define MINUS "\xe2\x88\x92"  /* − */
 #define DELTA "\xce\xb4"      /* δ */
+#define DE_D "\xe2\x88\x82" "E/" "\xe2\x88\x82" /* ∂E/∂ */
 #define SUPER_T "\xe1\xb5\x80" /* ᵀ */
 
 /* snprintf that appends at the end of buf and never overflows. */
@@ -301,7 +302,10 @@ static void gradient_hint(const engine_step *s, char *buf, size_t size)
     }
     const char *gname = s->result.name;
     char below_txt[ENGINE_NAME_SIZE + 48], here_txt[ENGINE_NAME_SIZE + 48];
-    snprintf(below_txt, sizeof below_txt, "%s: %d", a ? a->name : "the activations", below);
+    if (a)
+        snprintf(below_txt, sizeof below_txt, "%s: %d", a->name, below);
+    else
+        snprintf(below_txt, sizeof below_txt, "%d", below);
     snprintf(here_txt, sizeof here_txt, "%s: %d", d, here);
     if (s->convention == CONV_ROWS)
         snprintf(buf, size,
@@ -347,13 +351,18 @@ void quiz_shape_hint(const engine_step *s, char *buf, size_t size)
     case STEP_LOSS:
         snprintf(buf, size, "the loss adds up the errors of every output: one number for the sample");
         return;
-    case STEP_DELTA:
-        if (!first)
-            break;
-        shape_text(first, shape, sizeof shape);
+    case STEP_DELTA: {
+        /* "∂E/∂h_j" is taken with respect to h_j. */
+        const char *wrt = s->result.name;
+        if (strncmp(wrt, DE_D, strlen(DE_D)) == 0 && wrt[strlen(DE_D)])
+            wrt += strlen(DE_D);
+        else if (first)
+            wrt = first->name;
+        shape_text(&s->result, shape, sizeof shape);
         snprintf(buf, size, "a derivative has the shape of what it is taken with respect to: "
-                            "one number per unit of this layer, like %s (%s)", first->name, shape);
+                            "%s has one number per unit of this layer (%s)", wrt, shape);
         return;
+    }
     case STEP_DERIVATIVE:
         if (!first)
             break;
@@ -397,13 +406,19 @@ void quiz_shape_hint(const engine_step *s, char *buf, size_t size)
         return;
     }
     case STEP_UPDATE:
-    case STEP_UPDATE_BIAS:
+    case STEP_UPDATE_BIAS: {
         if (!first)
             break;
+        const char *grad = "gradient";
+        for (int i = 1; i < s->n_operands && i < ENGINE_MAX_OPERANDS; i++)
+            if (s->operand[i].rank == first->rank)
+                grad = s->operand[i].name;
         shape_text(first, shape, sizeof shape);
-        snprintf(buf, size, "%s " MINUS " \xce\xb7\xc2\xb7gradient subtracts element by element, "
-                            "so the result keeps the shape of %s (%s)", first->name, first->name, shape);
+        snprintf(buf, size, "%s " MINUS " \xce\xb7\xc2\xb7%s subtracts element by element, "
+                            "so the result keeps the shape of %s (%s)", first->name, grad,
+                 first->name, shape);
         return;
+    }
     default:
         break;
     }
@@ -451,14 +466,21 @@ void quiz_value_hint(const engine_step *s, int index, char *buf, size_t size)
     /* "G[2][1] = h_2 · δ_1 = 0.5969 × −0.2171 = −0.1296": keep the part
      * before the second " = ", the symbols without the numbers. */
     char *first = strstr(full, " = ");
+    const char *verb = value_verb(s->kind);
     if (first) {
         char *second = strstr(first + 3, " = ");
-        if (second)
+        if (second) {
             *second = '\0';
-        else
+        } else {
             *first = '\0';
+            /* No symbols, only the number: a copy of what came from above. */
+            if (s->kind == STEP_DELTA)
+                verb = "it is what the layer above sent down";
+        }
     }
-    snprintf(buf, size, "%s: %s", full, value_verb(s->kind));
+    if (s->kind == STEP_DERIVATIVE && strstr(full, "\xce\xa3")) /* Σ: softmax */
+        verb = "work that out";
+    snprintf(buf, size, "%s: %s", full, verb);
 }
 
 void quiz_init(quiz *q)

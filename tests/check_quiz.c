@@ -1,6 +1,7 @@
 /* check_quiz.c - the quiz's answer checking: every accepted spelling of a
  * shape and a number, the tolerance edges, the hints, tries and the score. */
 #include <check.h>
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -186,7 +187,7 @@ START_TEST(hint_gradient_columns_and_rows)
     /* The copy beat has only δ: the names come from the layer's letters. */
     engine_tensor d = tensor("δ_j", 1, 3, 1);
     s = hand_step(STEP_GRAD_COPY, CONV_COLUMNS, 1, tensor("Δ_ij", 2, 2, 3), 1, &d);
-    hint_is(&s, "Δ_ij has one row per unit of the layer below (the activations: 2) and one "
+    hint_is(&s, "Δ_ij has one row per unit of the layer below (2) and one "
                 "column per unit of this layer (δ_j: 3), the shape of W_ij");
 }
 END_TEST
@@ -222,8 +223,12 @@ START_TEST(hint_elementwise_and_others)
     hint_is(&s, "the loss adds up the errors of every output: one number for the sample");
     engine_tensor upd[2] = {tensor("W_jk", 2, 3, 2), tensor("G_jk", 2, 3, 2)};
     s = hand_step(STEP_UPDATE, CONV_COLUMNS, 2, tensor("W_jk", 2, 3, 2), 2, upd);
-    hint_is(&s, "W_jk − η·gradient subtracts element by element, so the result keeps the "
+    hint_is(&s, "W_jk − η·G_jk subtracts element by element, so the result keeps the "
                 "shape of W_jk (3×2)");
+    engine_tensor sent = tensor("∂E/∂h_j", 1, 3, 1);
+    s = hand_step(STEP_DELTA, CONV_ROWS, 1, tensor("∂E/∂h_j", 1, 3, 1), 1, &sent);
+    hint_is(&s, "a derivative has the shape of what it is taken with respect to: h_j has one "
+                "number per unit of this layer (3)");
     /* No operands at all: the hint still says something true. */
     s = hand_step(STEP_SUM, CONV_COLUMNS, 1, tensor("z_j", 1, 3, 1), 0, NULL);
     hint_is(&s, "look at the operands' shapes:");
@@ -357,6 +362,65 @@ START_TEST(quiz_misses_are_bounded)
 }
 END_TEST
 
+/* Every step of every bundled lesson, in both conventions: the shape hint
+ * names a rule, the value hint keeps back the final number, and the true
+ * shape and value are accepted. */
+START_TEST(every_step_of_every_lesson)
+{
+    DIR *d = opendir("lessons");
+    ck_assert_msg(d != NULL, "run the tests from the top folder");
+    struct dirent *ent;
+    int lessons = 0, steps = 0;
+    while ((ent = readdir(d)) != NULL) {
+        size_t len = strlen(ent->d_name);
+        if (len < 6 || strcmp(ent->d_name + len - 5, ".yaml") != 0)
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, "lessons/%s", ent->d_name);
+        lesson l;
+        lesson_error err;
+        ck_assert_msg(lesson_load_file(path, &l, &err) == 0, "%s", err.message);
+        lessons++;
+        for (int c = 0; c < CONV_COUNT; c++) {
+            engine *e = engine_new(&l.net, (engine_conv)c);
+            ck_assert_ptr_nonnull(e);
+            for (int i = 0; i < engine_step_count(e); i++, steps++) {
+                const engine_step *s = engine_step_at(e, i);
+                char hint[QUIZ_TEXT_SIZE], full[512], right[64], msg[QUIZ_TEXT_SIZE];
+                quiz_shape_hint(s, hint, sizeof hint);
+                ck_assert_msg(strncmp(hint, "look at", 7) != 0, "%s %s: %s", path, s->id, hint);
+                int last = s->result.rank == 0 ? 0 : s->result.rows * s->result.cols - 1;
+                quiz_value_hint(s, last, hint, sizeof hint);
+                engine_step_explain(s, last, 4, full, sizeof full, NULL, 0);
+                const char *tail = full, *eq;
+                while ((eq = strstr(tail, " = ")) != NULL)
+                    tail = eq + 3;
+                if (tail != full)
+                    ck_assert_msg(strstr(hint, tail - 3) == NULL, "%s %s: hint '%s' tells '%s'",
+                                  path, s->id, hint, tail);
+                quiz q;
+                quiz_init(&q);
+                quiz_begin(&q, s, last);
+                snprintf(right, sizeof right, "%dx%d", s->result.rank ? s->result.rows : 1,
+                         s->result.rank == 2 ? s->result.cols : 1);
+                ck_assert_int_eq(quiz_answer(&q, s, right, msg, sizeof msg), QUIZ_RIGHT);
+                if (q.stage == QUIZ_ASK_VALUE) {
+                    snprintf(right, sizeof right, "%.6g", s->result.v[last]);
+                    ck_assert_msg(quiz_answer(&q, s, right, msg, sizeof msg) == QUIZ_RIGHT,
+                                  "%s %s: %s", path, s->id, msg);
+                }
+                ck_assert_int_eq(q.stage, QUIZ_FINISHED);
+            }
+            engine_free(e);
+        }
+        lesson_free(&l);
+    }
+    closedir(d);
+    ck_assert_int_ge(lessons, 1);
+    ck_assert_int_ge(steps, 2 * 16);
+}
+END_TEST
+
 Suite *quiz_suite(void)
 {
     Suite *s = suite_create("quiz");
@@ -378,6 +442,7 @@ Suite *quiz_suite(void)
     tcase_add_test(t, quiz_wrong_then_right_on_the_question);
     tcase_add_test(t, quiz_two_misses_show_the_answer);
     tcase_add_test(t, quiz_misses_are_bounded);
+    tcase_add_test(t, every_step_of_every_lesson);
     suite_add_tcase(s, t);
     return s;
 }
