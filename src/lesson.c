@@ -1088,11 +1088,15 @@ int lesson_load_file(const char *path, lesson *out, lesson_error *err)
 {
     struct stat st;
     memset(out, 0, sizeof *out);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO with no writer must not hang the open */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         set_error(err, "%s: %s", path, strerror(errno));
         return -1;
     }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl != -1)
+        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
     if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
         set_error(err, "%s: %s", path, strerror(S_ISDIR(st.st_mode) ? EISDIR : errno));
         close(fd);

@@ -740,6 +740,12 @@ START_TEST(test_file_errors)
         lesson_free(&l);
     }
     unlink(TMP "/locked.yaml");
+    /* a FIFO nobody writes to reads as empty instead of hanging */
+    unlink(TMP "/fifo.yaml");
+    ck_assert_int_eq(mkfifo(TMP "/fifo.yaml", 0600), 0);
+    file_fails(TMP "/fifo.yaml", TMP "/fifo.yaml:1:1: the lesson is empty, expected a mapping "
+                                 "with title, layers, activations and samples");
+    unlink(TMP "/fifo.yaml");
 }
 END_TEST
 
