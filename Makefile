@@ -23,7 +23,7 @@ CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 
 WARN     = -Wall -Wextra -Wpedantic -Wshadow $(if $(WERROR),-Werror)
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L \
 	$(WARN) $(PKG_CFLAGS) -DBACKSTEP_VERSION='"$(VERSION)"' \
 	-DBACKSTEP_LESSONDIR='"$(DATADIR)/lessons"' -Isrc -Ibuild $(CFLAGS)
 LDLIBS   = $(PKG_LIBS) -lm
@@ -58,7 +58,7 @@ $(B)/%.o: tests/%.c $(B)/suites.h | $(B)
 $(B)/lesson_data.c: $(DEFAULT_LESSON) | $(B)
 	{ echo '/* generated from $< by make */'; \
 	  echo 'const char lesson_default_yaml[] = {'; \
-	  od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/(char)0x\1,/g'; \
 	  echo '0};'; \
 	  echo 'const unsigned long lesson_default_len = sizeof lesson_default_yaml - 1;'; } > $@
 
