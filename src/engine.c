@@ -195,21 +195,17 @@ int engine_net_params(const engine_net *net)
 
 /* ------------------------------------------------------------- arithmetic */
 
-/* z = Wᵀ·a (+ b), W canonical nin × nout.  Sums run i = 1..nin, then b. */
-static void layer_sum(const double *w, const double *b, const double *a, int nin, int nout,
-                      double *z)
+/* z = Wᵀ·a (+ b), W canonical nin × nout.  Each z_j sums i = 1..nin in
+ * order, then adds b_j: the order every caller shares. */
+static void layer_sum(const double *restrict w, const double *restrict b,
+                      const double *restrict a, int nin, int nout, double *restrict z)
 {
-    for (int j = 0; j < nout; j++)
-        z[j] = 0.0;
-    for (int i = 0; i < nin; i++) {
-        const double ai = a[i];
-        const double *row = w + (size_t)i * nout;
-        for (int j = 0; j < nout; j++)
-            z[j] += row[j] * ai;
+    for (int j = 0; j < nout; j++) {
+        double s = 0.0;
+        for (int i = 0; i < nin; i++)
+            s += w[(size_t)i * nout + j] * a[i];
+        z[j] = b ? s + b[j] : s;
     }
-    if (b)
-        for (int j = 0; j < nout; j++)
-            z[j] += b[j];
 }
 
 static double sigmoid(double z)
@@ -218,7 +214,7 @@ static double sigmoid(double z)
 }
 
 /* a = g(z); softmax subtracts the largest z so exp cannot overflow. */
-static void layer_activate(engine_act act, const double *z, double *a, int n)
+static void layer_activate(engine_act act, const double *restrict z, double *restrict a, int n)
 {
     switch (act) {
     case ACT_LINEAR:
@@ -289,8 +285,9 @@ static void loss_grad(engine_loss loss, const double *y, const double *t, double
 
 /* δ = incoming ⊙ g′(z), g′ written to gp; softmax uses the Jacobian
  * transpose instead, δ_j = y_j (g_j − Σ_k y_k g_k), and leaves gp alone. */
-static void layer_derivative(engine_act act, const double *z, const double *a,
-                             const double *in, double *gp, double *delta, int n)
+static void layer_derivative(engine_act act, const double *restrict z,
+                             const double *restrict a, const double *restrict in,
+                             double *restrict gp, double *restrict delta, int n)
 {
     switch (act) {
     case ACT_LINEAR:
@@ -329,7 +326,8 @@ static void layer_derivative(engine_act act, const double *z, const double *a,
 }
 
 /* Sent down: out = W·δ, W canonical nin × nout. */
-static void layer_send(const double *w, const double *delta, int nin, int nout, double *out)
+static void layer_send(const double *restrict w, const double *restrict delta, int nin,
+                       int nout, double *restrict out)
 {
     for (int i = 0; i < nin; i++) {
         const double *row = w + (size_t)i * nout;
@@ -1096,12 +1094,12 @@ static void net_apply(engine *e, int last)
     int tb = n->has_bias && n->train_bias;
     for (int l = 1; l <= n->layers; l++) {
         int nin = n->width[l - 1], nout = n->width[l];
-        double *w = n->weights[l - 1], *b = n->biases[l - 1];
-        const double *a = e->ta[l - 1], *d = e->td[l];
+        double *restrict w = n->weights[l - 1], *restrict b = n->biases[l - 1];
+        const double *restrict a = e->ta[l - 1], *restrict d = e->td[l];
         if (n->mode == MODE_ONLINE) {
             for (int i = 0; i < nin; i++) {
                 const double ai = a[i];
-                double *row = w + (size_t)i * nout;
+                double *restrict row = w + (size_t)i * nout;
                 for (int j = 0; j < nout; j++)
                     row[j] = sgd(row[j], eta, grad_elem(ai, d[j]));
             }
@@ -1110,11 +1108,11 @@ static void net_apply(engine *e, int last)
                     b[j] = sgd(b[j], eta, d[j]);
             continue;
         }
-        double *acc = e->acc[l - 1], *bacc = e->bacc[l - 1];
+        double *restrict acc = e->acc[l - 1], *restrict bacc = e->bacc[l - 1];
         size_t m = (size_t)nin * nout;
         for (int i = 0; i < nin; i++) {
             const double ai = a[i];
-            double *row = acc + (size_t)i * nout;
+            double *restrict row = acc + (size_t)i * nout;
             for (int j = 0; j < nout; j++)
                 row[j] = row[j] + grad_elem(ai, d[j]);
         }
@@ -1142,7 +1140,8 @@ static double engine_advance(engine *e)
 {
     engine_net *n = &e->net;
     int s = e->sample - 1, L = n->layers;
-    memcpy(e->ta[0], n->inputs + (size_t)s * n->width[0], n->width[0] * sizeof(double));
+    /* the input is only read, so the trainer points at it instead of copying */
+    e->ta[0] = n->inputs + (size_t)s * n->width[0];
     const double *t = n->targets + (size_t)s * n->width[L];
     net_forward(n, e->ta, e->tz);
     double loss = loss_value(n->loss, e->ta[L], t, n->width[L]);
