@@ -408,6 +408,33 @@ START_TEST(disk_full_leaves_original)
 }
 END_TEST
 
+START_TEST(disk_full_mid_write_leaves_original)
+{
+    /* 64x64 weights are far more than one stdio buffer, so the writes
+     * themselves fail, not only the final flush. */
+    lesson a;
+    char path[128], msg[SAVE_ERROR_SIZE];
+    hook h = {"", 0};
+    char text[4096] = "title: wide\nlayers: [64, 64]\nactivations: [linear]\nseed: 5\n"
+                      "samples: [{input: [1";
+    for (int i = 1; i < 64; i++)
+        strcat(text, ", 1");
+    strcat(text, "], target: [0");
+    for (int i = 1; i < 64; i++)
+        strcat(text, ", 0");
+    strcat(text, "]}]\n");
+    load_text(text, &a);
+    snprintf(path, sizeof path, "%s/keep.yaml", dir);
+    write_file(path, original);
+    int rc = save_lesson_via(path, &a.net, &a, open_full, &h, msg, sizeof msg);
+    expect_failure(path, rc, msg, "No space left on device");
+    ck_assert_int_eq(access(h.made, F_OK), -1);
+    ck_assert_str_eq(read_all(path), original);
+    ck_assert_int_eq(hidden_files(), 0);
+    lesson_free(&a);
+}
+END_TEST
+
 START_TEST(temp_not_created_leaves_original)
 {
     lesson a;
@@ -497,6 +524,7 @@ Suite *save_suite(void)
     tcase_add_test(t, fails_onto_a_folder);
     tcase_add_test(t, fails_where_nothing_can_be_created);
     tcase_add_test(t, disk_full_leaves_original);
+    tcase_add_test(t, disk_full_mid_write_leaves_original);
     tcase_add_test(t, temp_not_created_leaves_original);
     tcase_add_test(t, non_finite_refused);
     suite_add_tcase(s, t);
