@@ -19,6 +19,8 @@ enum {
     KEYS_K_TAB,
     KEYS_K_BACKTAB,
     KEYS_K_ESC,
+    KEYS_K_DELETE, /* the Delete key, for text prompts */
+    KEYS_K_ENTER,  /* Enter / Return */
 };
 
 /* What a key asks for. */

@@ -113,6 +113,8 @@ static int translate_key(int kind, wint_t ch)
         case KEY_END: return KEYS_K_END;
         case KEY_BACKSPACE: return KEYS_K_BACKSPACE;
         case KEY_BTAB: return KEYS_K_BACKTAB;
+        case KEY_DC: return KEYS_K_DELETE;
+        case KEY_ENTER: return KEYS_K_ENTER;
         default: return 0;
         }
     }
