@@ -4,6 +4,7 @@
  * Everything that came from a lesson or names a tensor goes through
  * text_sanitize, then text_ascii in ASCII mode, before it is written. */
 #include "print.h"
+#include "shape.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -351,6 +352,50 @@ static int json_write(FILE *out, json_t *root)
     return rc;
 }
 
+/* The lesson's expressions in text or Markdown: each caption, then the
+ * shape checker's derivation, wrong formulas included. */
+static int print_expressions(printer *p, const lesson *l, engine_conv conv)
+{
+    if (l->n_expressions == 0)
+        return 0;
+    fputs(p->md ? "## Shapes first\n\n" : "Shapes first\n------------\n\n", p->out);
+    for (int i = 0; i < l->n_expressions; i++) {
+        const char *cap = clean(p, l->expressions[i].caption);
+        if (!cap)
+            return -1;
+        fprintf(p->out, p->md ? "**%s**\n\n```\n" : "%s\n", cap);
+        shape_run(p->out, l->expressions[i].expr, l, conv, p->ascii);
+        fputs(p->md ? "```\n\n" : "\n", p->out);
+    }
+    return 0;
+}
+
+/* The lesson's expressions in JSON: caption, expression, and the shape it
+ * has (null when the shapes do not fit) or why not. */
+static json_t *json_expressions(printer *p, const lesson *l, engine_conv conv)
+{
+    static const char *const status[] = {"fit", "mismatch", "parse_error"};
+    json_t *arr = json_array();
+    for (int i = 0; i < l->n_expressions; i++) {
+        shape_result r;
+        shape_check(l->expressions[i].expr, &l->net, conv, &r);
+        const char *cap = clean(p, l->expressions[i].caption);
+        json_t *o = json_object();
+        json_object_set_new(o, "caption", json_string(cap ? cap : ""));
+        cap = clean(p, l->expressions[i].expr);
+        json_object_set_new(o, "expr", json_string(cap ? cap : ""));
+        json_object_set_new(o, "status", json_string(status[r.status]));
+        json_object_set_new(o, "shape", r.status == SHAPE_FIT
+                                            ? json_pack("[i, i]", r.rows, r.cols)
+                                            : json_null());
+        cap = clean(p, r.message);
+        json_object_set_new(o, "message", json_string(cap ? cap : ""));
+        json_array_append_new(arr, o);
+        shape_result_free(&r);
+    }
+    return arr;
+}
+
 static engine_conv view_conv(const lesson *l, const print_options *opt)
 {
     if (opt->convention >= 0 && opt->convention < CONV_COUNT)
@@ -396,12 +441,20 @@ int print_walkthrough(FILE *out, const lesson *l, const print_options *opt)
         json_object_set_new(root, "lesson", json_lesson(&p, l, conv));
         json_object_set_new(root, "loss_before", jnum(loss_before));
         json_object_set_new(root, "loss_after", jnum(loss_after));
+        if (l->n_expressions > 0)
+            json_object_set_new(root, "expressions", json_expressions(&p, l, conv));
         json_object_set_new(root, "steps", steps);
         if (json_write(out, root) < 0)
             rc = out_of_memory();
     } else {
         char *note = malloc(4096);
         if (!note || print_header(&p, l, conv) < 0) {
+            free(note);
+            printer_free(&p);
+            engine_free(e);
+            return out_of_memory();
+        }
+        if (print_expressions(&p, l, conv) < 0) {
             free(note);
             printer_free(&p);
             engine_free(e);

@@ -439,6 +439,51 @@ START_TEST(format_names)
 }
 END_TEST
 
+/* A lesson's expressions: the question's formula does not fit, the
+ * outer product x·δ_jᵀ is 2×3 (shapes worked out by hand). */
+START_TEST(expressions_in_every_format)
+{
+    static const char yaml[] =
+        "title: t\nlayers: [2, 3, 2]\nactivations: [sigmoid, linear]\n"
+        "samples:\n  - input: [1, 0.5]\n    target: [1, 0]\n"
+        "expressions:\n"
+        "  - caption: the question's formula\n"
+        "    expr: \"W_jk * g'(W_ij * x) * x * err\"\n"
+        "  - caption: the gradient for W_ij\n"
+        "    expr: \"x * ((W_jk * err) .* g'(W_ij' * x))'\"\n";
+    lesson l;
+    lesson_error err;
+    ck_assert_int_eq(lesson_load_string("x.yaml", yaml, sizeof yaml - 1, &l, &err), 0);
+    captured c = run_walkthrough(&l, PRINT_JSON, -1, 0);
+    ck_assert_int_eq(c.rc, 0);
+    json_t *root = parse(&c);
+    json_t *ex = json_object_get(root, "expressions");
+    ck_assert_int_eq((int)json_array_size(ex), 2);
+    json_t *bad = json_array_get(ex, 0), *good = json_array_get(ex, 1);
+    ck_assert_str_eq(json_string_value(json_object_get(bad, "status")), "mismatch");
+    ck_assert(json_is_null(json_object_get(bad, "shape")));
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(bad, "message")),
+                                 "cannot multiply W_ij (2×3) by x (2×1)"));
+    ck_assert_str_eq(json_string_value(json_object_get(good, "status")), "fit");
+    json_t *shape = json_object_get(good, "shape");
+    ck_assert_int_eq((int)json_integer_value(json_array_get(shape, 0)), 2);
+    ck_assert_int_eq((int)json_integer_value(json_array_get(shape, 1)), 3);
+    json_decref(root);
+    free(c.text);
+
+    c = run_walkthrough(&l, PRINT_TEXT, -1, 0);
+    ck_assert_ptr_nonnull(strstr(c.text, "Shapes first\n"));
+    ck_assert_ptr_nonnull(strstr(c.text, "the question's formula\n"));
+    ck_assert_ptr_nonnull(strstr(c.text, "→ 2×3\n"));
+    free(c.text);
+    c = run_walkthrough(&l, PRINT_MARKDOWN, -1, 1);
+    ck_assert_ptr_nonnull(strstr(c.text, "**the gradient for W_ij**\n\n```\n"));
+    ck_assert_ptr_nonnull(strstr(c.text, "-> 2x3\n"));
+    free(c.text);
+    lesson_free(&l);
+}
+END_TEST
+
 Suite *print_suite(void)
 {
     Suite *s = suite_create("print");
@@ -453,6 +498,7 @@ Suite *print_suite(void)
     tcase_add_test(tc, escape_never_reaches_output);
     tcase_add_test(tc, gradcheck_table);
     tcase_add_test(tc, format_names);
+    tcase_add_test(tc, expressions_in_every_format);
     suite_add_tcase(s, tc);
     return s;
 }
