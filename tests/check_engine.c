@@ -828,15 +828,27 @@ START_TEST(test_history_bounded)
     for (long k = 0; k < 1000000; k++)
         engine_next(e);
     ck_assert_int_eq(engine_history_depth(e), 1000000 / 17);
-    /* the ring holds 8 MiB / (12 weights · 8 + 2 ints · 4) = 80659 passes
-     * and then forgets the oldest instead of growing */
-    for (long k = 0; k < 100000; k++)
+    engine_free(e);
+    engine_net_free(&n);
+
+    /* a 64 → 64 layer: the ring holds 8 MiB / (4096 weights · 8 + 2 ints · 4)
+     * = 255 passes, then forgets the oldest instead of growing */
+    static const int w[] = {64, 64};
+    static const engine_act a[] = {ACT_TANH};
+    net_make(&n, 1, w, a, LOSS_MSE, MODE_ONLINE, 0, 0, 2, 0.01);
+    for (int k = 0; k < 64 * 64; k++)
+        n.weights[0][k] = 0.01 * (k % 7) - 0.03;
+    for (int k = 0; k < 128; k++)
+        n.inputs[k] = n.targets[k] = 0.5;
+    e = engine_new(&n, CONV_COLUMNS);
+    for (int k = 0; k < 300; k++)
         engine_next_sample(e);
-    int depth = engine_history_depth(e);
-    ck_assert_int_eq(depth, 80659);
-    for (int k = 0; k < 10 * 17; k++)
+    ck_assert_int_eq(engine_history_depth(e), 255);
+    for (int k = 0; k < 10 * 9; k++)
         ck_assert_int_eq(engine_prev(e), 1);
-    ck_assert_int_eq(engine_history_depth(e), depth - 10);
+    ck_assert_int_eq(engine_history_depth(e), 245);
+    ck_assert_int_eq(engine_sample(e), 1);
+    ck_assert_int_eq(engine_epoch(e), 146);
     engine_free(e);
     engine_net_free(&n);
 }
