@@ -142,6 +142,13 @@ fuzz: deps-ok
 	  [ $${PIPESTATUS[0]} -eq 0 ] || { echo "fuzz_$$t found a problem: see build/fuzz/crash_$$t-*"; exit 1; }; \
 	done
 
+# PNG and plain-text pictures of the real screen (tmux, aha, headless
+# Chromium; the script installs them when missing).  Not part of check.
+.PHONY: screenshots
+screenshots: deps-ok
+	@$(MAKE) --no-print-directory backstep
+	bash screenshots/make.sh
+
 golden: backstep tests/run
 	BACKSTEP_GOLDEN_WRITE=1 ./tests/run
 
