@@ -5,6 +5,7 @@
 #   make deps     install the Debian packages needed to build and test
 #   make asan     run the tests under AddressSanitizer + UBSan
 #   make valgrind run the tests and --print of every lesson under valgrind
+#   make bench    build optimised and print the performance table
 
 SHELL   := /bin/bash
 PREFIX  ?= /usr/local
@@ -40,7 +41,7 @@ DEFAULT_LESSON = lessons/01-question.yaml
 DEBS = build-essential pkg-config libncurses-dev libyaml-dev libjansson-dev \
        check libsubunit-dev tmux valgrind
 
-.PHONY: all run check unit e2e deps asan valgrind clean install uninstall golden fuzz
+.PHONY: all run check unit e2e deps asan valgrind clean install uninstall golden fuzz bench
 all: backstep
 
 backstep: $(B)/main.o $(B)/libbackstep.a
@@ -151,6 +152,24 @@ screenshots: deps-ok
 
 golden: backstep tests/run
 	BACKSTEP_GOLDEN_WRITE=1 ./tests/run
+
+# Benchmarks: an optimised library, binary and bench programs in build/bench,
+# then one table of figures, targets and met/missed (tests/bench/bench.sh).
+BENCH_DIR    = build/bench
+BENCH_CFLAGS = -O2 -g
+BENCH_PROGS  = $(patsubst tests/bench/%.c,$(BENCH_DIR)/%,$(wildcard tests/bench/bench_*.c))
+bench: deps-ok
+	@$(MAKE) --no-print-directory B=$(BENCH_DIR) CFLAGS="$(BENCH_CFLAGS)" \
+	  $(BENCH_DIR)/libbackstep.a $(BENCH_DIR)/main.o
+	@$(MAKE) --no-print-directory B=$(BENCH_DIR) CFLAGS="$(BENCH_CFLAGS)" \
+	  $(BENCH_DIR)/backstep $(BENCH_PROGS)
+	@bash tests/bench/bench.sh $(BENCH_DIR)
+
+$(BENCH_DIR)/backstep: $(BENCH_DIR)/main.o $(BENCH_DIR)/libbackstep.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BENCH_DIR)/bench_%: tests/bench/bench_%.c $(BENCH_DIR)/libbackstep.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) -lutil
 
 install: backstep
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/lessons

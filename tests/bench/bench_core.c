@@ -1,0 +1,212 @@
+/* bench_core.c - backstep's engine under load, without a screen.
+ *
+ *   bench_core train NET SECONDS   sample-updates per second of engine_train
+ *   bench_core history NET STEPS   peak RSS after STEPS engine_next calls
+ *   bench_core lesson NET PATH     writes NET as a lesson file (for the
+ *                                  screen benchmarks)
+ *
+ * NET is 2-3-2 (the built-in lesson), 8-16-16-4 or 64-64-64-10 (built in
+ * memory: Glorot weights from a fixed seed, tanh hidden layers, sigmoid
+ * output, mse, biases, 32 random samples).  Output is one line of
+ * "key value" pairs for the driver script. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine.h"
+#include "lesson.h"
+#include "save.h"
+
+enum { BENCH_SAMPLES = 32 };
+
+/* CPU seconds of this process: other work on a busy machine does not count. */
+static double bench_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Parses "8-16-16-4" into widths; returns the number of weight layers or -1. */
+static int bench_parse_net(const char *spec, int *width)
+{
+    int n = 0;
+    const char *p = spec;
+    while (*p) {
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p || v < 1 || v > ENGINE_MAX_WIDTH || n > ENGINE_MAX_LAYERS)
+            return -1;
+        width[n++] = (int)v;
+        if (*end == '-')
+            end++;
+        else if (*end)
+            return -1;
+        p = end;
+    }
+    return n >= 2 ? n - 1 : -1;
+}
+
+/* Fills *l with the network NET: the built-in lesson for 2-3-2, otherwise a
+ * generated one.  Returns 0 or -1 with a message printed. */
+static int bench_lesson(const char *spec, lesson *l)
+{
+    lesson_error err;
+    if (strcmp(spec, "2-3-2") == 0) {
+        if (lesson_load_default(l, &err) < 0) {
+            fprintf(stderr, "bench_core: %s\n", err.message);
+            return -1;
+        }
+        return 0;
+    }
+    memset(l, 0, sizeof *l);
+    engine_net *net = &l->net;
+    int layers = bench_parse_net(spec, net->width);
+    if (layers < 0) {
+        fprintf(stderr, "bench_core: %s: not a network like 8-16-16-4\n", spec);
+        return -1;
+    }
+    net->layers = layers;
+    for (int i = 0; i < layers; i++)
+        net->act[i] = i + 1 < layers ? ACT_TANH : ACT_SIGMOID;
+    net->loss = LOSS_MSE;
+    net->convention = CONV_COLUMNS;
+    net->mode = MODE_ONLINE;
+    net->learning_rate = 0.1;
+    net->has_bias = 1;
+    net->train_bias = 1;
+    net->samples = BENCH_SAMPLES;
+    const char *why = engine_net_validate(net);
+    if (why) {
+        fprintf(stderr, "bench_core: %s: %s\n", spec, why);
+        return -1;
+    }
+    if (engine_net_alloc(net) < 0) {
+        fprintf(stderr, "bench_core: out of memory\n");
+        return -1;
+    }
+    engine_rng rng;
+    engine_rng_seed(&rng, 20240601);
+    for (int N = 1; N <= layers; N++)
+        engine_glorot(net, N, &rng);
+    for (int i = 0; i < BENCH_SAMPLES * net->width[0]; i++)
+        net->inputs[i] = 2.0 * engine_rng_uniform(&rng) - 1.0;
+    for (int i = 0; i < BENCH_SAMPLES * net->width[layers]; i++)
+        net->targets[i] = engine_rng_uniform(&rng) < 0.5 ? 0.0 : 1.0;
+    l->title = strdup(spec); /* save_emit wants words to quote */
+    l->path = strdup("(bench)");
+    l->name = strdup(spec);
+    if (!l->title || !l->path || !l->name) {
+        fprintf(stderr, "bench_core: out of memory\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* Peak resident set size of this process in KiB, from /proc/self/status. */
+static long bench_peak_kib(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f)
+        return -1;
+    char line[256];
+    long kib = -1;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "VmHWM:", 6) == 0)
+            kib = strtol(line + 6, NULL, 10);
+    fclose(f);
+    return kib;
+}
+
+/* Weight updates per sample: every weight, plus the trained biases. */
+static long bench_updates(const engine_net *net)
+{
+    long w = 0;
+    for (int N = 1; N <= net->layers; N++)
+        w += (long)net->width[N - 1] * net->width[N] +
+             (net->has_bias && net->train_bias ? net->width[N] : 0);
+    return w;
+}
+
+/* Trains in doubling chunks until `seconds` have passed; reports the rate. */
+static int bench_train(engine *e, double seconds)
+{
+    const engine_net *net = engine_network(e);
+    long samples = net->samples, params = bench_updates(net);
+    long epochs = 1, done = 0;
+    double t0 = bench_now(), t = t0;
+    while (t - t0 < seconds) {
+        if (engine_train(e, epochs, NULL) >= 0) {
+            fprintf(stderr, "bench_core: training diverged\n");
+            return 1;
+        }
+        done += epochs;
+        t = bench_now();
+        if (epochs < (1L << 24))
+            epochs *= 2;
+    }
+    double per_s = (double)done * samples / (t - t0);
+    printf("updates_per_s %.0f ns_per_sample %.2f ns_per_weight %.4f weights %ld"
+           " epochs %ld loss %.6g\n",
+           per_s, 1e9 / per_s, 1e9 / per_s / params, params, done,
+           engine_net_mean_loss(engine_network(e)));
+    return 0;
+}
+
+/* Takes `steps` steps forward, then reports the peak RSS and the history. */
+static int bench_history(engine *e, long steps)
+{
+    long before = bench_peak_kib();
+    double t0 = bench_now();
+    for (long i = 0; i < steps; i++)
+        engine_next(e);
+    double t = bench_now() - t0;
+    long back = 0;
+    t0 = bench_now();
+    while (engine_prev(e))
+        back++;
+    double tb = bench_now() - t0;
+    printf("peak_kib %ld start_kib %ld depth_steps %ld ns_per_next %.1f ns_per_prev %.1f\n",
+           bench_peak_kib(), before, back, t * 1e9 / steps, back ? tb * 1e9 / back : 0.0);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: bench_core train|history|lesson NET ARG\n");
+        return 2;
+    }
+    lesson l;
+    if (bench_lesson(argv[2], &l) < 0)
+        return 2;
+    int rc = 0;
+    if (strcmp(argv[1], "lesson") == 0) {
+        char msg[SAVE_ERROR_SIZE];
+        if (save_lesson(argv[3], &l.net, &l, msg, sizeof msg) < 0) {
+            fprintf(stderr, "bench_core: %s\n", msg);
+            rc = 1;
+        }
+        lesson_free(&l);
+        return rc;
+    }
+    engine *e = engine_new(&l.net, l.net.convention);
+    if (!e) {
+        fprintf(stderr, "bench_core: cannot make an engine for %s\n", argv[2]);
+        lesson_free(&l);
+        return 1;
+    }
+    if (strcmp(argv[1], "train") == 0)
+        rc = bench_train(e, strtod(argv[3], NULL));
+    else if (strcmp(argv[1], "history") == 0)
+        rc = bench_history(e, strtol(argv[3], NULL, 10));
+    else {
+        fprintf(stderr, "bench_core: %s: expected train, history or lesson\n", argv[1]);
+        rc = 2;
+    }
+    engine_free(e);
+    lesson_free(&l);
+    return rc;
+}
