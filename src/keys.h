@@ -43,6 +43,14 @@ typedef enum {
     KEYS_PRECISION,   /* cycle 2/4/6 decimals */
     KEYS_HELP,        /* show or hide the help overlay */
     KEYS_QUIT,        /* leave backstep */
+    KEYS_TRAIN,       /* train some epochs and plot the loss */
+    KEYS_GRADCHECK,   /* analytic against numeric gradients */
+    KEYS_LOG_SCALE,   /* loss plot: linear or log axis */
+    KEYS_EDIT,        /* change the focused number or the learning rate */
+    KEYS_SAVE,        /* write the network as a lesson file */
+    KEYS_QUIZ,        /* quiz mode on or off */
+    KEYS_SHAPE,       /* the shape checker's prompt */
+    KEYS_BROWSE,      /* the lesson browser */
     KEYS_ACTION_COUNT
 } keys_action;
 

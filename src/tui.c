@@ -14,6 +14,7 @@
 
 #include "keys.h"
 #include "view.h"
+#include "view_lab.h"
 
 /* The terminal's curses attribute for each view_attr, set by tui_colors.
  * Per screen setup, not program state: every frame is drawn with it. */
@@ -145,6 +146,34 @@ static int locale_utf8(void)
     return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
 
+/* Opens the lesson the browser chose in place of *l, with a new engine in
+ * *e.  Returns 0, or -1 with the reason shown in the browser (nothing is
+ * replaced then). */
+static int open_lesson(view_state *st, engine **e, lesson *l)
+{
+    lesson next;
+    lesson_error err;
+    if (lesson_load_file(st->learn.open_path, &next, &err) != 0) {
+        view_browse_failed(st, err.message);
+        return -1;
+    }
+    engine *ne = engine_new(&next.net, next.net.convention);
+    if (!ne) {
+        lesson_free(&next);
+        view_browse_failed(st, "out of memory: the lesson stays as it was");
+        return -1;
+    }
+    engine_free(*e);
+    *e = ne;
+    lesson_free(l);
+    *l = next;
+    st->focus = 0;
+    st->autoplay = 0;
+    view_learn_attach(st, l); /* quiz mode stays as it was, its score starts over */
+    view_quiz_sync(st, *e);
+    return 0;
+}
+
 int tui_run(lesson *l, const tui_options *opt)
 {
     setlocale(LC_ALL, "");
@@ -184,6 +213,12 @@ int tui_run(lesson *l, const tui_options *opt)
 
     view_state st;
     view_state_init(&st, ascii);
+    view_lab lab;
+    view_lab_init(&lab, l);
+    st.lab = &lab;
+    view_learn_attach(&st, l);
+    if (opt->quiz)
+        view_apply(&st, e, KEYS_QUIZ);
     int status = 0, dirty = 1;
     for (;;) {
         if (got_signal) {
@@ -195,9 +230,25 @@ int tui_run(lesson *l, const tui_options *opt)
             getmaxyx(stdscr, h, w);
             view_layout(cur, w, h, e, l, &st);
             tui_draw(cur, prev);
+            if (cur->cursor_row >= 0) {
+                /* A prompt is open: the cursor shows where typing goes. */
+                curs_set(1);
+                move(cur->cursor_row, cur->cursor_col);
+                refresh();
+            } else {
+                curs_set(0);
+            }
             dirty = 0;
         }
-        timeout(st.autoplay ? st.delay_ms : 250);
+        if (view_lab_training(&lab)) {
+            /* One chunk, then a look at the keys without waiting, so Esc
+             * is heard between chunks. */
+            view_train_run(&lab, e);
+            dirty = 1;
+            timeout(0);
+        } else {
+            timeout(st.autoplay ? st.delay_ms : 250);
+        }
         wint_t ch;
         int kind = get_wch(&ch);
         if (kind == ERR) {
@@ -213,6 +264,22 @@ int tui_run(lesson *l, const tui_options *opt)
             dirty = 1;
             continue;
         }
+        if (view_learn_grab(&st)) {
+            if (view_learn_key(&st, e, translate_key(kind, ch)) == VIEW_LEARN_OPEN &&
+                open_lesson(&st, &e, l) == 0) {
+                view_lab_free(&lab);
+                view_lab_init(&lab, l);
+            }
+            dirty = 1;
+            continue;
+        }
+        int quit = 0;
+        if (view_lab_key(&st, e, translate_key(kind, ch), &quit)) {
+            if (quit)
+                break;
+            dirty = 1;
+            continue;
+        }
         keys_action a = keys_lookup(translate_key(kind, ch), st.help);
         if (a == KEYS_NONE)
             continue;
@@ -222,6 +289,8 @@ int tui_run(lesson *l, const tui_options *opt)
     }
     endwin();
     delscreen(scr);
+    view_lab_free(&lab);
+    view_learn_free(&st);
     engine_free(e);
     view_frame_free(cur);
     view_frame_free(prev);

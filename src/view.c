@@ -10,6 +10,7 @@
 
 #include "narrate.h"
 #include "text.h"
+#include "view_lab.h"
 
 enum {
     LINE_BYTES = 1024,    /* one line of text before fitting */
@@ -22,6 +23,7 @@ enum {
 typedef struct {
     view_frame *f;
     int ascii;
+    int hide; /* the quiz keeps the current result's numbers hidden */
 } canvas;
 
 void view_state_init(view_state *st, int ascii)
@@ -30,6 +32,7 @@ void view_state_init(view_state *st, int ascii)
     st->decimals = 4;
     st->ascii = ascii;
     st->delay_ms = 1000;
+    view_learn_attach(st, NULL);
 }
 
 view_frame *view_frame_new(void)
@@ -43,6 +46,7 @@ view_frame *view_frame_new(void)
         return NULL;
     }
     f->width = f->height = 0;
+    f->cursor_row = f->cursor_col = -1;
     return f;
 }
 
@@ -189,7 +193,7 @@ static void fill_row(const canvas *cv, int row, int col, int end, int attr)
 static void put_box(const canvas *cv, int row, int col, const char *uni, char ascii, int attr)
 {
     char a[2] = {ascii, '\0'};
-    canvas raw = {cv->f, 0};
+    canvas raw = {cv->f, 0, 0};
     put_text(&raw, row, col, col + 1, cv->ascii ? a : uni, attr);
 }
 
@@ -258,10 +262,15 @@ static void layout_header(const canvas *cv, const engine *e, const lesson *l,
     char line[LINE_BYTES], title[LINE_BYTES], num[NUM_BYTES];
     fill_row(cv, 0, 0, w, VIEW_TITLE);
     text_sanitize(l && l->title ? l->title : "backstep", title, sizeof title);
+    if (st->lab && st->lab->modified && strlen(title) + 12 < sizeof title)
+        strcat(title, " [modified]");
     fmt_number(engine_pass_loss(e), st->decimals, num, sizeof num);
     const engine_net *net = engine_network(e);
-    snprintf(line, sizeof line, "epoch %d  sample %d/%d  loss%s ", engine_epoch(e),
-             engine_sample(e), net ? net->samples : 1, num);
+    char score[32];
+    view_quiz_score(st, score, sizeof score);
+    snprintf(line, sizeof line, "%s%sepoch %d  sample %d/%d  loss%s ", score,
+             score[0] ? "  " : "", engine_epoch(e), engine_sample(e),
+             net ? net->samples : 1, num);
     int rw = shown_width(cv, line);
     int col = 1;
     /* The program's name gives way to the lesson's title when short of room. */
@@ -287,6 +296,16 @@ static void layout_header(const canvas *cv, const engine *e, const lesson *l,
                  engine_conv_name(engine_convention(e)));
     else
         snprintf(right, sizeof right, "%s convention", engine_conv_name(engine_convention(e)));
+    /* Values that stopped being finite outrank the convention. */
+    int right_attr = VIEW_DIM;
+    for (int i = 0; i < engine_step_count(e); i++) {
+        const engine_step *o = engine_step_at(e, i);
+        if (o && o->nonfinite) {
+            snprintf(right, sizeof right, "not finite from step %d (%s)", i + 1, o->id);
+            right_attr = VIEW_WARNING;
+            break;
+        }
+    }
     rw = shown_width(cv, right);
     text_sanitize(s->title, title, sizeof title);
     int room = w - rw - 3 - col;
@@ -299,7 +318,7 @@ static void layout_header(const canvas *cv, const engine *e, const lesson *l,
         memcpy(title + n, "…", sizeof "…");
     }
     put_text(cv, 1, col, w - rw - 2, title, VIEW_NORMAL);
-    put_text(cv, 1, w - rw - 1, w, right, VIEW_DIM);
+    put_text(cv, 1, w - rw - 1, w, right, right_attr);
 }
 
 /* ---- network diagram ---- */
@@ -446,6 +465,8 @@ static void layout_diagram(const canvas *cv, int top, int rows, const engine *e,
         int off = 1 + (nodes - span) / 2;
         int dim;
         const double *v = diagram_values(e, s, l, layers, &dim);
+        if (cv->hide && l == s->layer)
+            v = NULL;
         rn = 0;
         int nx = x + (colw - nodew) / 2;
         for (int i = 0; i < shown_n; i++) {
@@ -569,6 +590,15 @@ static void block_draw(const canvas *cv, const block *b, int top, int x, int dec
 {
     const engine_tensor *t = b->t;
     int w = cv->f->width;
+    if (cv->hide && b->is_result) {
+        /* The quiz asks for the shape: neither label nor brackets tell it. */
+        char name[ENGINE_NAME_SIZE * 2 + 8];
+        text_sanitize(t->name, name, sizeof name);
+        strcat(name, "  ?");
+        put_text(cv, top, x, w, name, flow);
+        put_text(cv, top + 1, x, w, "[ ? ]", VIEW_FOCUS);
+        return;
+    }
     put_text(cv, top, x, w, b->label, b->is_result ? flow : VIEW_TITLE);
     int row = top + 1;
     int mat_w = 2;
@@ -593,6 +623,8 @@ static void block_draw(const canvas *cv, const block *b, int top, int x, int dec
             int idx = tr * t->cols + b->c0 + c;
             char num[NUM_BYTES];
             fmt_number(t->v[idx], decimals, num, sizeof num);
+            if (cv->hide && b->is_result)
+                snprintf(num, sizeof num, "?");
             if (c > 0)
                 col++;
             col += b->colw[c] - text_width(num);
@@ -621,7 +653,7 @@ static void put_arithmetic(const canvas *cv, int row, int rows, const char *arit
     char buf[LINE_BYTES];
     int w = cv->f->width;
     const char *p = shown(cv, arith, buf, sizeof buf);
-    canvas raw = {cv->f, 0};
+    canvas raw = {cv->f, 0, 0};
     int col = put_text(cv, row, 2, w, "▸ ", flow);
     for (int line = 0; line < rows && *p; line++) {
         int room = w - 1 - col;
@@ -824,13 +856,16 @@ static void layout_step(const canvas *cv, int top, int rows, const engine_step *
     int row = top + 1 + area;
     char shp[256];
     text_sanitize(s->shapes, shp, sizeof shp);
+    char *arrow = strstr(shp, "→");
+    if (cv->hide && arrow)
+        snprintf(arrow, sizeof shp - (size_t)(arrow - shp), "→ ?");
     snprintf(line, sizeof line, "shapes  %s", shp);
     put_text(cv, row, 2, w, line, VIEW_TITLE);
     if (s->nonfinite)
         put_text(cv, row, 4 + shown_width(cv, line), w,
                  "the result holds inf or nan", VIEW_WARNING);
     row++;
-    if (arith[0] && row < top + rows)
+    if (arith[0] && row < top + rows && !cv->hide)
         put_arithmetic(cv, row, top + rows - row, arith, flow);
 }
 
@@ -1001,8 +1036,9 @@ void view_layout(view_frame *f, int width, int height, const engine *e, const le
 {
     f->width = width < VIEW_MAX_WIDTH ? (width > 0 ? width : 1) : VIEW_MAX_WIDTH;
     f->height = height < VIEW_MAX_HEIGHT ? (height > 0 ? height : 1) : VIEW_MAX_HEIGHT;
-    canvas cv = {f, st->ascii};
+    canvas cv = {f, st->ascii, 0};
     clear_frame(f);
+    f->cursor_row = f->cursor_col = -1;
     if (width < VIEW_MIN_WIDTH || height < VIEW_MIN_HEIGHT) {
         layout_small(&cv, width, height);
         return;
@@ -1011,8 +1047,17 @@ void view_layout(view_frame *f, int width, int height, const engine *e, const le
     const engine_net *net = engine_network(e);
     if (!s || !net)
         return;
+    if (st->lab && view_lab_layout(f, e, st))
+        return;
     int h = f->height;
     layout_header(&cv, e, l, st, s);
+    if (view_learn_layout(f, st->ascii, 2, h - 3, e, st)) {
+        layout_keybar(&cv, h - 1, st, e);
+        if (st->help)
+            layout_help(&cv);
+        return;
+    }
+    cv.hide = view_quiz_hiding(st, e);
 
     /* Rows: header 2, three rules, key bar 1; the rest is shared. */
     int avail = h - 6;
@@ -1058,11 +1103,46 @@ void view_layout(view_frame *f, int width, int height, const engine *e, const le
     put_rule(&cv, row++, sid, NULL);
     layout_step(&cv, row, step, s, st);
     row += step;
-    put_rule(&cv, row++, "Why", NULL);
-    layout_narration(&cv, row, h - 1 - row, e, l, s);
+    if (!view_quiz_layout(f, st->ascii, row, h - 1 - row, st, e)) {
+        put_rule(&cv, row++, "Why", NULL);
+        layout_narration(&cv, row, h - 1 - row, e, l, s);
+    }
     layout_keybar(&cv, h - 1, st, e);
+    if (st->lab)
+        view_lab_overlay(f, st);
     if (st->help)
         layout_help(&cv);
+}
+
+int view_put(view_frame *f, int ascii, int row, int col, int end, const char *s, int attr)
+{
+    canvas cv = {f, ascii, 0};
+    return put_text(&cv, row, col, end, s, attr);
+}
+
+void view_fill(view_frame *f, int row, int col, int end, int attr)
+{
+    canvas cv = {f, 0, 0};
+    fill_row(&cv, row, col, end, attr);
+}
+
+void view_rule(view_frame *f, int ascii, int row, const char *title, const char *right)
+{
+    canvas cv = {f, ascii, 0};
+    put_rule(&cv, row, title, right);
+}
+
+void view_wrap(view_frame *f, int ascii, int top, int rows, int left, int right,
+               const char *text)
+{
+    canvas cv = {f, ascii, 0};
+    layout_text(&cv, top, rows, left, right, text);
+}
+
+int view_width(int ascii, const char *s)
+{
+    canvas cv = {NULL, ascii, 0};
+    return shown_width(&cv, s);
 }
 
 /* ---- keys ---- */
@@ -1075,6 +1155,8 @@ static int result_size(const engine *e)
 
 int view_apply(view_state *st, engine *e, keys_action a)
 {
+    if (view_learn_apply(st, e, a))
+        return 0;
     const engine_step *s = engine_current(e);
     int before = result_size(e);
     int n = engine_step_count(e);
@@ -1150,6 +1232,7 @@ int view_apply(view_state *st, engine *e, keys_action a)
         engine_reset(e);
         st->focus = 0;
         st->autoplay = 0;
+        view_quiz_sync(st, e);
         return 0;
     case KEYS_SAMPLE:
         engine_next_sample(e);
@@ -1173,6 +1256,7 @@ int view_apply(view_state *st, engine *e, keys_action a)
      * (the two beats of a gradient), else start at its first element. */
     if (result_size(e) != before || st->focus >= result_size(e))
         st->focus = 0;
+    view_quiz_sync(st, e);
     return 0;
 }
 

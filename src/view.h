@@ -9,6 +9,7 @@
 #include "engine.h"
 #include "keys.h"
 #include "lesson.h"
+#include "view_learn.h"
 
 enum {
     VIEW_MIN_WIDTH = 80,   /* below this the screen asks for more room */
@@ -46,6 +47,7 @@ typedef struct {
 typedef struct {
     int width, height;
     view_cell *cells; /* VIEW_MAX_WIDTH * VIEW_MAX_HEIGHT, allocated once */
+    int cursor_row, cursor_col; /* where the terminal cursor shows (a prompt); -1 hidden */
 } view_frame;
 
 /* What the user changed on the screen, apart from the engine. */
@@ -56,6 +58,8 @@ typedef struct {
     int ascii;     /* ASCII boxes and text_ascii on all text */
     int autoplay;  /* stepping on a timer */
     int delay_ms;  /* autoplay: time between steps */
+    view_learn learn; /* quiz, shape checker, expressions, browser (view_learn.h) */
+    struct view_lab *lab; /* training, gradient check, editing (view_lab.h); may be NULL */
 } view_state;
 
 /* Defaults: 4 decimals, focus on the first element, autoplay off at 1 s. */
@@ -78,5 +82,52 @@ size_t view_row_text(const view_frame *f, int row, char *buf, size_t size);
 /* Finds text on one row; returns the column (cells) or -1.  *row gets the
  * row; search starts at row 0. */
 int view_find(const view_frame *f, const char *text, int *row);
+
+
+/* ---- drawing for the tool screens (view_quiz.c, view_check.c, ...) ---- */
+
+/* Puts text at row/col, not past column end; returns the column after it. */
+int view_put(view_frame *f, int ascii, int row, int col, int end, const char *s, int attr);
+/* Blanks a stretch of a row with an attribute. */
+void view_fill(view_frame *f, int row, int col, int end, int attr);
+/* A pane's title rule across the row, with optional text on the right. */
+void view_rule(view_frame *f, int ascii, int row, const char *title, const char *right);
+/* Word-wraps text into rows top .. top+rows-1, columns left .. right-1. */
+void view_wrap(view_frame *f, int ascii, int top, int rows, int left, int right,
+               const char *text);
+/* Columns text takes as drawn (after the ASCII fallback when asked). */
+int view_width(int ascii, const char *s);
+
+/* ---- the learning tools (view_quiz.c, view_shape.c, view_browse.c) ---- */
+
+/* Points the tools at a (new) lesson: the quiz starts over, the lesson's
+ * expressions phase is shown first, the shape checker and browser close. */
+void view_learn_attach(view_state *st, const lesson *l);
+/* Frees what the tools hold (the last check, the browser's catalog). */
+void view_learn_free(view_state *st);
+/* 1 when a tool takes raw keys now (a prompt or the browser is open). */
+int view_learn_grab(const view_state *st);
+/* Gives a raw key code to the tool that grabs keys. */
+view_learn_request view_learn_key(view_state *st, engine *e, int code);
+/* Handles a table action that belongs to a tool (z, :, o) or that the
+ * expressions phase takes over (→ ←); returns 1 when handled. */
+int view_learn_apply(view_state *st, engine *e, keys_action a);
+/* After the engine moved: starts the questions about a step not yet
+ * answered in quiz mode. */
+void view_quiz_sync(view_state *st, const engine *e);
+/* 1 while the current step's result must stay hidden (quiz unanswered). */
+int view_quiz_hiding(const view_state *st, const engine *e);
+/* The quiz score for the header, "quiz 3/4", or "" when not quizzing. */
+void view_quiz_score(const view_state *st, char *buf, size_t size);
+/* Lays out the quiz pane (question, hint, prompt; the summary at the end of
+ * the pass) in rows top ..; returns 0 when not quizzing (nothing drawn). */
+int view_quiz_layout(view_frame *f, int ascii, int top, int rows, const view_state *st,
+                     const engine *e);
+/* Lays out the body (rows top .. top+rows-1) for the shape checker, the
+ * browser or a lesson expression; returns 0 when none is showing. */
+int view_learn_layout(view_frame *f, int ascii, int top, int rows, const engine *e,
+                      const view_state *st);
+/* Shows why the browser's chosen lesson did not open (FILE:LINE:COLUMN). */
+void view_browse_failed(view_state *st, const char *message);
 
 #endif

@@ -136,7 +136,7 @@ int view_quiz_layout(view_frame *f, int ascii, int top, int rows, const view_sta
     if (asking) {
         const char *what = q->quiz.stage == QUIZ_ASK_SHAPE
                                ? "What shape is this step's result?  (e.g. 3x2, or 3 for a vector)"
-                               : "What is the highlighted element's value?";
+                               : "What is the value of this element of the result?";
         view_put(f, ascii, row++, 2, right, what, VIEW_TITLE);
         if (q->quiz_msg[0] && row < end - 1) {
             int n = end - 1 - row > 3 ? 3 : end - 1 - row;
