@@ -124,7 +124,7 @@ int view_learn_apply(view_state *st, engine *e, keys_action a)
         return 0;
     }
     if (n > 0 && (a == KEYS_PREV || a == KEYS_PHASE_PREV) && engine_step_index(e) == 0 &&
-        engine_epoch(e) == 0 && engine_sample(e) <= 1) {
+        engine_epoch(e) <= 1 && engine_sample(e) <= 1) {
         t->expr = n;
         return 1;
     }

@@ -2,9 +2,16 @@
  * multi-byte characters, the length limit, Enter and Esc, the cursor cell. */
 #include <check.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <stdio.h>
+
+#include "catalog.h"
+#include "engine.h"
 #include "keys.h"
+#include "lesson.h"
 #include "prompt.h"
+#include "view.h"
 
 /* Types a UTF-8 string one code point at a time. */
 static void type(prompt *p, const char *s)
@@ -159,6 +166,187 @@ START_TEST(full_line_of_four_byte_characters)
 }
 END_TEST
 
+/* ---- the tools on the screen: quiz, shape checker, expressions, browser ---- */
+
+static lesson les;
+static engine *eng;
+static view_frame *frame;
+static view_state st;
+
+static void screen_setup(void)
+{
+    lesson_error err;
+    ck_assert_int_eq(lesson_load_default(&les, &err), 0);
+    eng = engine_new(&les.net, les.net.convention);
+    frame = view_frame_new();
+    ck_assert_ptr_nonnull(eng);
+    ck_assert_ptr_nonnull(frame);
+    view_state_init(&st, 0);
+    view_learn_attach(&st, &les);
+}
+
+static void screen_teardown(void)
+{
+    view_learn_free(&st);
+    view_frame_free(frame);
+    engine_free(eng);
+    lesson_free(&les);
+}
+
+static int on_screen(const char *text)
+{
+    view_layout(frame, 80, 24, eng, &les, &st);
+    return view_find(frame, text, NULL) >= 0;
+}
+
+/* Types an answer into the open prompt and presses Enter. */
+static void answer(const char *text)
+{
+    for (const char *p = text; *p; p++)
+        view_learn_key(&st, eng, (unsigned char)*p);
+    view_learn_key(&st, eng, '\r');
+}
+
+static int step_index(const char *id)
+{
+    for (int i = 0; i < engine_step_count(eng); i++)
+        if (strcmp(engine_step_at(eng, i)->id, id) == 0)
+            return i;
+    return -1;
+}
+
+START_TEST(quiz_wrong_then_right)
+{
+    int i = step_index("backward.2.gradient");
+    ck_assert_int_ge(i, 0);
+    engine_goto(eng, i);
+    view_apply(&st, eng, KEYS_QUIZ);
+    ck_assert(view_learn_grab(&st));
+    ck_assert(view_quiz_hiding(&st, eng));
+    const engine_step *s = engine_current(eng);
+    ck_assert(on_screen("quiz 0/0  epoch 1"));
+    ck_assert(on_screen("What shape is this step's result?"));
+    /* The result's numbers and shape stay hidden. */
+    char num[40];
+    snprintf(num, sizeof num, "%.4f", s->result.v[0]);
+    ck_assert(!on_screen(num));
+    ck_assert(on_screen("[ ? ]"));
+    char wrong[32], right[32];
+    snprintf(wrong, sizeof wrong, "%dx%d", s->result.cols, s->result.rows + 1);
+    snprintf(right, sizeof right, "(%d, %d)", s->result.rows, s->result.cols);
+    answer(wrong);
+    ck_assert_int_eq(st.learn.quiz.tries, 1);
+    ck_assert(on_screen("Hint"));
+    ck_assert(on_screen("quiz 0/0"));
+    answer(right);
+    ck_assert(on_screen("quiz 1/1"));
+    ck_assert(on_screen("What is the value of this element of the result?"));
+    snprintf(num, sizeof num, "%.6f", s->result.v[st.learn.quiz.focus]);
+    answer(num);
+    ck_assert(on_screen("quiz 2/2"));
+    ck_assert(!view_quiz_hiding(&st, eng));
+    ck_assert(!view_learn_grab(&st));
+    snprintf(num, sizeof num, "%.4f", s->result.v[0]);
+    ck_assert_msg(on_screen(num), "revealed result shows %s", num);
+}
+END_TEST
+
+START_TEST(quiz_summary_at_end_of_pass)
+{
+    engine_goto(eng, engine_step_count(eng) - 1);
+    view_apply(&st, eng, KEYS_QUIZ);
+    answer("17x19");
+    ck_assert_int_eq(st.learn.quiz.tries, 1);
+    answer("nonsense"); /* unreadable: no try used */
+    ck_assert_int_eq(st.learn.quiz.tries, 1);
+    answer("17x19");
+    ck_assert_int_eq(st.learn.quiz.stage, QUIZ_ASK_VALUE);
+    while (st.learn.quiz.stage != QUIZ_FINISHED)
+        answer("12345");
+    ck_assert(on_screen("Score: "));
+    ck_assert(on_screen("Missed:"));
+}
+END_TEST
+
+START_TEST(shape_checker_question_formula)
+{
+    view_apply(&st, eng, KEYS_SHAPE);
+    ck_assert(view_learn_grab(&st));
+    ck_assert(on_screen("Shape checker"));
+    answer("W_jk * g'(W_ij * x) * x * err");
+    ck_assert(on_screen("W_ij * x  does not fit: (2×3)·(2×1): 3 ≠ 2"));
+    ck_assert(on_screen("→ no shape: column 16"));
+    ck_assert(frame->cursor_row >= 0);
+    /* The expression stays for editing: Ctrl-U, then the right gradient. */
+    view_learn_key(&st, eng, 21);
+    answer("x * (W_jk * err .* g'(W_ij' * x))'");
+    ck_assert(on_screen("→ 2×3"));
+    view_learn_key(&st, eng, KEYS_K_ESC);
+    ck_assert(!view_learn_grab(&st));
+    ck_assert(on_screen("Step forward.1.sum"));
+}
+END_TEST
+
+START_TEST(expressions_of_lesson_02)
+{
+    lesson two;
+    lesson_error err;
+    ck_assert_int_eq(lesson_load_file("lessons/02-two-by-one.yaml", &two, &err), 0);
+    engine *e2 = engine_new(&two.net, two.net.convention);
+    ck_assert_ptr_nonnull(e2);
+    view_learn_attach(&st, &two);
+    view_layout(frame, 80, 24, e2, &two, &st);
+    ck_assert_int_ge(view_find(frame, "Shapes 1/", NULL), 0);
+    ck_assert_int_ge(view_find(frame, "The question's formula: it breaks at W_ij * x", NULL), 0);
+    ck_assert_int_ge(view_find(frame, "3 ≠ 2", NULL), 0);
+    view_apply(&st, e2, KEYS_NEXT);
+    view_layout(frame, 80, 24, e2, &two, &st);
+    ck_assert_int_ge(view_find(frame, "Shapes 2/", NULL), 0);
+    ck_assert_int_ge(view_find(frame, "W_ijᵀ * x  3×1", NULL), 0);
+    ck_assert_int_eq(engine_step_index(e2), 0);
+    /* Tab leaves for the pass; ← from its first step comes back. */
+    view_apply(&st, e2, KEYS_PHASE_NEXT);
+    view_layout(frame, 80, 24, e2, &two, &st);
+    ck_assert_int_ge(view_find(frame, "Step forward.1.sum", NULL), 0);
+    view_apply(&st, e2, KEYS_PREV);
+    ck_assert_int_eq(st.learn.expr, two.n_expressions);
+    view_learn_attach(&st, &les);
+    engine_free(e2);
+    lesson_free(&two);
+}
+END_TEST
+
+START_TEST(browser_lists_every_bundled_lesson)
+{
+    /* The current folder is one of the places lessons are found. */
+    ck_assert_int_eq(chdir("lessons"), 0);
+    view_apply(&st, eng, KEYS_BROWSE);
+    ck_assert_int_eq(chdir(".."), 0);
+    ck_assert_int_eq(st.learn.tool, VIEW_LEARN_BROWSE);
+    ck_assert_int_ge(st.learn.cat.n, 11);
+    view_layout(frame, 80, 24, eng, &les, &st);
+    ck_assert_int_ge(view_find(frame, "Open a lesson", NULL), 0);
+    static const char *names[] = {"question", "two-by-one", "xor"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        ck_assert_msg(view_find(frame, names[i], NULL) >= 0, "lists %s", names[i]);
+    for (int i = 0; i < 11; i++) {
+        char title[256];
+        snprintf(title, sizeof title, "%s", st.learn.cat.entries[i].title ? st.learn.cat.entries[i].title : "");
+        title[40] = '\0';
+        ck_assert_msg(view_find(frame, title, NULL) >= 0, "title of %s", st.learn.cat.entries[i].name);
+    }
+    view_learn_key(&st, eng, KEYS_K_DOWN);
+    ck_assert_int_eq(st.learn.browse_sel, 1);
+    ck_assert_int_eq(view_learn_key(&st, eng, '\r'), VIEW_LEARN_OPEN);
+    ck_assert_str_eq(st.learn.open_path, st.learn.cat.entries[1].path);
+    view_browse_failed(&st, "x.yaml:3:7: unknown key 'wieghts', expected one of ...");
+    view_layout(frame, 80, 24, eng, &les, &st);
+    ck_assert_int_ge(view_find(frame, "x.yaml:3:7: unknown key", NULL), 0);
+    view_learn_key(&st, eng, KEYS_K_ESC);
+    ck_assert_int_eq(st.learn.tool, VIEW_LEARN_NONE);
+}
+END_TEST
+
 Suite *prompt_suite(void)
 {
     Suite *s = suite_create("prompt");
@@ -171,5 +359,13 @@ Suite *prompt_suite(void)
     tcase_add_test(tc, max_length_and_controls);
     tcase_add_test(tc, full_line_of_four_byte_characters);
     suite_add_tcase(s, tc);
+    TCase *sc = tcase_create("screen");
+    tcase_add_checked_fixture(sc, screen_setup, screen_teardown);
+    tcase_add_test(sc, quiz_wrong_then_right);
+    tcase_add_test(sc, quiz_summary_at_end_of_pass);
+    tcase_add_test(sc, shape_checker_question_formula);
+    tcase_add_test(sc, expressions_of_lesson_02);
+    tcase_add_test(sc, browser_lists_every_bundled_lesson);
+    suite_add_tcase(s, sc);
     return s;
 }
