@@ -1,0 +1,532 @@
+/* check_harden.c - backstep given hostile input: lessons full of escape
+ * sequences, the malformed corpus, numbers that overflow, a million steps,
+ * and every input the fuzzers ever tripped on. */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "engine.h"
+#include "lesson.h"
+#include "print.h"
+#include "shape.h"
+#include "text.h"
+
+extern char **environ;
+
+#define ESCAPES "tests/lessons/escapes.yaml"
+#define LESSON11 "lessons/11-learning-rate.yaml"
+
+/* What one run of ./backstep left behind. */
+typedef struct {
+    int status;     /* exit status, or -1 when killed */
+    double seconds; /* wall time */
+    size_t out_len, err_len;
+    char *out, *err;
+} run_result;
+
+static char *slurp(int fd, size_t *len_out)
+{
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    ck_assert_ptr_nonnull(buf);
+    lseek(fd, 0, SEEK_SET);
+    ssize_t n;
+    while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
+        len += (size_t)n;
+        if (cap - len < 2) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            ck_assert_ptr_nonnull(buf);
+        }
+    }
+    buf[len] = '\0';
+    *len_out = len;
+    return buf;
+}
+
+/* Runs ./backstep (or $BACKSTEP_BIN) with NULL-terminated args. */
+static run_result run(const char *const *args)
+{
+    const char *bin = getenv("BACKSTEP_BIN") ? getenv("BACKSTEP_BIN") : "./backstep";
+    char out_name[] = "/tmp/backstep-harden-out-XXXXXX";
+    char err_name[] = "/tmp/backstep-harden-err-XXXXXX";
+    int out = mkstemp(out_name), err = mkstemp(err_name);
+    ck_assert_int_ge(out, 0);
+    ck_assert_int_ge(err, 0);
+    unlink(out_name);
+    unlink(err_name);
+    char *argv[16];
+    int n = 0;
+    argv[n++] = (char *)bin;
+    while (args[n - 1] && n < 15) {
+        argv[n] = (char *)args[n - 1];
+        n++;
+    }
+    argv[n] = NULL;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, out, 1);
+    posix_spawn_file_actions_adddup2(&fa, err, 2);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    pid_t pid;
+    ck_assert_int_eq(posix_spawn(&pid, bin, &fa, NULL, argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    int st;
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    run_result r;
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    r.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    r.out = slurp(out, &r.out_len);
+    r.err = slurp(err, &r.err_len);
+    close(out);
+    close(err);
+    return r;
+}
+
+static void run_free(run_result *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+/* Decodes one UTF-8 character strictly (no overlongs, surrogates or values
+ * past U+10FFFF); returns its length, or 0 when the bytes are not UTF-8. */
+static int utf8_next(const unsigned char *s, size_t left, long *cp)
+{
+    int n;
+    long min;
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    } else if ((s[0] & 0xe0) == 0xc0) {
+        n = 2, min = 0x80, *cp = s[0] & 0x1f;
+    } else if ((s[0] & 0xf0) == 0xe0) {
+        n = 3, min = 0x800, *cp = s[0] & 0x0f;
+    } else if ((s[0] & 0xf8) == 0xf0) {
+        n = 4, min = 0x10000, *cp = s[0] & 0x07;
+    } else {
+        return 0;
+    }
+    if ((size_t)n > left)
+        return 0;
+    for (int i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        *cp = (*cp << 6) | (s[i] & 0x3f);
+    }
+    if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+        return 0;
+    return n;
+}
+
+/* Fails unless buf is UTF-8 without a control character a terminal would
+ * act on: C0 other than newline and tab, DEL, and C1 (U+0080..U+009F). */
+static void assert_terminal_safe(const char *what, const char *buf, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)buf;
+    for (size_t i = 0; i < len;) {
+        long cp;
+        int n = utf8_next(s + i, len - i, &cp);
+        ck_assert_msg(n > 0, "%s: byte %zu (0x%02x) is not UTF-8", what, i, s[i]);
+        ck_assert_msg(!(cp < 0x20 && cp != '\n' && cp != '\t'),
+                      "%s: control character 0x%02lx at byte %zu", what, cp, i);
+        ck_assert_msg(cp != 0x7f, "%s: DEL at byte %zu", what, i);
+        ck_assert_msg(!(cp >= 0x80 && cp <= 0x9f), "%s: C1 control U+%04lX at byte %zu",
+                      what, cp, i);
+        i += (size_t)n;
+    }
+}
+
+/* The escapes lesson really carries the escapes (else the tests below
+ * would pass without proving anything). */
+START_TEST(test_escapes_lesson_loads)
+{
+    lesson l;
+    lesson_error err;
+    ck_assert_msg(lesson_load_file(ESCAPES, &l, &err) == 0, "%s", err.message);
+    ck_assert_ptr_nonnull(strstr(l.title, "\x1b]0;pwned\a"));
+    ck_assert_ptr_nonnull(strstr(l.title, "\x1b[31mRED"));
+    ck_assert_ptr_nonnull(strstr(l.title, "\xc2\x9b" "1;1H"));
+    ck_assert_ptr_nonnull(l.description);
+    ck_assert_ptr_nonnull(strstr(l.description, "\x1b[2J\x1b[H"));
+    ck_assert_ptr_nonnull(strstr(l.description, "\x7f"));
+    const char *note = lesson_note_for(&l, "loss");
+    ck_assert_ptr_nonnull(note);
+    ck_assert_ptr_nonnull(strstr(note, "\xc2\x9d" "0;pwned3\xc2\x9c"));
+    ck_assert_int_eq(l.n_expressions, 1);
+    ck_assert_ptr_nonnull(strstr(l.expressions[0].caption, "\x1b]0;pwned4\a"));
+    lesson_free(&l);
+}
+END_TEST
+
+static const char *const formats[] = {"text", "markdown", "json"};
+
+/* --print in every format: no ESC, BEL, C1 or other control byte; the
+ * escapes are there in their visible forms. */
+START_TEST(test_escapes_print)
+{
+    const char *args[] = {"--print", "--format", formats[_i], ESCAPES, NULL};
+    run_result r = run(args);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_str_eq(r.err, "");
+    ck_assert_uint_gt(r.out_len, 1000);
+    ck_assert_uint_eq(strlen(r.out), r.out_len); /* no NUL byte either */
+    assert_terminal_safe(formats[_i], r.out, r.out_len);
+    ck_assert_ptr_nonnull(strstr(r.out, "Escapes ^[]0;pwned^G ^[[2J^[[31mRED^[[0m <U+009B>1;1H"));
+    ck_assert_ptr_nonnull(strstr(r.out, "Caption ^[]0;pwned4^G ^[[32mgreen"));
+    if (strcmp(formats[_i], "json") != 0) { /* JSON holds no description or notes */
+        ck_assert_ptr_nonnull(strstr(r.out, "C1 CSI <U+009B>31m, BEL ^G, tab ^I"));
+        ck_assert_ptr_nonnull(strstr(r.out, "DEL ^?, C1 <U+0085> done."));
+        ck_assert_ptr_nonnull(strstr(r.out, "C1 CSI <U+009B>2J and C1 OSC <U+009D>0;pwned3<U+009C>"));
+        ck_assert_ptr_nonnull(strstr(r.out, "bell ^G^G^G."));
+    }
+    run_free(&r);
+}
+END_TEST
+
+/* --train and --gradcheck print the lesson's words too. */
+START_TEST(test_escapes_train_gradcheck)
+{
+    const char *train[] = {"--train", "3", "--format", formats[_i], ESCAPES, NULL};
+    run_result r = run(train);
+    ck_assert_int_eq(r.status, 0);
+    assert_terminal_safe("--train", r.out, r.out_len);
+    assert_terminal_safe("--train stderr", r.err, r.err_len);
+    run_free(&r);
+    const char *check[] = {"--gradcheck", "--format", formats[_i], ESCAPES, NULL};
+    r = run(check);
+    ck_assert_int_eq(r.status, 0);
+    assert_terminal_safe("--gradcheck", r.out, r.out_len);
+    assert_terminal_safe("--gradcheck stderr", r.err, r.err_len);
+    run_free(&r);
+}
+END_TEST
+
+/* Invalid UTF-8 in a file is refused with a message that is itself safe;
+ * in a string it is shown as U+FFFD. */
+START_TEST(test_invalid_utf8)
+{
+    const char *args[] = {"--print", "tests/lessons/invalid-utf8.yaml", NULL};
+    run_result r = run(args);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_uint_eq(r.out_len, 0);
+    ck_assert_str_eq(r.err, "tests/lessons/invalid-utf8.yaml:1:13: invalid leading UTF-8 "
+                            "octet, expected UTF-8 text\n");
+    run_free(&r);
+
+    char buf[64];
+    text_sanitize("a\xff" "b\xc3" "c\x9b" "2J", buf, sizeof buf);
+    ck_assert_str_eq(buf, "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c\xef\xbf\xbd" "2J");
+    text_sanitize("\x1b]0;x\a\xc2\x9b" "2J\t\x7f", buf, sizeof buf);
+    ck_assert_str_eq(buf, "^[]0;x^G<U+009B>2J^I^?");
+    assert_terminal_safe("sanitized", buf, strlen(buf));
+}
+END_TEST
+
+/* Runs --print on one malformed file: status 2, nothing on stdout, one
+ * line on stderr that starts with "PATH:LINE:COLUMN: ", within a second. */
+static void assert_one_error(const char *path)
+{
+    const char *args[] = {"--print", path, NULL};
+    run_result r = run(args);
+    ck_assert_msg(r.status == 2, "%s: exit status %d, expected 2", path, r.status);
+    ck_assert_msg(r.out_len == 0, "%s: %zu bytes on stdout", path, r.out_len);
+    ck_assert_msg(r.err_len > 0 && r.err[r.err_len - 1] == '\n' &&
+                      strchr(r.err, '\n') == r.err + r.err_len - 1,
+                  "%s: stderr is not one line: '%s'", path, r.err);
+    size_t plen = strlen(path);
+    ck_assert_msg(strncmp(r.err, path, plen) == 0 && r.err[plen] == ':',
+                  "%s: message does not start with the path: '%s'", path, r.err);
+    assert_terminal_safe(path, r.err, r.err_len);
+    ck_assert_msg(r.seconds < 1.0, "%s: took %.2f s", path, r.seconds);
+    run_free(&r);
+}
+
+/* Like assert_one_error, and the message places the fault at a line and
+ * column: "PATH:LINE:COLUMN: ". */
+static void assert_placed_error(const char *path)
+{
+    assert_one_error(path);
+    const char *args[] = {"--print", path, NULL};
+    run_result r = run(args);
+    int line = 0, col = 0, used = 0;
+    ck_assert_msg(sscanf(r.err + strlen(path), ":%d:%d: %n", &line, &col, &used) == 2 &&
+                      used > 0 && line >= 1 && col >= 1,
+                  "%s: no LINE:COLUMN in '%s'", path, r.err);
+    run_free(&r);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every file of tests/bad/ (at least 30 of them). */
+START_TEST(test_bad_corpus)
+{
+    DIR *d = opendir("tests/bad");
+    ck_assert_ptr_nonnull(d);
+    char *names[512];
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) && n < 512) {
+        if (de->d_name[0] == '.')
+            continue;
+        names[n] = malloc(strlen(de->d_name) + 16);
+        ck_assert_ptr_nonnull(names[n]);
+        sprintf(names[n], "tests/bad/%s", de->d_name);
+        n++;
+    }
+    closedir(d);
+    ck_assert_int_ge(n, 30);
+    qsort(names, (size_t)n, sizeof names[0], by_name);
+    for (int i = 0; i < n; i++) {
+        assert_placed_error(names[i]);
+        free(names[i]);
+    }
+}
+END_TEST
+
+/* Files that are not lessons at all: a folder, a missing file, 20 MB of
+ * text, a FIFO-free unreadable file. */
+START_TEST(test_not_lessons)
+{
+    assert_one_error("tests/bad");
+    assert_one_error("tests/no-such-lesson.yaml");
+
+    char big[] = "/tmp/backstep-harden-big-XXXXXX";
+    int fd = mkstemp(big);
+    ck_assert_int_ge(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("title: big\nnotes:\n  loss: |\n", f);
+    for (int i = 0; i < 20 * 1024 * 16; i++)
+        fprintf(f, "    %059d\n", i);
+    ck_assert_int_eq(fclose(f), 0);
+    struct stat st;
+    ck_assert_int_eq(stat(big, &st), 0);
+    ck_assert_int_ge(st.st_size, 20 * 1024 * 1024);
+    assert_one_error(big);
+    unlink(big);
+
+    if (geteuid() != 0) { /* root reads anything */
+        char locked[] = "/tmp/backstep-harden-locked-XXXXXX";
+        fd = mkstemp(locked);
+        ck_assert_int_ge(fd, 0);
+        ck_assert_int_eq(write(fd, "title: t\n", 9), 9);
+        close(fd);
+        ck_assert_int_eq(chmod(locked, 0), 0);
+        assert_one_error(locked);
+        unlink(locked);
+    }
+}
+END_TEST
+
+/* Lesson 11 under --train: the epoch where values stopped being finite,
+ * exit status 0, the same answer from engine_train. */
+START_TEST(test_train_nonfinite)
+{
+    const char *args[] = {"--train", "200", LESSON11, NULL};
+    run_result r = run(args);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_str_eq(r.err, "");
+    ck_assert_str_eq(r.out, "epochs: 200\nloss: nan\nvalues stopped being finite in epoch 96\n");
+    run_free(&r);
+
+    const char *json[] = {"--train", "200", "--format", "json", LESSON11, NULL};
+    r = run(json);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "\"nonfinite_epoch\": 96"));
+    ck_assert_ptr_nonnull(strstr(r.out, "\"loss\": null"));
+    run_free(&r);
+
+    /* 95 epochs are finite: nothing to report. */
+    const char *before[] = {"--train", "95", LESSON11, NULL};
+    r = run(before);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_null(strstr(r.out, "finite"));
+    ck_assert_ptr_null(strstr(r.out, "nan"));
+    run_free(&r);
+
+    lesson l;
+    lesson_error err;
+    ck_assert_msg(lesson_load_file(LESSON11, &l, &err) == 0, "%s", err.message);
+    engine *e = engine_new(&l.net, l.net.convention);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_int_eq(engine_train(e, 200, NULL), 95); /* 0-based */
+    /* The engine goes on working after the fault. */
+    ck_assert_int_eq(engine_next(e), 1);
+    ck_assert_int_eq(engine_prev(e), 1);
+    engine_free(e);
+    lesson_free(&l);
+}
+END_TEST
+
+static int any_nonfinite(const engine_tensor *t)
+{
+    for (int i = 0; i < t->rows * t->cols; i++)
+        if (!isfinite(t->v[i]))
+            return 1;
+    return 0;
+}
+
+/* Stepping lesson 11 for 300 epochs: every step's nonfinite flag agrees
+ * with its numbers, the first such step is in epoch 96, and stepping goes
+ * on (and back) without a crash. */
+START_TEST(test_step_nonfinite)
+{
+    lesson l;
+    lesson_error err;
+    ck_assert_msg(lesson_load_file(LESSON11, &l, &err) == 0, "%s", err.message);
+    engine *e = engine_new(&l.net, l.net.convention);
+    ck_assert_ptr_nonnull(e);
+    int first_epoch = 0, flagged = 0;
+    long steps = 0;
+    while (engine_epoch(e) <= 300) {
+        const engine_step *s = engine_current(e);
+        ck_assert_ptr_nonnull(s);
+        ck_assert_int_eq(s->nonfinite, any_nonfinite(&s->result));
+        if (s->nonfinite) {
+            flagged++;
+            if (!first_epoch)
+                first_epoch = s->epoch;
+        }
+        ck_assert_int_eq(engine_next(e), 1);
+        steps++;
+    }
+    ck_assert_int_eq(first_epoch, 96);
+    ck_assert_int_gt(flagged, 1000);
+    ck_assert_int_gt(steps, 300 * 4 * 10);
+    for (int i = 0; i < 100; i++)
+        ck_assert_int_eq(engine_prev(e), 1);
+    ck_assert_int_eq(engine_current(e)->nonfinite, any_nonfinite(&engine_current(e)->result));
+    engine_free(e);
+    lesson_free(&l);
+}
+END_TEST
+
+/* Whether the tests run under valgrind, whose own memory swamps RSS. */
+static int under_valgrind(void)
+{
+    const char *p = getenv("LD_PRELOAD");
+    return p && strstr(p, "vgpreload");
+}
+
+/* A million steps of the default lesson, as autoplay would take them,
+ * keep the process under 64 MiB at its peak: history stays bounded. */
+START_TEST(test_million_steps_rss)
+{
+    lesson l;
+    lesson_error err;
+    ck_assert_msg(lesson_load_default(&l, &err) == 0, "%s", err.message);
+    engine *e = engine_new(&l.net, l.net.convention);
+    ck_assert_ptr_nonnull(e);
+    long n = under_valgrind() ? 20000 : 1000000;
+    int max_depth = 0;
+    for (long i = 0; i < n; i++) {
+        ck_assert(engine_next(e) == 1);
+        if ((i & 1023) == 0 && engine_history_depth(e) > max_depth)
+            max_depth = engine_history_depth(e);
+    }
+    ck_assert_int_gt(engine_epoch(e), 1000);
+    struct rusage ru;
+    ck_assert_int_eq(getrusage(RUSAGE_SELF, &ru), 0);
+    if (!under_valgrind())
+        ck_assert_msg(ru.ru_maxrss < 64 * 1024, "peak RSS %ld KiB after %ld steps (history %d passes)",
+                      ru.ru_maxrss, n, max_depth);
+    /* It can still go back after all that. */
+    ck_assert_int_eq(engine_prev(e), 1);
+    engine_free(e);
+    lesson_free(&l);
+}
+END_TEST
+
+/* Every input a fuzzer ever tripped on, fed to the lesson loader and to
+ * the shape checker: a clean answer, no crash, no leak (under ASan). */
+START_TEST(test_fuzz_regressions)
+{
+    lesson def;
+    lesson_error err;
+    ck_assert_msg(lesson_load_default(&def, &err) == 0, "%s", err.message);
+    DIR *d = opendir("tests/fuzz/regress");
+    ck_assert_ptr_nonnull(d);
+    struct dirent *de;
+    int files = 0;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, "tests/fuzz/regress/%s", de->d_name);
+        FILE *f = fopen(path, "rb");
+        ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+        static char buf[1 << 20];
+        size_t len = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[len] = '\0';
+        files++;
+
+        lesson l;
+        if (lesson_load_string(path, buf, len, &l, &err) == 0) {
+            engine *e = engine_new(&l.net, l.net.convention);
+            ck_assert_ptr_nonnull(e);
+            for (int i = 0; i < 200; i++)
+                engine_next(e);
+            engine_free(e);
+            lesson_free(&l);
+        } else {
+            ck_assert_msg(strncmp(err.message, path, strlen(path)) == 0, "%s: '%s'", path,
+                          err.message);
+            assert_terminal_safe(path, err.message, strlen(err.message));
+        }
+        for (int c = 0; c < CONV_COUNT; c++) {
+            shape_result sr;
+            shape_check(buf, &def.net, (engine_conv)c, &sr);
+            ck_assert_int_ge((int)sr.status, SHAPE_FIT);
+            ck_assert_int_le((int)sr.status, SHAPE_PARSE_ERROR);
+            ck_assert_int_ge(sr.error_column, 0);
+            shape_result_free(&sr);
+        }
+    }
+    closedir(d);
+    ck_assert_int_ge(files, 1);
+    lesson_free(&def);
+}
+END_TEST
+
+Suite *harden_suite(void)
+{
+    Suite *s = suite_create("harden");
+    TCase *tc = tcase_create("escapes");
+    tcase_add_test(tc, test_escapes_lesson_loads);
+    tcase_add_loop_test(tc, test_escapes_print, 0, 3);
+    tcase_add_loop_test(tc, test_escapes_train_gradcheck, 0, 3);
+    tcase_add_test(tc, test_invalid_utf8);
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("malformed");
+    tcase_add_test(tc, test_bad_corpus);
+    tcase_add_test(tc, test_not_lessons);
+    tcase_add_test(tc, test_fuzz_regressions);
+    tcase_set_timeout(tc, 120);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("numeric");
+    tcase_add_test(tc, test_train_nonfinite);
+    tcase_add_test(tc, test_step_nonfinite);
+    tcase_add_test(tc, test_million_steps_rss);
+    tcase_set_timeout(tc, 300);
+    suite_add_tcase(s, tc);
+    return s;
+}
