@@ -32,7 +32,6 @@ if [ ${#need_debs[@]} -gt 0 ]; then
         exit 1
     fi
 fi
-[ -x ./backstep ] || { echo "make.sh: ./backstep is not built (make backstep)"; exit 1; }
 
 # --- page geometry ------------------------------------------------------
 # DejaVu Sans Mono advances 1233/2048 em per cell; lines are LINE em apart.
@@ -45,6 +44,10 @@ SOCK="backstep-shots-$$"
 T="tmux -L $SOCK"
 cleanup() { $T kill-server 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
+
+# A copy of the build, so a rebuild during the shots changes nothing.
+[ -x ./backstep ] || { echo "make.sh: ./backstep is not built (make backstep)"; exit 1; }
+cp ./backstep "$WORK/backstep" || exit 1
 # No status line: the pane is the whole window from the first frame.
 echo "set -g status off" > "$WORK/tmux.conf"
 
@@ -121,7 +124,7 @@ start() {
     shift 3
     $T kill-server 2>/dev/null
     $T -f "$WORK/tmux.conf" new-session -d -s shot -x "$cols" -y "$rows" \
-        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color $envs ./backstep $* ; echo '[backstep exited]'; sleep 60" ||
+        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color $envs $WORK/backstep $* ; echo '[backstep exited]'; sleep 60" ||
         { shot_fail "cannot start tmux"; return 1; }
     wait_re "step [0-9]+/[0-9]+"
 }
@@ -234,9 +237,10 @@ shot_09_shape_checker() {
         type_text "W_jk * g'(W_ij * x) * x * err" && wait_re "W_jk \* g'" &&
         key Enter && wait_re "2×1|does not fit|cannot|mismatch|don.t fit"
 }
-# Training with the loss plot (the default 1000 epochs).
+# Training XOR with the loss plot (the default 1000 epochs), log scale.
 shot_10_training_plot() {
-    start 100 32 "" && key t && key Enter && wait_re "[Ll]oss" && wait_re "[Ee]poch"
+    start 100 32 "" lessons/06-xor.yaml && key t && key Enter && wait_re "[Ll]oss" &&
+        wait_re "[Ee]poch" && key L && wait_re "log scale"
 }
 # The gradient check: analytic against central differences.
 shot_11_gradcheck() {
