@@ -224,24 +224,29 @@ static void narrate_copy(out_buf *o, const layer_words *w)
 
 static void narrate_gradient(out_buf *o, const layer_words *w)
 {
+    const char *lo = strchr(w->a_below, '_');
+    char idx = lo ? lo[1] : 'i';
+    const char *below = w->first ? "inputs" : "units below";
     if (w->cols)
-        say(o, "Scale row i of that matrix by %s, the output below it: row i becomes "
-               "%s·%sᵀ. %s is %s, exactly the shape of %s (columns convention: %d "
-               "rows for the %d %ss, %d columns for the %d units).",
-            w->a_below, w->a_below, w->delta, w->g, w->wshape, w->w, w->below,
-            w->below, unit_kind(w, 1), w->n, w->n);
+        say(o, "Multiply every column, component-wise, by %s: row %c is scaled by "
+               "%s, the output of unit %c below, so row %c becomes %s·%sᵀ. %s is %s, "
+               "exactly the shape of %s (columns convention: %d rows for the %d %s, "
+               "%d columns for the %d units).",
+            w->a_below, idx, w->a_below, idx, idx, w->a_below, w->delta, w->g,
+            w->wshape, w->w, w->below, w->below, below, w->n, w->n);
     else
-        say(o, "Scale column i of that matrix by %s, the output below it: column i "
-               "becomes %s·%s. %s is %s, exactly the shape of %s (rows convention: %d "
-               "rows for the %d units, %d columns for the %d %ss).",
-            w->a_below, w->delta, w->a_below, w->g, w->wshape, w->w, w->n, w->n,
-            w->below, w->below, unit_kind(w, 1));
+        say(o, "Multiply every row, component-wise, by %sᵀ: column %c is scaled by "
+               "%s, the output of unit %c below, so column %c becomes %s·%s. %s is "
+               "%s, exactly the shape of %s (rows convention: %d rows for the %d "
+               "units, %d columns for the %d %s).",
+            w->a_below, idx, w->a_below, idx, idx, w->delta, w->a_below, w->g,
+            w->wshape, w->w, w->n, w->n, w->below, w->below, below);
     say(o, "\n\nEvery weight needs its own slope, so the gradient has one number per "
-           "weight: %d×%d = %d of them, the outer product of %s and %s. A %d×1 result "
+           "weight: %s = %d of them, the outer product of %s and %s. A %d×1 result "
            "would be wrong: it comes from chaining the factors as matrix products, "
            "which sums away the dimension that %s supplies, and %s − η·G would then "
            "not even be defined.",
-        w->below, w->n, w->below * w->n, w->a_below, w->delta,
+        w->wshape, w->below * w->n, w->a_below, w->delta,
         w->cols ? w->below : w->n, w->cols ? w->delta : w->a_below, w->w);
 }
 

@@ -221,7 +221,9 @@ static int print_step(printer *p, const lesson *l, const engine_net *net,
         fprintf(p->out, "%s(values stopped being finite here)\n", ind);
     if (p->md)
         fputs("```\n", p->out);
-    const char *text = lesson_note_for(l, s->id);
+    /* Lesson notes are written for the lesson's own convention; shown the
+     * other way, the built-in narration names the convention in force. */
+    const char *text = s->convention == l->net.convention ? lesson_note_for(l, s->id) : NULL;
     if (!text) {
         narrate_step(s, net, note, note_size);
         text = note;
