@@ -42,7 +42,9 @@ PAD=12
 WORK=$(mktemp -d)
 SOCK="backstep-shots-$$"
 T="tmux -L $SOCK"
-cleanup() { $T kill-server 2>/dev/null; rm -rf "$WORK"; }
+# tmux leaves its socket file behind after kill-server.
+SOCK_PATH="${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
+cleanup() { $T kill-server 2>/dev/null; rm -f "$SOCK_PATH"; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 # A copy of the build, so a rebuild during the shots changes nothing.
