@@ -21,6 +21,8 @@ enum {
     KEYS_K_ESC,
     KEYS_K_DELETE, /* the Delete key, for text prompts */
     KEYS_K_ENTER,  /* Enter / Return */
+    KEYS_K_PGUP,   /* Page Up: scrolls the help overlay */
+    KEYS_K_PGDN,   /* Page Down */
 };
 
 /* What a key asks for. */
@@ -51,6 +53,9 @@ typedef enum {
     KEYS_QUIZ,        /* quiz mode on or off */
     KEYS_SHAPE,       /* the shape checker's prompt */
     KEYS_BROWSE,      /* the lesson browser */
+    KEYS_QUIZ_SKIP,   /* give up the quiz question (counted as missed) */
+    KEYS_PAGE_UP,     /* help overlay: a page up */
+    KEYS_PAGE_DOWN,   /* help overlay: a page down */
     KEYS_ACTION_COUNT
 } keys_action;
 
@@ -61,7 +66,19 @@ enum {
     KEYS_WHEN_FOCUS = 1 << 0,    /* the result has more than one element */
     KEYS_WHEN_AUTOPLAY = 1 << 1, /* autoplay is running */
     KEYS_WHEN_HELP = 1 << 2,     /* the help overlay is open */
+    KEYS_WHEN_QUIZ = 1 << 3,     /* a quiz question waits for an answer; entries
+                                    with this bit answer only then (keys_lookup_quiz) */
 };
+
+/* The help overlay's headings, in order. */
+typedef enum {
+    KEYS_GROUP_STEPPING,
+    KEYS_GROUP_FOCUS,
+    KEYS_GROUP_TOOLS,   /* views & tools */
+    KEYS_GROUP_DISPLAY,
+    KEYS_GROUP_QUIT,
+    KEYS_GROUP_COUNT
+} keys_group;
 
 enum { KEYS_PER_ACTION = 5 };
 
@@ -74,6 +91,7 @@ typedef struct {
     const char *help;  /* one line for the help overlay */
     unsigned when;     /* KEYS_WHEN_* bits for the key bar */
     int in_help;       /* still works while the help overlay is open */
+    keys_group group;  /* the help overlay's heading */
 } keys_entry;
 
 /* The table, in help-overlay order. */
@@ -81,6 +99,11 @@ const keys_entry *keys_table(size_t *count);
 /* The action of a key code, or KEYS_NONE; with the help overlay open only
  * the entries marked in_help answer. */
 keys_action keys_lookup(int code, int help_open);
+/* The action of a key code while a quiz question's prompt is open: only
+ * the entries marked KEYS_WHEN_QUIZ answer, every other key is typing. */
+keys_action keys_lookup_quiz(int code);
+/* The heading of a group in the help overlay, "stepping". */
+const char *keys_group_name(keys_group g);
 /* Writes the key bar for a context (KEYS_WHEN_* bits) into buf, entries
  * separated by two spaces, cut at whole entries to fit `cols` columns.
  * Returns the length. */

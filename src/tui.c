@@ -116,6 +116,8 @@ static int translate_key(int kind, wint_t ch)
         case KEY_BTAB: return KEYS_K_BACKTAB;
         case KEY_DC: return KEYS_K_DELETE;
         case KEY_ENTER: return KEYS_K_ENTER;
+        case KEY_NPAGE: return KEYS_K_PGDN;
+        case KEY_PPAGE: return KEYS_K_PGUP;
         default: return 0;
         }
     }

@@ -290,7 +290,7 @@ static void layout_header(const canvas *cv, const engine *e, const lesson *l,
     col = put_text(cv, 1, 0, w, tag, phase_attr);
     snprintf(line, sizeof line, " step %d/%d  ", engine_step_index(e) + 1, engine_step_count(e));
     col = put_text(cv, 1, col, w, line, VIEW_TITLE);
-    char right[64];
+    char right[96];
     if (st->autoplay)
         snprintf(right, sizeof right, "▶ %.2gs  %s", st->delay_ms / 1000.0,
                  engine_conv_name(engine_convention(e)));
@@ -990,18 +990,119 @@ static void layout_keybar(const canvas *cv, int row, const view_state *st, const
     put_text(cv, row, 1, w, bar, VIEW_KEYBAR);
 }
 
-static void layout_help(const canvas *cv)
+/* One line of the help overlay: a group's heading, a key's first line, or
+ * the wrapped rest of its explanation. */
+typedef struct {
+    const char *keys;   /* the keys, on an entry's first line; else NULL */
+    char text[LINE_BYTES];
+    int heading;        /* a group's heading */
+} help_line;
+
+enum { HELP_LINES = 160, HELP_PAGE = 10 };
+
+/* Lays the key table out as lines, grouped, explanations wrapped to fit
+ * `width` columns after the keys.  Returns the number of lines; *keyw gets
+ * the keys' column width and starts[g] the first line of each group. */
+static int help_plan(const canvas *cv, int width, help_line *out, int *keyw, int *starts)
 {
     size_t n;
     const keys_entry *k = keys_table(&n);
-    int w = cv->f->width, h = cv->f->height;
-    int keyw = 0;
+    int kw = 0;
     for (size_t i = 0; i < n; i++) {
-        int kw = shown_width(cv, k[i].keys);
-        keyw = kw > keyw ? kw : keyw;
+        int w = shown_width(cv, k[i].keys);
+        kw = w > kw ? w : kw;
     }
-    int bw = w - 8 < 84 ? w - 8 : 84;
-    int bh = (int)n + 4;
+    *keyw = kw;
+    int tw = width - kw - 2, count = 0;
+    if (tw < 10)
+        tw = 10;
+    for (int g = 0; g < KEYS_GROUP_COUNT; g++) {
+        starts[g] = count;
+        if (count > 0 && count < HELP_LINES)
+            out[count++] = (help_line){NULL, "", 0};
+        if (count < HELP_LINES) {
+            out[count] = (help_line){NULL, "", 1};
+            snprintf(out[count].text, sizeof out[count].text, "%s", keys_group_name(g));
+            count++;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if ((int)k[i].group != g)
+                continue;
+            char buf[LINE_BYTES];
+            const char *p = shown(cv, k[i].help, buf, sizeof buf);
+            int first = 1;
+            while (*p && count < HELP_LINES) {
+                size_t fit = strlen(p);
+                if (text_width(p) > tw) {
+                    fit = text_fit(p, tw);
+                    size_t sp = fit;
+                    while (sp > 0 && p[sp] != ' ')
+                        sp--;
+                    if (sp > 0)
+                        fit = sp;
+                }
+                help_line *h = &out[count++];
+                h->keys = first ? k[i].keys : NULL;
+                h->heading = 0;
+                snprintf(h->text, sizeof h->text, "%.*s", (int)fit, p);
+                p += fit;
+                while (*p == ' ')
+                    p++;
+                first = 0;
+            }
+        }
+    }
+    return count;
+}
+
+/* The furthest the help can scroll at the smallest screen. */
+static int help_scroll_max(int ascii)
+{
+    static help_line lines[HELP_LINES];
+    canvas cv = {NULL, ascii, 0};
+    int keyw, starts[KEYS_GROUP_COUNT];
+    int n = help_plan(&cv, VIEW_MIN_WIDTH - 12, lines, &keyw, starts);
+    int rows = VIEW_MIN_HEIGHT - 2 - 4;
+    return n > rows ? n - rows : 0;
+}
+
+/* The help overlay: every key of the table, grouped; two columns when the
+ * screen is wide enough, else one column that scrolls. */
+static void layout_help(const canvas *cv, int scroll)
+{
+    static help_line lines[HELP_LINES];
+    int w = cv->f->width, h = cv->f->height;
+    int two = w >= 160;
+    int bw = two ? (w - 8 < 180 ? w - 8 : 180) : (w - 8 < 84 ? w - 8 : 84);
+    int inner = bw - 4;
+    int colw = two ? (inner - 4) / 2 : inner;
+    int keyw, starts[KEYS_GROUP_COUNT];
+    int n = help_plan(cv, colw, lines, &keyw, starts);
+    int rows_max = h - 2 - 4; /* a row above and below the box, borders, a blank row */
+    /* Two columns split at the group boundary nearest the middle. */
+    int split = n;
+    if (two) {
+        int best = n;
+        for (int g = 1; g < KEYS_GROUP_COUNT; g++) {
+            int at = starts[g];
+            int longer = at > n - at ? at : n - at;
+            int bl = best > n - best ? best : n - best;
+            if (longer < bl)
+                best = at;
+        }
+        split = best;
+    }
+    int tall = split > n - split ? split : n - split;
+    /* Column 2 starts after its group's blank separator. */
+    if (two && split < n && lines[split].text[0] == '\0' && !lines[split].heading)
+        tall = split > n - split - 1 ? split : n - split - 1;
+    int rows = tall < rows_max ? tall : rows_max;
+    int max_scroll = tall - rows;
+    if (scroll > max_scroll)
+        scroll = max_scroll;
+    if (scroll < 0)
+        scroll = 0;
+    int bh = rows + 4;
     int x = (w - bw) / 2, y = (h - bh) / 2;
     if (y < 0)
         y = 0;
@@ -1021,12 +1122,37 @@ static void layout_help(const canvas *cv)
         }
     }
     put_text(cv, y, x + 2, x + bw - 1, " Keys ", VIEW_TITLE);
-    for (size_t i = 0; i < n; i++) {
-        int r = y + 2 + (int)i;
-        put_text(cv, r, x + 2, x + bw - 1, k[i].keys, VIEW_TITLE);
-        put_text(cv, r, x + 4 + keyw, x + bw - 2, k[i].help, VIEW_NORMAL);
+    for (int col = 0; col < (two ? 2 : 1); col++) {
+        int from = col == 0 ? 0 : split, to = two && col == 0 ? split : n;
+        if (col == 1 && from < n && lines[from].text[0] == '\0' && !lines[from].heading)
+            from++;
+        int left = x + 2 + col * (colw + 4);
+        for (int r = 0; r < rows && from + scroll + r < to; r++) {
+            const help_line *hl = &lines[from + scroll + r];
+            int row = y + 2 + r;
+            if (hl->heading) {
+                put_text(cv, row, left, left + colw, hl->text, VIEW_FORWARD);
+                continue;
+            }
+            if (hl->keys)
+                put_text(cv, row, left, left + keyw, hl->keys, VIEW_TITLE);
+            canvas raw = {cv->f, 0, 0}; /* the text is already as drawn */
+            put_text(&raw, row, left + keyw + 2, left + colw, hl->text, VIEW_NORMAL);
+        }
     }
-    put_text(cv, y + bh - 1, x + bw - 26, x + bw - 1, " ? or q closes this help ", VIEW_DIM);
+    if (scroll > 0)
+        put_text(cv, y + 1, x + bw - 4, x + bw - 1, "↑", VIEW_DIM);
+    char foot[96];
+    if (max_scroll > 0) {
+        snprintf(foot, sizeof foot, " lines %d-%d of %d · ↑↓ PgUp PgDn scroll · ? or q closes ",
+                 scroll + 1, scroll + rows, tall);
+        put_text(cv, y + bh - 2, x + bw - 4, x + bw - 1, scroll < max_scroll ? "↓" : " ",
+                 VIEW_DIM);
+    } else {
+        snprintf(foot, sizeof foot, " ? or q closes this help ");
+    }
+    int fw = shown_width(cv, foot);
+    put_text(cv, y + bh - 1, x + bw - 2 - fw, x + bw - 1, foot, VIEW_DIM);
 }
 
 /* ---- the whole screen ---- */
@@ -1054,7 +1180,7 @@ void view_layout(view_frame *f, int width, int height, const engine *e, const le
     if (view_learn_layout(f, st->ascii, 2, h - 3, e, st)) {
         layout_keybar(&cv, h - 1, st, e);
         if (st->help)
-            layout_help(&cv);
+            layout_help(&cv, st->help_scroll);
         return;
     }
     cv.hide = view_quiz_hiding(st, e);
@@ -1111,7 +1237,7 @@ void view_layout(view_frame *f, int width, int height, const engine *e, const le
     if (st->lab)
         view_lab_overlay(f, st);
     if (st->help)
-        layout_help(&cv);
+        layout_help(&cv, st->help_scroll);
 }
 
 int view_put(view_frame *f, int ascii, int row, int col, int end, const char *s, int attr)
@@ -1155,6 +1281,18 @@ static int result_size(const engine *e)
 
 int view_apply(view_state *st, engine *e, keys_action a)
 {
+    if (st->help) {
+        /* The overlay takes the arrows and the page keys to scroll. */
+        int most = help_scroll_max(st->ascii);
+        int by = a == KEYS_FOCUS_NEXT ? 1 : a == KEYS_FOCUS_PREV ? -1
+                 : a == KEYS_PAGE_DOWN ? HELP_PAGE : a == KEYS_PAGE_UP ? -HELP_PAGE : 0;
+        if (by) {
+            st->help_scroll += by;
+            st->help_scroll = st->help_scroll > most ? most : st->help_scroll;
+            st->help_scroll = st->help_scroll < 0 ? 0 : st->help_scroll;
+            return 0;
+        }
+    }
     if (view_learn_apply(st, e, a))
         return 0;
     const engine_step *s = engine_current(e);
@@ -1242,6 +1380,7 @@ int view_apply(view_state *st, engine *e, keys_action a)
         return 0;
     case KEYS_HELP:
         st->help = !st->help;
+        st->help_scroll = 0;
         return 0;
     case KEYS_QUIT:
         if (st->help) {
@@ -1269,6 +1408,10 @@ unsigned view_context(const view_state *st, const engine *e)
         c |= KEYS_WHEN_AUTOPLAY;
     if (st->help)
         c |= KEYS_WHEN_HELP;
+    const view_learn *q = &st->learn;
+    if (q->quiz_on && q->input.open && !q->expr && q->tool == VIEW_LEARN_NONE &&
+        q->quiz_step == engine_step_index(e))
+        c |= KEYS_WHEN_QUIZ;
     return c;
 }
 

@@ -55,6 +55,7 @@ typedef struct {
     int decimals;  /* 2, 4 or 6 */
     int focus;     /* row-major index into the current step's result */
     int help;      /* the help overlay is open */
+    int help_scroll; /* first line of the help shown when it does not fit */
     int ascii;     /* ASCII boxes and text_ascii on all text */
     int autoplay;  /* stepping on a timer */
     int delay_ms;  /* autoplay: time between steps */

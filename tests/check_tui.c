@@ -170,6 +170,18 @@ START_TEST(golden_help)
 }
 END_TEST
 
+/* The help at 200×60: every key in two columns, drawn over a screen that
+ * was already there so only the changed cells are written. */
+START_TEST(golden_help_wide)
+{
+    go("backward.2.gradient");
+    show(200, 60);
+    view_apply(&st, eng, KEYS_HELP);
+    show(200, 60);
+    golden("help.200x60");
+}
+END_TEST
+
 START_TEST(golden_large_and_ascii)
 {
     go("backward.1.gradient");
@@ -246,6 +258,7 @@ Suite *tui_suite(void)
     tcase_add_test(tc, golden_backward_steps);
     tcase_add_test(tc, golden_rows_convention);
     tcase_add_test(tc, golden_help);
+    tcase_add_test(tc, golden_help_wide);
     tcase_add_test(tc, golden_large_and_ascii);
     tcase_add_test(tc, golden_too_small);
     tcase_add_test(tc, draws_only_changes);
