@@ -39,7 +39,7 @@ DEFAULT_LESSON = lessons/01-question.yaml
 
 # Debian packages: compiler, the four libraries, and the tools the tests drive.
 DEBS = build-essential pkg-config libncurses-dev libyaml-dev libjansson-dev \
-       check libsubunit-dev tmux valgrind
+       check libsubunit-dev tmux valgrind groff-base man-db
 
 .PHONY: all run check unit e2e deps asan valgrind clean install uninstall golden fuzz bench
 all: backstep

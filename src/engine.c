@@ -1619,6 +1619,19 @@ static void sb_num(sbuf *b, double v, int decimals)
         sb_printf(b, "%s%.*f", v < 0 ? "−" : "", decimals, fabs(v));
 }
 
+/* A number inside arithmetic: a negative one in parentheses, so that
+ * "0.7000×(−0.6012) + (−0.2000)×0.5603" cannot be misread. */
+static void sb_factor(sbuf *b, double v, int decimals)
+{
+    if (v < 0) {
+        sb_put(b, "(");
+        sb_num(b, v, decimals);
+        sb_put(b, ")");
+    } else {
+        sb_num(b, v, decimals);
+    }
+}
+
 typedef struct {
     engine_use *u;
     int max, n;
@@ -1703,9 +1716,9 @@ static void explain_sum(const engine_step *s, int j, int dec, sbuf *b, use_list 
                 use_add(ul, 0, wi);
                 use_add(ul, 1, i);
             } else {
-                sb_num(b, W->v[wi], dec);
+                sb_factor(b, W->v[wi], dec);
                 sb_put(b, "×");
-                sb_num(b, a->v[i], dec);
+                sb_factor(b, a->v[i], dec);
             }
         }
         if (bias) {
@@ -1715,7 +1728,7 @@ static void explain_sum(const engine_step *s, int j, int dec, sbuf *b, use_list 
                 sb_put(b, nm);
                 use_add(ul, 2, j);
             } else {
-                sb_num(b, bias->v[j], dec);
+                sb_factor(b, bias->v[j], dec);
             }
         }
         sb_put(b, " = ");
@@ -1741,9 +1754,9 @@ static void explain_send(const engine_step *s, int i, int dec, sbuf *b, use_list
                 use_add(ul, 0, wi);
                 use_add(ul, 1, j);
             } else {
-                sb_num(b, W->v[wi], dec);
+                sb_factor(b, W->v[wi], dec);
                 sb_put(b, "×");
-                sb_num(b, d->v[j], dec);
+                sb_factor(b, d->v[j], dec);
             }
         }
         sb_put(b, " = ");
@@ -1795,10 +1808,10 @@ static void explain_loss(const engine_step *s, int dec, sbuf *b, use_list *ul)
             sb_put(b, "(");
             sb_num(b, y->v[k], dec);
             sb_put(b, " − ");
-            sb_num(b, t->v[k], dec);
+            sb_factor(b, t->v[k], dec);
             sb_put(b, ")²");
         } else {
-            sb_num(b, t->v[k], dec);
+            sb_factor(b, t->v[k], dec);
             sb_put(b, "×log ");
             sb_num(b, y->v[k], dec);
         }
@@ -1824,7 +1837,7 @@ static void explain_delta(const engine_step *s, int j, int dec, sbuf *b, use_lis
         sb_printf(b, "%s − %s = ", yn, tn);
         sb_num(b, y->v[j], dec);
         sb_put(b, " − ");
-        sb_num(b, t->v[j], dec);
+        sb_factor(b, t->v[j], dec);
     } else {
         sb_printf(b, "−%s / %s = ", tn, yn);
         sb_num(b, -t->v[j], dec);
@@ -1849,9 +1862,9 @@ static void explain_derivative(const engine_step *s, int j, int dec, sbuf *b, us
         sb_printf(b, "%s·(%s − Σ %s·%s) = ", xn, inn, x->name, in->name);
         sb_num(b, x->v[j], dec);
         sb_put(b, "×(");
-        sb_num(b, in->v[j], dec);
+        sb_factor(b, in->v[j], dec);
         sb_put(b, " − ");
-        sb_num(b, sum, dec);
+        sb_factor(b, sum, dec);
         sb_put(b, ") = ");
         use_add(ul, 1, j);
         use_add(ul, 0, j);
@@ -1863,9 +1876,9 @@ static void explain_derivative(const engine_step *s, int j, int dec, sbuf *b, us
         return;
     }
     sb_printf(b, "%s · %s = ", inn, xn);
-    sb_num(b, in->v[j], dec);
+    sb_factor(b, in->v[j], dec);
     sb_put(b, " × ");
-    sb_num(b, x->v[j], dec);
+    sb_factor(b, x->v[j], dec);
     sb_put(b, " = ");
     use_add(ul, 0, j);
     use_add(ul, 1, j);
@@ -1920,9 +1933,9 @@ int engine_step_explain(const engine_step *s, int index, int decimals, char *buf
         canon_of(r, s->convention, index, &i, &j);
         elem_name(&s->operand[1], i, nm, sizeof nm);
         sb_printf(&b, "%s · δ_%d = ", nm, j + 1);
-        sb_num(&b, s->operand[1].v[i], decimals);
+        sb_factor(&b, s->operand[1].v[i], decimals);
         sb_put(&b, " × ");
-        sb_num(&b, s->operand[0].v[index], decimals);
+        sb_factor(&b, s->operand[0].v[index], decimals);
         sb_put(&b, " = ");
         use_add(&ul, 0, index);
         use_add(&ul, 1, i);
@@ -1950,9 +1963,9 @@ int engine_step_explain(const engine_step *s, int index, int decimals, char *buf
         sb_printf(&b, "%s − η·%s = ", nm, nm2);
         sb_num(&b, s->operand[0].v[index], decimals);
         sb_put(&b, " − ");
-        sb_num(&b, s->operand[1].v[0], decimals);
+        sb_factor(&b, s->operand[1].v[0], decimals);
         sb_put(&b, "×");
-        sb_num(&b, s->operand[2].v[index], decimals);
+        sb_factor(&b, s->operand[2].v[index], decimals);
         sb_put(&b, " = ");
         use_add(&ul, 0, index);
         use_add(&ul, 1, 0);

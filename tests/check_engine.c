@@ -342,7 +342,7 @@ START_TEST(test_explain)
     /* h_2 = σ(−0.25) = 0.437823, δ_1 = y_1 − 1 = 0.398843 − 1 = −0.601157 */
     s = step_by_id(e, "backward.2.gradient");
     nu = engine_step_explain(s, 2, 4, buf, sizeof buf, u, 16);
-    ck_assert_str_eq(buf, "G[2][1] = h_2 · δ_1 = 0.4378 × −0.6012 = −0.2632");
+    ck_assert_str_eq(buf, "G[2][1] = h_2 · δ_1 = 0.4378 × (−0.6012) = −0.2632");
     ck_assert_int_eq(nu, 2);
     ck_assert_int_eq(u[0].operand, 0); /* Δ[2][1] */
     ck_assert_int_eq(u[0].index, 2);
@@ -362,19 +362,19 @@ START_TEST(test_explain)
 
     s = step_by_id(e, "update.2");
     nu = engine_step_explain(s, 2, 4, buf, sizeof buf, u, 16);
-    ck_assert_str_eq(buf, "W⁺[2][1] = W[2][1] − η·G[2][1] = −0.5000 − 0.5000×−0.2632 = −0.3684");
+    ck_assert_str_eq(buf, "W⁺[2][1] = W[2][1] − η·G[2][1] = −0.5000 − 0.5000×(−0.2632) = −0.3684");
     ck_assert_int_eq(nu, 3);
 
     s = step_by_id(e, "backward.2.send");
     nu = engine_step_explain(s, 0, 2, buf, sizeof buf, u, 16);
-    ck_assert_str_eq(buf, "∂E/∂h_1 = W[1][1]·δ_1 + W[1][2]·δ_2 = 0.70×−0.60 + −0.20×0.56 = −0.53");
+    ck_assert_str_eq(buf, "∂E/∂h_1 = W[1][1]·δ_1 + W[1][2]·δ_2 = 0.70×(−0.60) + (−0.20)×0.56 = −0.53");
     ck_assert_int_eq(nu, 4);
 
     /* rows view: the same element sits at the transposed place */
     engine_set_convention(e, CONV_ROWS);
     s = step_by_id(e, "backward.2.gradient");
     engine_step_explain(s, 1, 4, buf, sizeof buf, u, 16);
-    ck_assert_str_eq(buf, "G[1][2] = h_2 · δ_1 = 0.4378 × −0.6012 = −0.2632");
+    ck_assert_str_eq(buf, "G[1][2] = h_2 · δ_1 = 0.4378 × (−0.6012) = −0.2632");
     s = step_by_id(e, "forward.1.sum");
     engine_step_explain(s, 0, 4, buf, sizeof buf, u, 16);
     ck_assert_str_eq(buf, "z_1 = W[1][1]·x_1 + W[1][2]·x_2 = 0.2000×1.0000 + 0.5000×0.5000 = 0.4500");

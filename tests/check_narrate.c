@@ -67,14 +67,15 @@ START_TEST(gradient_explains_its_shape)
     engine_net net = question_net();
     const char *t = narrate(&net, STEP_GRADIENT, 1, CONV_COLUMNS);
     HAS(t, "G_ij is 2×3, exactly the shape of W_ij");
-    HAS(t, "row i of that matrix by x_i");
+    HAS(t, "row i is scaled by x_i, the output of unit i below");
     HAS(t, "columns convention");
     HAS(t, "2×3 = 6 of them");
     HAS(t, "A 2×1 result would be wrong");
     HAS(t, "\n\n"); /* two paragraphs */
     t = narrate(&net, STEP_GRADIENT, 1, CONV_ROWS);
     HAS(t, "G_ij is 3×2, exactly the shape of W_ij");
-    HAS(t, "column i of that matrix by x_i");
+    HAS(t, "column i is scaled by x_i");
+    HAS(t, "3×2 = 6 of them");
     HAS(t, "rows convention");
     t = narrate(&net, STEP_GRADIENT, 2, CONV_COLUMNS);
     HAS(t, "G_jk is 3×2, exactly the shape of W_jk");
