@@ -573,7 +573,8 @@ static void block_fit(const canvas *cv, block *b, int index, int max_rows, int m
         b->colw[c] = cw;
         w += cw + (c > 0);
     }
-    w += (b->more_left ? 2 : 0) + (b->more_right ? 2 : 0);
+    int mark = shown_width(cv, "… "); /* "... " in ASCII */
+    w += (b->more_left ? mark : 0) + (b->more_right ? mark : 0);
     tensor_label(t, b->label, sizeof b->label);
     int lw = shown_width(cv, b->label);
     b->width = w > lw ? w : lw;
@@ -604,7 +605,8 @@ static void block_draw(const canvas *cv, const block *b, int top, int x, int dec
     int mat_w = 2;
     for (int c = 0; c < b->cn; c++)
         mat_w += b->colw[c] + (c > 0);
-    mat_w += (b->more_left ? 2 : 0) + (b->more_right ? 2 : 0);
+    int mark = shown_width(cv, "… ");
+    mat_w += (b->more_left ? mark : 0) + (b->more_right ? mark : 0);
     if (b->more_up) {
         put_text(cv, row, x + mat_w / 2, w, "⋮", VIEW_DIM);
         row++;
@@ -876,6 +878,154 @@ static int step_rows_wanted(const canvas *cv, const engine_step *s, int decimals
     static block blocks[MAX_BLOCKS];
     int split;
     return 4 + plan_blocks(cv, s, decimals, 0, NULL, 0, ENGINE_MAX_WIDTH, 1, blocks, &split);
+}
+
+/* ---- before and after an update ---- */
+
+/* Scratch for the weights after the update and for −η·G; the frame is laid
+ * out by one caller at a time, and nothing is allocated per step. */
+static double after_w[ENGINE_MAX_LAYERS][ENGINE_MAX_WIDTH * ENGINE_MAX_WIDTH];
+static double after_b[ENGINE_MAX_LAYERS][ENGINE_MAX_WIDTH];
+static double change_v[ENGINE_MAX_WIDTH * ENGINE_MAX_WIDTH];
+
+/* How many times the loss after an update was computed (for the tests). */
+static long after_computed;
+
+/* The loss of this pass's sample once the updates up to the current step
+ * are applied.  Remembered per step, so keys that do not move the step
+ * (focus, help, precision) cost nothing. */
+static double loss_after(const engine *e)
+{
+    static struct {
+        const engine *e;
+        int epoch, sample, index, layers;
+        double before, first, value;
+        int valid;
+    } memo;
+    const engine_step *s = engine_current(e);
+    const engine_net *net = engine_network(e);
+    int index = engine_step_index(e);
+    double first = s->result.v ? s->result.v[0] : 0;
+    if (memo.valid && memo.e == e && memo.epoch == engine_epoch(e) &&
+        memo.sample == engine_sample(e) && memo.index == index && memo.layers == net->layers &&
+        memo.before == engine_pass_loss(e) && memo.first == first)
+        return memo.value;
+    engine_net n = *net; /* shares the samples; updated layers point at the scratch */
+    for (int i = 0; i <= index; i++) {
+        const engine_step *o = engine_step_at(e, i);
+        int l = o ? o->layer : 0;
+        if (!o || l < 1 || l > net->layers)
+            continue;
+        int nin = net->width[l - 1], nout = net->width[l];
+        if (o->kind == STEP_UPDATE) {
+            for (int a = 0; a < nin; a++)
+                for (int b = 0; b < nout; b++)
+                    after_w[l - 1][a * nout + b] = o->convention == CONV_COLUMNS
+                                                       ? o->result.v[a * nout + b]
+                                                       : o->result.v[b * nin + a];
+            n.weights[l - 1] = after_w[l - 1];
+        } else if (o->kind == STEP_UPDATE_BIAS && net->has_bias) {
+            memcpy(after_b[l - 1], o->result.v, sizeof(double) * (size_t)nout);
+            n.biases[l - 1] = after_b[l - 1];
+        }
+    }
+    memo.e = e;
+    memo.epoch = engine_epoch(e);
+    memo.sample = engine_sample(e);
+    memo.index = index;
+    memo.layers = net->layers;
+    memo.before = engine_pass_loss(e);
+    memo.first = first;
+    memo.value = engine_net_sample_loss(&n, engine_sample(e) - 1);
+    memo.valid = 1;
+    after_computed++;
+    return memo.value;
+}
+
+long view_loss_after_count(void)
+{
+    return after_computed;
+}
+
+/* Rows the before-and-after pane wants for step s. */
+static int before_after_rows(const engine_step *s)
+{
+    return 3 + s->result.rows + 1;
+}
+
+/* The update side by side: the old values, the change −η·G and the new
+ * values, each labelled with its name and shape, and the loss of the same
+ * sample before and after.  Returns the rows used. */
+static int layout_before_after(const canvas *cv, int top, int rows, const engine *e,
+                               const engine_step *s, const view_state *st)
+{
+    static block bl[3];
+    static engine_tensor t[3];
+    int w = cv->f->width, n = s->result.rows * s->result.cols;
+    if (rows < 4 || s->n_operands < 3)
+        return 0;
+    double eta = s->operand[1].v[0];
+    for (int k = 0; k < n; k++)
+        change_v[k] = -(eta * s->operand[2].v[k]);
+    t[0] = s->operand[0];
+    t[1] = s->result;
+    t[2] = s->result;
+    char g[ENGINE_NAME_SIZE * 2];
+    text_sanitize(s->operand[2].name, g, sizeof g);
+    snprintf(t[1].name, sizeof t[1].name, "−η·%.*s", (int)sizeof t[1].name - 8, g);
+    t[1].v = change_v;
+    static const char *const label_of[3] = {"before ", "change ", "after "};
+    const engine_tensor *order[3] = {&t[0], &t[1], &t[2]};
+    int nres = n, focus = st->focus < nres ? st->focus : 0;
+    engine_use uses[2] = {{0, focus}, {1, focus}};
+    int max_rows = rows - 3, max_cols = ENGINE_MAX_WIDTH, total = 0;
+    for (int pass = 0; pass < 8; pass++) {
+        total = 0;
+        for (int i = 0; i < 3; i++) {
+            bl[i].t = order[i];
+            bl[i].is_result = i == 2;
+            block_fit(cv, &bl[i], focus, max_rows, max_cols, st->decimals);
+            char lab[sizeof bl[i].label];
+            memcpy(lab, bl[i].label, sizeof lab);
+            snprintf(bl[i].label, sizeof bl[i].label, "%s%.*s", label_of[i],
+                     (int)(sizeof lab - 10), lab);
+            int lw = shown_width(cv, bl[i].label);
+            bl[i].width = bl[i].width > lw ? bl[i].width : lw;
+            total += bl[i].width + (i < 2 ? 5 : 0);
+        }
+        if (total <= w - 4 || max_cols == 1)
+            break;
+        max_cols = bl[0].cn > 2 ? bl[0].cn - 1 : 1;
+    }
+    put_rule(cv, top, "Before and after", NULL);
+    int x = 2, mrows = 0;
+    for (int i = 0; i < 3; i++)
+        mrows = block_rows(&bl[i]) > mrows ? block_rows(&bl[i]) : mrows;
+    for (int i = 0; i < 3; i++) {
+        if (x + bl[i].width > w)
+            break;
+        block_draw(cv, &bl[i], top + 1, x, st->decimals, focus, uses, 2, i, VIEW_BACKWARD);
+        x += bl[i].width;
+        if (i < 2) {
+            put_text(cv, top + 2 + (mrows - 1) / 2, x + 2, w, i == 0 ? "+" : "=",
+                     i == 0 ? VIEW_NORMAL : VIEW_BACKWARD);
+            x += 5;
+        }
+    }
+    double before = engine_pass_loss(e), after = loss_after(e);
+    char b[NUM_BYTES], a[NUM_BYTES], d[NUM_BYTES], line[LINE_BYTES];
+    fmt_number(before, st->decimals, b, sizeof b);
+    fmt_number(after, st->decimals, a, sizeof a);
+    fmt_number(after - before, st->decimals, d, sizeof d);
+    const char *pb = b[0] == ' ' ? b + 1 : b, *pa = a[0] == ' ' ? a + 1 : a;
+    snprintf(line, sizeof line, "loss of sample %d:  before %s  →  after %s  (change %s)",
+             engine_sample(e), pb, pa, d[0] == ' ' ? d + 1 : d);
+    int row = top + 2 + mrows;
+    int col = put_text(cv, row, 2, w, line, VIEW_TITLE);
+    const char *verdict = !isfinite(after) ? "" : after < before ? "downhill" : "not lower: η too large?";
+    if (col + 2 + shown_width(cv, verdict) <= w)
+        put_text(cv, row, col + 2, w, verdict, after < before ? VIEW_DIM : VIEW_WARNING);
+    return row + 1 - top;
 }
 
 /* ---- narration ---- */
@@ -1216,6 +1366,20 @@ void view_layout(view_frame *f, int width, int height, const engine *e, const le
     else if (most > step)
         step = avail - narr_min - diag > step ? avail - narr_min - diag : step;
 
+    /* An update shows its before and after below the step: the step pane
+     * gives up its spare rows for it. */
+    int update = (s->kind == STEP_UPDATE || s->kind == STEP_UPDATE_BIAS) && !cv.hide &&
+                 !st->learn.quiz_on;
+    if (update) {
+        int own = step_rows_wanted(&cv, s, st->decimals);
+        int ba = before_after_rows(s);
+        int spare = avail - diag - own - 1;
+        if (spare < ba && step > own)
+            step = own;
+        else if (step > own && spare >= ba)
+            step = avail - diag - ba - 1 - 2 > own ? step : own;
+    }
+
     int row = 2;
     char right[64];
     snprintf(right, sizeof right, "%s",
@@ -1229,7 +1393,9 @@ void view_layout(view_frame *f, int width, int height, const engine *e, const le
     put_rule(&cv, row++, sid, NULL);
     layout_step(&cv, row, step, s, st);
     row += step;
-    if (!view_quiz_layout(f, st->ascii, row, h - 1 - row, st, e)) {
+    if (update)
+        row += layout_before_after(&cv, row, h - 1 - row, e, s, st);
+    if (!view_quiz_layout(f, st->ascii, row, h - 1 - row, st, e) && h - 1 - row >= 2) {
         put_rule(&cv, row++, "Why", NULL);
         layout_narration(&cv, row, h - 1 - row, e, l, s);
     }

@@ -78,6 +78,9 @@ void view_layout(view_frame *f, int width, int height, const engine *e,
 int view_apply(view_state *st, engine *e, keys_action a);
 /* The KEYS_WHEN_* bits that hold now, for the key bar. */
 unsigned view_context(const view_state *st, const engine *e);
+/* How many times the loss after an update has been computed; it is
+ * computed once per step, not per key (for the tests). */
+long view_loss_after_count(void);
 /* The text of row `row` without trailing blanks, UTF-8; returns its length. */
 size_t view_row_text(const view_frame *f, int row, char *buf, size_t size);
 /* Finds text on one row; returns the column (cells) or -1.  *row gets the

@@ -454,6 +454,82 @@ START_TEST(phases)
 }
 END_TEST
 
+/* The update of W_jk side by side: old, −η·G and new, each labelled, with
+ * W⁺[1][1] = W − η·G = 0.7 − 0.5·(h_1·δ_1) ≈ 0.7 − 0.5·(0.6106·(−0.6012))
+ * ≈ 0.8836, and the sample's loss before and after, the latter by hand. */
+START_TEST(update_before_after)
+{
+    double h[3], d[2];
+    by_hand(h, d);
+    go("update.2");
+    const engine_step *s = engine_current(eng);
+    double w11 = s->operand[0].v[0], eta = s->operand[1].v[0], g11 = s->operand[2].v[0];
+    ck_assert_double_eq_tol(w11, 0.7, 1e-12);
+    ck_assert_double_eq_tol(eta, 0.5, 1e-12);
+    ck_assert_double_eq_tol(g11, h[0] * d[0], 1e-12);
+    ck_assert_double_eq_tol(g11, -0.3671, 5e-5);
+    double w_new = w11 - eta * g11;
+    ck_assert_double_eq_tol(w_new, 0.8836, 5e-5);
+    ck_assert_double_eq_tol(s->result.v[0], w_new, 1e-12);
+
+    lay(80, 24);
+    int rule = -1, row = -1;
+    ck_assert_int_ge(view_find(frame, "Before and after", &rule), 0);
+    ck_assert_int_ge(view_find(frame, "before W_jk  3×2", &row), 0);
+    ck_assert_int_eq(row, rule + 1);
+    ck_assert(has("change −η·G_jk  3×2"));
+    ck_assert(has("after W_jk⁺  3×2"));
+    /* The first row of the three matrices: W[1][1], −η·G[1][1], W⁺[1][1]. */
+    char line[1024], a[32], b[32], c[32];
+    view_row_text(frame, row + 1, line, sizeof line);
+    num(w11, a, sizeof a);
+    num(-eta * g11, b, sizeof b);
+    num(w_new, c, sizeof c);
+    ck_assert_str_eq(c, "0.8836");
+    const char *pa = strstr(line, a), *pb = pa ? strstr(pa, b) : NULL,
+               *pc = pb ? strstr(pb + strlen(b), c) : NULL;
+    ck_assert_msg(pa && pb && pc, "row lacks %s %s %s: %s", a, b, c, line);
+
+    /* The loss after: y = W⁺ᵀh with the new W_jk, h unchanged. */
+    static const double w2[3][2] = {{0.7, -0.2}, {-0.5, 0.4}, {0.3, 0.8}}, t[2] = {1, 0};
+    double after = 0, before = 0;
+    for (int k = 0; k < 2; k++) {
+        double y0 = 0, y1 = 0;
+        for (int j = 0; j < 3; j++) {
+            double gj = h[j] * (h[0] * w2[0][k] + h[1] * w2[1][k] + h[2] * w2[2][k] - t[k]);
+            y0 += h[j] * w2[j][k];
+            y1 += h[j] * (w2[j][k] - eta * gj);
+        }
+        before += 0.5 * (y0 - t[k]) * (y0 - t[k]);
+        after += 0.5 * (y1 - t[k]) * (y1 - t[k]);
+    }
+    ck_assert_double_eq_tol(before, engine_pass_loss(eng), 1e-12);
+    char want[128];
+    num(before, a, sizeof a);
+    num(after, b, sizeof b);
+    num(after - before, c, sizeof c);
+    snprintf(want, sizeof want, "loss of sample 1:  before %s  →  after %s  (change %s)", a, b, c);
+    ck_assert_msg(has(want), "no '%s'", want);
+    ck_assert_double_lt(after, before);
+    ck_assert(has("downhill"));
+
+    /* Computed once per step: moving the focus or the help costs nothing. */
+    long n = view_loss_after_count();
+    view_apply(&st, eng, KEYS_FOCUS_NEXT);
+    lay(80, 24);
+    view_apply(&st, eng, KEYS_PRECISION);
+    lay(120, 40);
+    ck_assert_int_eq(view_loss_after_count(), n);
+    view_apply(&st, eng, KEYS_NEXT);
+    lay(80, 24);
+    ck_assert_int_eq(view_loss_after_count(), n + 1);
+    /* Not on other steps. */
+    go("backward.2.gradient");
+    lay(80, 24);
+    ck_assert(!has("Before and after"));
+}
+END_TEST
+
 /* A 20-vector does not fit at 80×24: the window follows the focus and
  * elision marks show what is cut, above or below. */
 START_TEST(tall_result_scrolls)
@@ -510,6 +586,7 @@ Suite *view_suite(void)
     tcase_add_test(tc, help_lists_keys);
     tcase_add_test(tc, phases);
     tcase_add_test(tc, tall_result_scrolls);
+    tcase_add_test(tc, update_before_after);
     suite_add_tcase(s, tc);
     return s;
 }
