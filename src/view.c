@@ -262,8 +262,7 @@ static void layout_header(const canvas *cv, const engine *e, const lesson *l,
     char line[LINE_BYTES], title[LINE_BYTES], num[NUM_BYTES];
     fill_row(cv, 0, 0, w, VIEW_TITLE);
     text_sanitize(l && l->title ? l->title : "backstep", title, sizeof title);
-    if (st->lab && st->lab->modified && strlen(title) + 12 < sizeof title)
-        strcat(title, " [modified]");
+    const char *mark = st->lab && st->lab->modified ? " [modified]" : "";
     fmt_number(engine_pass_loss(e), st->decimals, num, sizeof num);
     const engine_net *net = engine_network(e);
     char score[32];
@@ -274,21 +273,38 @@ static void layout_header(const canvas *cv, const engine *e, const lesson *l,
     int rw = shown_width(cv, line);
     int col = 1;
     /* The program's name gives way to the lesson's title when short of room. */
-    if (1 + 11 + shown_width(cv, title) + rw + 2 <= w) {
+    int markw = shown_width(cv, mark);
+    if (1 + 11 + shown_width(cv, title) + markw + rw + 2 <= w) {
         col = put_text(cv, 0, col, w, "backstep", VIEW_TITLE);
         col = put_text(cv, 0, col, w, " · ", VIEW_TITLE);
     }
-    put_text(cv, 0, col, w - rw - 1, title, VIEW_TITLE);
+    /* A long title gives way with "…"; the [modified] mark always shows. */
+    int room = w - rw - 2 - col - markw;
+    if (shown_width(cv, title) > room && room > 1) {
+        char cut[LINE_BYTES];
+        shown(cv, title, cut, sizeof cut);
+        size_t n = text_fit(cut, room - shown_width(cv, "…"));
+        memcpy(title, cut, n);
+        memcpy(title + n, "…", sizeof "…");
+    }
+    col = put_text(cv, 0, col, w - rw - 1 - markw, title, VIEW_TITLE);
+    put_text(cv, 0, col, w - rw - 1, mark, VIEW_WARNING);
     put_text(cv, 0, w - rw, w, line, VIEW_TITLE);
 
     int phase_attr = s->phase == PHASE_FORWARD ? VIEW_FORWARD : VIEW_BACKWARD;
     char tag[32];
-    snprintf(tag, sizeof tag, " %s ", engine_phase_name(s->phase));
+    const view_learn *t = &st->learn;
+    int shapes = t->expr && t->lesson && t->expr <= t->lesson->n_expressions;
+    snprintf(tag, sizeof tag, " %s ", shapes ? "shapes" : engine_phase_name(s->phase));
     for (char *p = tag; *p; p++)
         if (*p >= 'a' && *p <= 'z')
             *p = (char)(*p - 'a' + 'A');
     col = put_text(cv, 1, 0, w, tag, phase_attr);
-    snprintf(line, sizeof line, " step %d/%d  ", engine_step_index(e) + 1, engine_step_count(e));
+    if (shapes)
+        snprintf(line, sizeof line, " shapes %d/%d  ", t->expr, t->lesson->n_expressions);
+    else
+        snprintf(line, sizeof line, " step %d/%d  ", engine_step_index(e) + 1,
+                 engine_step_count(e));
     col = put_text(cv, 1, col, w, line, VIEW_TITLE);
     char right[96];
     if (st->autoplay)
@@ -307,14 +323,18 @@ static void layout_header(const canvas *cv, const engine *e, const lesson *l,
         }
     }
     rw = shown_width(cv, right);
-    text_sanitize(s->title, title, sizeof title);
-    int room = w - rw - 3 - col;
+    const char *caption = shapes ? t->lesson->expressions[t->expr - 1].caption : NULL;
+    text_sanitize(shapes ? (caption ? caption : "") : s->title, title, sizeof title);
+    for (char *p = title; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+    room = w - rw - 3 - col;
     if (shown_width(cv, title) > room) {
         char cut[LINE_BYTES];
         shown(cv, title, cut, sizeof cut);
         if (cv->ascii)
             memcpy(title, cut, strlen(cut) + 1);
-        size_t n = text_fit(title, room - 1);
+        size_t n = text_fit(title, room - shown_width(cv, "…"));
         memcpy(title + n, "…", sizeof "…");
     }
     put_text(cv, 1, col, w - rw - 2, title, VIEW_NORMAL);
@@ -1105,6 +1125,13 @@ static void layout_text(const canvas *cv, int top, int rows, int left, int right
     }
 }
 
+/* The right edge of running text: lines longer than about 100 columns are
+ * hard to read on a projector. */
+static int w_text(const canvas *cv)
+{
+    return cv->f->width - 2 < 102 ? cv->f->width - 2 : 102;
+}
+
 static void layout_narration(const canvas *cv, int top, int rows, const engine *e,
                              const lesson *l, const engine_step *s)
 {
@@ -1396,8 +1423,15 @@ void view_layout(view_frame *f, int width, int height, const engine *e, const le
     if (update)
         row += layout_before_after(&cv, row, h - 1 - row, e, s, st);
     if (!view_quiz_layout(f, st->ascii, row, h - 1 - row, st, e) && h - 1 - row >= 2) {
-        put_rule(&cv, row++, "Why", NULL);
-        layout_narration(&cv, row, h - 1 - row, e, l, s);
+        if (st->intro && l && l->description && engine_step_index(e) == 0) {
+            static char about[NARRATION_BYTES];
+            text_sanitize(l->description, about, sizeof about);
+            put_rule(&cv, row++, "About this lesson", "→ starts");
+            layout_text(&cv, row, h - 1 - row, 2, w_text(&cv), about);
+        } else {
+            put_rule(&cv, row++, "Why", NULL);
+            layout_narration(&cv, row, h - 1 - row, e, l, s);
+        }
     }
     layout_keybar(&cv, h - 1, st, e);
     if (st->lab)
@@ -1459,6 +1493,11 @@ int view_apply(view_state *st, engine *e, keys_action a)
             return 0;
         }
     }
+    /* The lesson's description gives way to the step's narration once the
+     * user moves. */
+    if (a != KEYS_HELP && a != KEYS_PRECISION && a != KEYS_CONVENTION && a != KEYS_NONE &&
+        !st->learn.expr)
+        st->intro = 0;
     if (view_learn_apply(st, e, a))
         return 0;
     const engine_step *s = engine_current(e);

@@ -56,6 +56,7 @@ typedef struct {
     int focus;     /* row-major index into the current step's result */
     int help;      /* the help overlay is open */
     int help_scroll; /* first line of the help shown when it does not fit */
+    int intro;     /* the lesson's description shows until the user moves */
     int ascii;     /* ASCII boxes and text_ascii on all text */
     int autoplay;  /* stepping on a timer */
     int delay_ms;  /* autoplay: time between steps */

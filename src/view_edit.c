@@ -35,6 +35,16 @@ int view_lab_training(const view_lab *b)
     return b->mode == LAB_TRAINING;
 }
 
+/* The operand of step s that is the network's input, or -1. */
+static int input_operand(const engine *e, const engine_step *s)
+{
+    const double *x = engine_values(e, VALUES_ACTIVATION, 0);
+    for (int k = 0; x && k < s->n_operands; k++)
+        if (s->operand[k].v == x && s->operand[k].rank == 1)
+            return k;
+    return -1;
+}
+
 void view_edit_target(view_lab *b, const engine *e, const view_state *st)
 {
     const engine_step *s = engine_current(e);
@@ -65,6 +75,27 @@ void view_edit_target(view_lab *b, const engine *e, const view_state *st)
         b->edit_layer = l;
         b->edit_index = f;
         snprintf(b->edit_name, sizeof b->edit_name, "b_%c[%d]", letters[l], f + 1);
+    } else if (input_operand(e, s) >= 0) {
+        /* The input: the element the focused result used, or on a sum, which
+         * uses them all, the one in line with the focus. */
+        int k = input_operand(e, s), n_in = net->width[0], i = f % n_in;
+        engine_use uses[ENGINE_MAX_WIDTH * 2];
+        char arith[512];
+        int n = engine_step_explain(s, f, 4, arith, sizeof arith, uses,
+                                    (int)(sizeof uses / sizeof uses[0]));
+        int found = 0, which = -1;
+        for (int u = 0; u < n && u < (int)(sizeof uses / sizeof uses[0]); u++)
+            if (uses[u].operand == k) {
+                found++;
+                which = uses[u].index;
+            }
+        if (found == 1)
+            i = which % n_in;
+        b->edit_kind = EDIT_INPUT;
+        b->edit_index = (engine_sample(e) - 1) * n_in + i;
+        char name[ENGINE_NAME_SIZE * 2];
+        text_sanitize(s->operand[k].name, name, sizeof name);
+        snprintf(b->edit_name, sizeof b->edit_name, "%.30s[%d]", name, i + 1);
     } else if (s->kind == STEP_LOSS || (s->kind == STEP_DELTA && l == net->layers)) {
         int L = net->layers;
         if (f < net->width[L]) {
@@ -242,9 +273,15 @@ int view_lab_key(view_state *st, engine *e, int code, int *quit)
         view_edit_target(b, e, st);
         engine_net n = *engine_network(e);
         double v = *target_cell(b, &n);
-        snprintf(num, sizeof num, "%.17g", v);
-        char caption[96];
-        snprintf(caption, sizeof caption, "new value of %s: ", b->edit_name);
+        char shown[48];
+        text_number(v, 4, shown, sizeof shown);
+        /* The shortest spelling that reads back as the same number. */
+        snprintf(num, sizeof num, "%.15g", v);
+        if (strtod(num, NULL) != v)
+            snprintf(num, sizeof num, "%.17g", v);
+        char caption[PROMPT_CAPTION_BYTES];
+        snprintf(caption, sizeof caption, "%.48s = %s, new value: ", b->edit_name,
+                 shown[0] == ' ' ? shown + 1 : shown);
         ask(b, ASK_VALUE, caption, num);
         return 1;
     }

@@ -34,6 +34,7 @@ void view_learn_attach(view_state *st, const lesson *l)
     t->quiz_msg[0] = '\0';
     quiz_init(&t->quiz);
     t->expr = l && l->n_expressions > 0 ? 1 : 0;
+    st->intro = l && l->description && l->description[0];
     t->browse_error[0] = '\0';
 }
 
