@@ -124,7 +124,8 @@ valgrind: deps-ok
 	  done; done; echo "valgrind: clean"
 
 # libFuzzer targets for the lesson loader and the shape checker.
-# FUZZ_SECONDS each (default 600); corpus seeded from lessons/ and tests/bad/.
+# FUZZ_SECONDS each (default 600); corpus seeded from lessons/, tests/bad/,
+# tests/lessons/ and tests/fuzz/regress/ (where every finding is kept).
 FUZZ_SECONDS ?= 600
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 fuzz: deps-ok
@@ -133,8 +134,9 @@ fuzz: deps-ok
 	  clang $(ALL_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -o build/fuzz/fuzz_$$t \
 	    tests/fuzz/fuzz_$$t.c build/fuzz/libbackstep.a $(LDLIBS); \
 	  mkdir -p build/fuzz/corpus_$$t; done
-	@cp lessons/*.yaml tests/bad/*.yaml build/fuzz/corpus_lesson/ 2>/dev/null || true
-	@cp tests/fuzz/shape_seeds/* build/fuzz/corpus_shape/ 2>/dev/null || true
+	@cp lessons/*.yaml tests/bad/*.yaml tests/lessons/*.yaml tests/fuzz/regress/* \
+	  build/fuzz/corpus_lesson/ 2>/dev/null || true
+	@cp tests/fuzz/shape_seeds/* tests/fuzz/regress/* build/fuzz/corpus_shape/ 2>/dev/null || true
 	@set -e; for t in lesson shape; do \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
 	  ./build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=2 -rss_limit_mb=2048 \
