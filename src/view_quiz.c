@@ -130,6 +130,7 @@ void view_quiz_key(view_state *st, const engine *e, int code)
             return;
         skip(q, s);
         if (q->quiz.stage == QUIZ_FINISHED) {
+            prompt_close(&q->input);
             q->quiz_reached = engine_step_index(e);
             st->focus = q->quiz.focus;
         } else {

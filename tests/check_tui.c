@@ -15,6 +15,7 @@
 #include "lesson.h"
 #include "tui.h"
 #include "view.h"
+#include "view_lab.h"
 
 enum { SCREEN_BYTES = 80 * 250 * 4 + 80 };
 
@@ -182,6 +183,40 @@ START_TEST(golden_help_wide)
 }
 END_TEST
 
+/* The gradient check table of the default lesson. */
+START_TEST(golden_gradcheck)
+{
+    view_lab lab;
+    view_lab_init(&lab, &les);
+    st.lab = &lab;
+    ck_assert_int_eq(view_check_open(&lab, eng), 0);
+    show(80, 24);
+    golden("gradcheck");
+    view_lab_free(&lab);
+}
+END_TEST
+
+/* The loss plot after 500 epochs, linear then log. */
+START_TEST(golden_train_plot)
+{
+    view_lab lab;
+    view_lab_init(&lab, &les);
+    st.lab = &lab;
+    ck_assert_int_eq(view_train_start(&lab, 500), 0);
+    while (view_train_run(&lab, eng))
+        ;
+    ck_assert_int_eq(lab.done, 500);
+    lab.mode = LAB_PLOT;
+    lab.started = 0; /* the plot names no time */
+    show(80, 24);
+    golden("train.500");
+    lab.log = 1;
+    show(80, 24);
+    golden("train.500.log");
+    view_lab_free(&lab);
+}
+END_TEST
+
 START_TEST(golden_large_and_ascii)
 {
     go("backward.1.gradient");
@@ -260,6 +295,8 @@ Suite *tui_suite(void)
     tcase_add_test(tc, golden_help);
     tcase_add_test(tc, golden_help_wide);
     tcase_add_test(tc, golden_large_and_ascii);
+    tcase_add_test(tc, golden_gradcheck);
+    tcase_add_test(tc, golden_train_plot);
     tcase_add_test(tc, golden_too_small);
     tcase_add_test(tc, draws_only_changes);
     tcase_add_test(tc, colors_and_monochrome);

@@ -11,6 +11,7 @@
 #include "lesson.h"
 #include "text.h"
 #include "view.h"
+#include "view_lab.h"
 
 static lesson les;
 static engine *eng;
@@ -530,6 +531,201 @@ START_TEST(update_before_after)
 }
 END_TEST
 
+/* Gives the workbench a string of keys, as typed. */
+static void type_keys(const char *keys)
+{
+    int quit = 0;
+    for (const char *p = keys; *p; p++) {
+        int code = *p == '\n' ? KEYS_K_ENTER : *p == 27 ? KEYS_K_ESC : (unsigned char)*p;
+        if (view_learn_grab(&st)) {
+            view_learn_key(&st, eng, code);
+            continue;
+        }
+        if (view_lab_key(&st, eng, code, &quit)) {
+            while (view_lab_training(st.lab))
+                view_train_run(st.lab, eng);
+            continue;
+        }
+        keys_action a = keys_lookup(code, st.help);
+        if (a != KEYS_NONE)
+            view_apply(&st, eng, a);
+    }
+}
+
+/* v on the default lesson: every weight's relative error below 1e-7,
+ * every row "good". */
+START_TEST(gradcheck_view)
+{
+    view_lab lab;
+    view_lab_init(&lab, &les);
+    st.lab = &lab;
+    type_keys("v");
+    ck_assert_int_eq(lab.mode, LAB_CHECK);
+    ck_assert_int_eq(lab.n_rows, 12);
+    lay(80, 24);
+    ck_assert(has("Gradient check · 12 parameters"));
+    int good = 0;
+    char line[1024];
+    for (int i = 0; i < lab.n_rows; i++) {
+        ck_assert_double_lt(lab.rows[i].rel_error, 1e-7);
+        ck_assert_double_lt(fabs(lab.rows[i].analytic), 10);
+    }
+    for (int r = 0; r < frame->height; r++) {
+        view_row_text(frame, r, line, sizeof line);
+        if (strstr(line, "W_") && strstr(line, "good"))
+            good++;
+        ck_assert_msg(!strstr(line, "wrong") || strstr(line, "wrong above"), "%s", line);
+    }
+    ck_assert_int_eq(good, 12);
+    /* W_jk[1][1]'s analytic gradient is h_1·δ_1 by hand. */
+    double h[3], d[2];
+    by_hand(h, d);
+    char want[64], g[32];
+    text_number(h[0] * d[0], 8, g, sizeof g);
+    snprintf(want, sizeof want, "W_jk[1][1]");
+    int row = -1;
+    ck_assert_int_ge(view_find(frame, want, &row), 0);
+    view_row_text(frame, row, line, sizeof line);
+    ck_assert_msg(strstr(line, g + (g[0] == ' ')), "%s lacks %s", line, g);
+    type_keys("\033");
+    ck_assert_int_eq(lab.mode, LAB_NONE);
+    view_lab_free(&lab);
+}
+END_TEST
+
+/* e on update.2's W_jk[1][1], then on forward.1.sum's x_1: the prompt names
+ * what changes, and the pass starts again from the edited network. */
+START_TEST(edit_weight_and_input)
+{
+    view_lab lab;
+    view_lab_init(&lab, &les);
+    st.lab = &lab;
+    go("update.2");
+    type_keys("e");
+    ck_assert_int_eq(lab.mode, LAB_ASK);
+    ck_assert_str_eq(lab.in.caption, "W_jk[1][1] = 0.7000, new value: ");
+    lay(80, 24);
+    ck_assert(has("W_jk[1][1] = 0.7000, new value: 0.7"));
+    type_keys("\025" "1.5\n"); /* Ctrl-U empties the line */
+    ck_assert_int_eq(lab.modified, 1);
+    ck_assert_double_eq_tol(engine_network(eng)->weights[1][0], 1.5, 1e-15);
+    ck_assert_int_eq(engine_step_index(eng), 0);
+    lay(80, 24);
+    ck_assert(has("[modified]"));
+    /* y_1 = Σ_j h_j·W_jk[j][1] with the new weight: z_j is unchanged, y_1 grows
+     * by h_1·0.8. */
+    double h[3], d[2];
+    by_hand(h, d);
+    go("forward.2.sum");
+    const engine_step *s = engine_current(eng);
+    ck_assert_double_eq_tol(s->result.v[0], d[0] + 1.0 + h[0] * 0.8, 1e-12);
+
+    go("forward.1.sum");
+    st.focus = 0;
+    type_keys("e");
+    ck_assert_str_eq(lab.in.caption, "x_i[1] = 1.0000, new value: ");
+    type_keys("\025" "2\n");
+    ck_assert_double_eq_tol(engine_network(eng)->inputs[0], 2.0, 1e-15);
+    /* z_j = W_ij[1][j]·x_1 + W_ij[2][j]·x_2 with x = (2, 0.5). */
+    static const double w1[2][3] = {{0.2, -0.4, 0.6}, {0.5, 0.3, -0.1}};
+    lay(80, 24);
+    s = engine_current(eng);
+    ck_assert_str_eq(s->id, "forward.1.sum");
+    char z[32];
+    for (int j = 0; j < 3; j++) {
+        double want = 2.0 * w1[0][j] + 0.5 * w1[1][j];
+        ck_assert_double_eq_tol(s->result.v[j], want, 1e-12);
+        num(want, z, sizeof z);
+        ck_assert_msg(has(z), "z_%d = %s not on screen", j + 1, z);
+    }
+    ck_assert(has("z_1 = W[1][1]·x_1 + W[2][1]·x_2 = 0.2000×2.0000 + 0.5000×0.5000 = 0.6500"));
+    /* A value that is not a number is refused with the reason. */
+    type_keys("e\025abc\n");
+    lay(80, 24);
+    ck_assert(has("x_i[1]: \"abc\" is not a finite number"));
+    view_lab_free(&lab);
+}
+END_TEST
+
+/* The lesson's description shows on the first step until the user moves. */
+START_TEST(description_panel)
+{
+    view_learn_attach(&st, &les);
+    ck_assert_int_eq(st.intro, 1);
+    lay(80, 24);
+    ck_assert(has("About this lesson"));
+    ck_assert(has("Two inputs, three sigmoid hidden units"));
+    ck_assert(!has("── Why"));
+    view_apply(&st, eng, KEYS_PRECISION); /* not a move */
+    lay(80, 24);
+    ck_assert(has("About this lesson"));
+    view_apply(&st, eng, KEYS_NEXT);
+    view_apply(&st, eng, KEYS_PREV);
+    lay(80, 24);
+    ck_assert(!has("About this lesson"));
+    ck_assert(has("── Why"));
+}
+END_TEST
+
+/* Lesson 11 after training: the header names the first step whose values
+ * stopped being finite, in place of the convention. */
+START_TEST(numeric_fault_header)
+{
+    lesson big;
+    lesson_error err;
+    ck_assert_msg(lesson_load_file("lessons/11-learning-rate.yaml", &big, &err) == 0, "%s",
+                  err.message);
+    engine *e = engine_new(&big.net, big.net.convention);
+    ck_assert_ptr_nonnull(e);
+    long bad = engine_train(e, 200, NULL);
+    ck_assert_int_ge(bad, 0);
+    view_layout(frame, 80, 24, e, &big, &st);
+    int first = -1;
+    for (int i = 0; i < engine_step_count(e) && first < 0; i++)
+        if (engine_step_at(e, i)->nonfinite)
+            first = i;
+    ck_assert_int_ge(first, 0);
+    char want[96];
+    snprintf(want, sizeof want, "not finite from step %d (%s)", first + 1,
+             engine_step_at(e, first)->id);
+    ck_assert_msg(view_find(frame, want, NULL) >= 0, "no '%s'", want);
+    engine_free(e);
+    lesson_free(&big);
+}
+END_TEST
+
+/* Tab skips a quiz question: counted as missed, the answer shown. */
+START_TEST(quiz_skip)
+{
+    view_learn_attach(&st, &les);
+    view_apply(&st, eng, KEYS_QUIZ);
+    ck_assert(view_context(&st, eng) & KEYS_WHEN_QUIZ);
+    char bar[256];
+    keys_bar(view_context(&st, eng), 78, bar, sizeof bar);
+    ck_assert_str_eq(bar, "Tab skip");
+    lay(80, 24);
+    ck_assert(has("Enter answers · Tab skips · Esc ends the quiz"));
+    ck_assert(has("shape of z_j?"));
+    view_learn_key(&st, eng, KEYS_K_TAB);
+    ck_assert_int_eq(st.learn.quiz.asked, 1);
+    ck_assert_int_eq(st.learn.quiz.correct, 0);
+    ck_assert_int_eq(st.learn.quiz.n_missed, 1);
+    ck_assert_str_eq(st.learn.quiz.missed[0].step_id, "forward.1.sum");
+    lay(80, 24);
+    ck_assert(has("Skipped, counted as missed."));
+    ck_assert(has("z_j[1] = ?"));
+    view_learn_key(&st, eng, KEYS_K_TAB);
+    ck_assert_int_eq(st.learn.quiz.asked, 2);
+    ck_assert_int_eq(st.learn.quiz.n_missed, 2);
+    ck_assert_int_eq(view_quiz_hiding(&st, eng), 0);
+    ck_assert(!(view_context(&st, eng) & KEYS_WHEN_QUIZ));
+    /* Outside a question Tab is the phase key again. */
+    ck_assert_int_eq(keys_lookup(KEYS_K_TAB, 0), KEYS_PHASE_NEXT);
+    ck_assert_int_eq(keys_lookup_quiz(KEYS_K_TAB), KEYS_QUIZ_SKIP);
+    ck_assert_int_eq(keys_lookup_quiz('s'), KEYS_NONE);
+}
+END_TEST
+
 /* A 20-vector does not fit at 80×24: the window follows the focus and
  * elision marks show what is cut, above or below. */
 START_TEST(tall_result_scrolls)
@@ -587,6 +783,11 @@ Suite *view_suite(void)
     tcase_add_test(tc, phases);
     tcase_add_test(tc, tall_result_scrolls);
     tcase_add_test(tc, update_before_after);
+    tcase_add_test(tc, gradcheck_view);
+    tcase_add_test(tc, edit_weight_and_input);
+    tcase_add_test(tc, description_panel);
+    tcase_add_test(tc, numeric_fault_header);
+    tcase_add_test(tc, quiz_skip);
     suite_add_tcase(s, tc);
     return s;
 }
