@@ -1,6 +1,7 @@
 /* view_check.c - the gradient check on the screen: every weight's and bias's
  * backprop gradient beside its central difference, their relative error and
  * a verdict by the usual thresholds, one row each, scrolling when long. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,15 @@ static void param_name(const engine_check *c, engine_conv conv, char *buf, size_
         snprintf(buf, size, "W_%c%c[%d][%d]", lo, hi, c->col + 1, c->row + 1);
 }
 
+/* Gradients this small are rounding noise in a central difference with
+ * h = 1e-5 (a loss near 0 after training): their ratio means nothing. */
+#define NEGLIGIBLE 1e-9
+
+static int negligible(const engine_check *c)
+{
+    return fabs(c->analytic) < NEGLIGIBLE && fabs(c->numeric) < NEGLIGIBLE;
+}
+
 /* Verdict and color of a relative error. */
 static const char *verdict(double rel, int *attr)
 {
@@ -68,8 +78,11 @@ void view_check_layout(view_frame *f, const view_lab *t, const engine *e, int as
     char line[256], num[48];
     double worst = 0;
     int kinks = 0;
+    int tiny = 0;
     for (int i = 0; i < t->n_rows; i++) {
-        worst = t->rows[i].rel_error > worst ? t->rows[i].rel_error : worst;
+        tiny += negligible(&t->rows[i]);
+        if (!negligible(&t->rows[i]))
+            worst = t->rows[i].rel_error > worst ? t->rows[i].rel_error : worst;
         kinks += t->rows[i].kink;
     }
     snprintf(line, sizeof line, " Gradient check · %d parameters · worst relative error %.1e",
@@ -104,6 +117,10 @@ void view_check_layout(view_frame *f, const view_lab *t, const engine *e, int as
         text_number(c->numeric, 8, num, sizeof num);
         view_put(f, ascii, y, col[3], w, num, c->numeric < 0 ? VIEW_NEGATIVE : VIEW_POSITIVE);
         const char *v = verdict(c->rel_error, &attr);
+        if (negligible(c)) {
+            v = "both ≈ 0";
+            attr = VIEW_DIM;
+        }
         snprintf(line, sizeof line, "%.1e", c->rel_error);
         view_put(f, ascii, y, col[4], w, line, attr);
         int end = view_put(f, ascii, y, col[5], w, v, attr);
@@ -115,7 +132,8 @@ void view_check_layout(view_frame *f, const view_lab *t, const engine *e, int as
     if (first + rows < t->n_rows)
         view_put(f, ascii, top + rows - 1, w - 3, w, "↓", VIEW_DIM);
     snprintf(line, sizeof line,
-             "good ≤ 1e-7 · acceptable ≤ 1e-4 · suspicious ≤ 1e-2 · wrong above%s",
+             "good ≤ 1e-7 · acceptable ≤ 1e-4 · suspicious ≤ 1e-2 · wrong above%s%s",
+             tiny ? " · both ≈ 0: under 1e-9" : "",
              kinks ? " · kink: a relu unit within h of 0, the difference is unreliable" : "");
     view_put(f, ascii, h - 2, 1, w, line, VIEW_DIM);
     for (int c = 0; c < w; c++)

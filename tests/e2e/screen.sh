@@ -44,6 +44,14 @@ wait_for 'ready$'
 $T send-keys -t e2e "./backstep; echo \"backstep exited \$?\"" Enter
 wait_for "step 1/"
 
+# The lesson's description shows until the first move; → ← puts the step's
+# own narration there, so the screens forward and back can be compared.
+wait_for "About this lesson"
+$T send-keys -t e2e Right
+wait_for "step 2/"
+$T send-keys -t e2e Left
+wait_for "── Why"
+
 total=$($T capture-pane -p -t e2e | sed -n 's/.*step 1\/\([0-9]*\).*/\1/p' | head -1)
 [ -n "$total" ] || fail "no step count in the header"
 
@@ -94,7 +102,12 @@ $T capture-pane -p -t e2e | grep -q "needs at least" && fail "the too-small mess
 # Help lists the keys; q closes it, q again quits.
 $T send-keys -t e2e '?'
 wait_for "Shift-Tab"
+wait_for "lines 1-"
+# Every key is in the table; the last ones are a page or two down.
+for _ in 1 2 3 4; do $T send-keys -t e2e NPage; done
 wait_for "q Esc"
+$T send-keys -t e2e PPage
+wait_for "views & tools"
 $T send-keys -t e2e q
 for _ in $(seq 1 100); do
     $T capture-pane -p -t e2e | grep -q "Shift-Tab" || break

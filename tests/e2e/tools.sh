@@ -1,0 +1,135 @@
+#!/bin/bash
+# tools.sh - drives the learning tools of the real ./backstep in tmux at
+# 100×30: a quiz question answered wrong then right, the shape checker on
+# the question's formula, training 500 epochs with its plot and log axis,
+# the gradient check, an edit of a weight saved to a copy of lesson 01 and
+# read back by --print, and the lesson browser.
+set -u
+cd "$(dirname "$0")/../.."
+command -v tmux >/dev/null || { echo "tools.sh: tmux is not installed (make deps)"; exit 1; }
+[ -x ./backstep ] || { echo "tools.sh: ./backstep is not built"; exit 1; }
+
+SOCK="backstep-tools-$$"
+T="tmux -L $SOCK"
+OUT=$(mktemp -d)
+cleanup() { $T kill-server 2>/dev/null; rm -rf "$OUT"; }
+trap cleanup EXIT
+
+fail() { echo "tools.sh: FAIL: $*"; echo "--- screen ---"; $T capture-pane -p -t tools 2>/dev/null; exit 1; }
+
+screen() { $T capture-pane -p -t tools; }
+
+# Waits (up to 5 s) until the pane shows text $1.
+wait_for() {
+    for _ in $(seq 1 100); do
+        screen 2>/dev/null | grep -qF -- "$1" && return 0
+        sleep 0.05
+    done
+    fail "waited for '$1'"
+}
+
+# Waits (up to 5 s) until the pane no longer shows text $1.
+wait_gone() {
+    for _ in $(seq 1 100); do
+        screen 2>/dev/null | grep -qF -- "$1" || return 0
+        sleep 0.05
+    done
+    fail "'$1' stayed on the screen"
+}
+
+keys() { $T send-keys -t tools "$@"; }
+type_text() { $T send-keys -t tools -l -- "$1"; }
+
+$T -f /dev/null new-session -d -s tools -x 100 -y 30 \
+    "env LANG=C.UTF-8 TERM=xterm-256color bash --norc --noprofile" || fail "cannot start tmux"
+$T set-option -t tools remain-on-exit on >/dev/null
+keys "PS1='ready\$ '; clear" Enter
+wait_for 'ready$'
+
+cp lessons/01-question.yaml "$OUT/mine.yaml" || fail "cannot copy lesson 01"
+keys "./backstep '$OUT/mine.yaml'; echo \"backstep exited \$?\"" Enter
+wait_for "step 1/17"
+wait_for "About this lesson"
+
+# Quiz: the shape of z_j, first wrong (2x3), then right (3).
+keys z
+wait_for "shape of z_j?"
+wait_for "Tab skips"
+type_text "2x3"; keys Enter
+wait_for "Not quite"
+wait_for "quiz 0/0"
+type_text "3"; keys Enter
+wait_for "Right"
+wait_for "quiz 1/1"
+wait_for "z_j[1] = ?"
+keys Tab                          # skip the value: counted as missed
+wait_for "Skipped, counted as missed"
+wait_for "quiz 1/2"
+keys z                            # quiz off
+wait_gone "quiz 1/2"
+
+# The shape checker on the question's formula: it breaks at W_ij * x.
+keys :
+wait_for "Shape checker"
+type_text "W_jk * g'(W_ij * x) * x * err"; keys Enter
+wait_for "W_ij * x  does not fit: (2×3)·(2×1): 3 ≠ 2"
+wait_for "→ no shape: column 16"
+keys Escape
+wait_gone "Shape checker"
+
+# The gradient check of the lesson as written: every row good.
+keys v
+wait_for "Gradient check · 12 parameters"
+[ "$(screen | grep -c 'W_[a-z]*\[[0-9]\]\[[0-9]\].*good')" = 12 ] || fail "not every gradient is good"
+screen | grep -E "W_.*(wrong|suspicious|acceptable)" && fail "a gradient is not good"
+keys Escape
+wait_gone "Gradient check"
+
+# Training: 500 epochs, the plot, the log axis, back to the steps.
+keys t
+wait_for "train how many epochs? 1000"
+keys C-u; type_text "500"; keys Enter
+wait_for "Training · 500 epochs"
+wait_for "epoch 500"
+screen | grep -qE "⡇|⢸|⣀" || fail "no braille dots in the plot"
+wait_for "linear scale"
+keys L
+wait_for "log scale"
+keys Escape
+wait_for "epoch 501"
+wait_gone "Training ·"
+
+# Edit W_jk[1][1] on update.2 (from the lesson's start), save, read back.
+keys r
+wait_for "epoch 1  sample 1/1"
+keys G Left
+wait_for "Step update.2"
+keys e
+wait_for "W_jk[1][1] = 0.7000, new value:"
+keys C-u; type_text "0.25"; keys Enter
+wait_for "[modified]"
+wait_for "step 1/17"
+keys w
+wait_for "save as: $OUT/mine.yaml"
+keys Enter
+wait_for "saved $OUT/mine.yaml"
+wait_gone "[modified]"
+
+# The browser lists every bundled lesson.
+keys o
+wait_for "Open a lesson"
+for f in lessons/[0-9]*.yaml; do
+    title=$(sed -n 's/^title: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$f" | head -1)
+    [ -n "$title" ] || fail "no title in $f"
+    wait_for "$title"
+done
+keys Escape
+wait_gone "Open a lesson"
+keys q
+wait_for "backstep exited 0"
+
+# The saved lesson loads back with the edited weight.
+./backstep --print "$OUT/mine.yaml" > "$OUT/print.txt" 2>&1 || { cat "$OUT/print.txt"; fail "--print on the saved lesson"; }
+grep -A3 "^  W_jk  3×2" "$OUT/print.txt" | head -4 | grep -q "0.2500 -0.2000" \
+    || { grep -A3 "W_jk  3×2" "$OUT/print.txt" | head -8; fail "the saved W_jk[1][1] is not 0.25"; }
+echo "tools.sh: ok (quiz, shape checker, training plot, gradient check, edit and save, browser)"
