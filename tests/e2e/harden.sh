@@ -57,7 +57,7 @@ start() {
     $T send-keys -t h "PS1='ready\$ '; printf '\\033]2;harden-title\\033\\\\'; clear" Enter
     wait_for 'ready$'
     $T send-keys -t h "\$BIN $*; echo \"backstep exited \$?\"" Enter
-    wait_for "step 1/"
+    wait_for "epoch 1  sample 1/"
     PID=$(ps -o pid= --ppid "$(info '#{pane_pid}')" | tr -d ' ')
     [ -n "$PID" ] || fail "no pid for backstep"
 }
@@ -79,7 +79,14 @@ start tests/lessons/escapes.yaml
 [ "$(info '#{alternate_on}')" = 1 ] || fail "backstep is not on the alternate screen"
 key='^[[2J^[[31mRED^[[0m <U+009B>1;1H ^[[?25l end'
 note1='OSC title ^[]0;pwned^G then ^[]2;pwned2^[\ then CSI ^[[2J^[[H^[[31mred^[[0m.'
+# At 100 columns the title is cut with "…"; at 250 it shows whole.
+wait_for "Escapes ^[]0;pwned^G ^[[2J"
+$T capture-pane -p -t h | head -1 | grep -qF "…" || fail "the long title is not cut with …"
+$T resize-window -t h -x 250 -y 30
 wait_for "Escapes ^[]0;pwned^G $key"
+$T capture-pane -p -e -t h | grep -qF -- "Escapes ^[]0;pwned^G $key" \
+    || fail "the title's visible escapes are split by a colour change"
+$T resize-window -t h -x 100 -y 30
 # The lesson's expression comes first, with its caption.
 wait_for 'Caption ^[]0;pwned4^G ^[[32mgreen'
 wait_for 'expression  W_jk * δ_k^[[2J'
@@ -91,14 +98,17 @@ for _ in $(seq 1 5); do
     $T send-keys -t h Tab
     sleep 0.1
 done
+# The description shows on the first step until the user moves.
+wait_for 'Clear ^[[2J^[[H, colour ^[[41;37m, C1 CSI <U+009B>31m, BEL ^G, tab ^I'
+$T send-keys -t h Right
+wait_for "step 2/"
+$T send-keys -t h Left
 wait_for "$note1"
 # With attributes: no colour change inside the visible forms, so none of
 # the lesson's SGR sequences took effect.
-$T capture-pane -p -e -t h | grep -qF -- "Escapes ^[]0;pwned^G $key" \
-    || fail "the title's visible escapes are split by a colour change"
 $T capture-pane -p -e -t h | grep -qF -- "$note1" \
     || fail "the note's visible escapes are split by a colour change"
-$T capture-pane -p -e -t h | grep -q $'\e\\[[0-9;]*41' && fail "a red background appeared"
+$T capture-pane -p -e -t h | grep -qE $'\e\\[([0-9;]*;)?41[;m]' && fail "a red background appeared"
 # Every note: the loss note (C1 CSI and OSC) and the update note.
 $T send-keys -t h G
 wait_for "Step update"
@@ -120,6 +130,11 @@ echo "harden.sh: escapes ok"
 
 # ---- 2. resize storm during autoplay ----
 start
+# Step away and back so the lesson's description gives way to the note.
+$T send-keys -t h Right
+wait_for "step 2/"
+$T send-keys -t h Left
+wait_for "step 1/"
 settle start
 grep -q "step 1/" "$OUT/start" || fail "no first step"
 $T send-keys -t h a + + + +
