@@ -281,10 +281,10 @@ static void layout_header(const canvas *cv, const engine *e, const lesson *l,
     /* A long title gives way with "…"; the [modified] mark always shows. */
     int room = w - rw - 2 - col - markw;
     if (shown_width(cv, title) > room && room > 1) {
-        char cut[LINE_BYTES];
-        shown(cv, title, cut, sizeof cut);
+        char buf[LINE_BYTES];
+        const char *cut = shown(cv, title, buf, sizeof buf); /* may be title itself */
         size_t n = text_fit(cut, room - shown_width(cv, "…"));
-        memcpy(title, cut, n);
+        memmove(title, cut, n);
         memcpy(title + n, "…", sizeof "…");
     }
     col = put_text(cv, 0, col, w - rw - 1 - markw, title, VIEW_TITLE);
@@ -301,7 +301,8 @@ static void layout_header(const canvas *cv, const engine *e, const lesson *l,
             *p = (char)(*p - 'a' + 'A');
     col = put_text(cv, 1, 0, w, tag, phase_attr);
     if (shapes)
-        snprintf(line, sizeof line, " shapes %d/%d  ", t->expr, t->lesson->n_expressions);
+        snprintf(line, sizeof line, " shapes %d/%d · step 1/%d  ", t->expr,
+                 t->lesson->n_expressions, engine_step_count(e));
     else
         snprintf(line, sizeof line, " step %d/%d  ", engine_step_index(e) + 1,
                  engine_step_count(e));

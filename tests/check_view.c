@@ -726,6 +726,42 @@ START_TEST(quiz_skip)
 }
 END_TEST
 
+/* A long title is cut with … and the [modified] mark stays whole. */
+START_TEST(modified_long_title)
+{
+    static const char yaml[] =
+        "title: A very long lesson title that goes on and on well past the room there is\n"
+        "layers: [2, 2]\nactivations: [sigmoid]\nseed: 1\nsamples:\n"
+        "  - input: [1, 0]\n    target: [1, 0]\n";
+    lesson lng;
+    lesson_error err;
+    ck_assert_msg(lesson_load_string("long.yaml", yaml, sizeof yaml - 1, &lng, &err) == 0, "%s",
+                  err.message);
+    engine *e = engine_new(&lng.net, lng.net.convention);
+    ck_assert_ptr_nonnull(e);
+    view_lab lab;
+    view_lab_init(&lab, &lng);
+    st.lab = &lab;
+    view_layout(frame, 80, 24, e, &lng, &st);
+    char line[1024];
+    view_row_text(frame, 0, line, sizeof line);
+    ck_assert_msg(strstr(line, "A very long lesson title") && strstr(line, "…"), "%s", line);
+    ck_assert(!strstr(line, "[modified]"));
+    lab.modified = 1;
+    view_layout(frame, 80, 24, e, &lng, &st);
+    view_row_text(frame, 0, line, sizeof line);
+    ck_assert_msg(strstr(line, "… [modified]") && strstr(line, "loss"), "%s", line);
+    ck_assert_int_le(text_width(line), 80);
+    st.ascii = 1;
+    view_layout(frame, 80, 24, e, &lng, &st);
+    view_row_text(frame, 0, line, sizeof line);
+    ck_assert_msg(strstr(line, "... [modified]"), "%s", line);
+    view_lab_free(&lab);
+    engine_free(e);
+    lesson_free(&lng);
+}
+END_TEST
+
 /* A 20-vector does not fit at 80×24: the window follows the focus and
  * elision marks show what is cut, above or below. */
 START_TEST(tall_result_scrolls)
@@ -788,6 +824,7 @@ Suite *view_suite(void)
     tcase_add_test(tc, description_panel);
     tcase_add_test(tc, numeric_fault_header);
     tcase_add_test(tc, quiz_skip);
+    tcase_add_test(tc, modified_long_title);
     suite_add_tcase(s, tc);
     return s;
 }
