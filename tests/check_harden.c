@@ -342,12 +342,49 @@ START_TEST(test_bad_corpus)
 }
 END_TEST
 
-/* Files that are not lessons at all: a folder, a missing file, 20 MB of
- * text, a FIFO-free unreadable file. */
+/* The one line ./backstep --print PATH writes on stderr. */
+static void assert_message(const char *path, const char *message)
+{
+    assert_one_error(path);
+    const char *args[] = {"--print", path, NULL};
+    run_result r = run(args);
+    char want[1024];
+    snprintf(want, sizeof want, "%s%s\n", path, message);
+    ck_assert_str_eq(r.err, want);
+    run_free(&r);
+}
+
+/* Files that are not lessons at all: a folder, a missing file, a FIFO
+ * nobody writes to, 100,000 levels of nesting, 20 MB of text, an
+ * unreadable file. */
 START_TEST(test_not_lessons)
 {
-    assert_one_error("tests/bad");
-    assert_one_error("tests/no-such-lesson.yaml");
+    assert_message("tests/bad", ": Is a directory");
+    assert_message("tests/no-such-lesson.yaml", ": No such file or directory");
+
+    char dir[] = "/tmp/backstep-harden-dir-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char fifo[128];
+    snprintf(fifo, sizeof fifo, "%s/fifo.yaml", dir);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    assert_message(fifo, ":1:1: the lesson is empty, expected a mapping with title, layers, "
+                         "activations and samples");
+    unlink(fifo);
+
+    char deep[128];
+    snprintf(deep, sizeof deep, "%s/deep.yaml", dir);
+    FILE *df = fopen(deep, "w");
+    ck_assert_ptr_nonnull(df);
+    fputs("title: t\nlayers: ", df);
+    for (int i = 0; i < 100000; i++)
+        fputc('[', df);
+    for (int i = 0; i < 100000; i++)
+        fputc(']', df);
+    fputc('\n', df);
+    ck_assert_int_eq(fclose(df), 0);
+    assert_message(deep, ":2:24: nested deeper than 16 levels, expected at most 16");
+    unlink(deep);
+    rmdir(dir);
 
     char big[] = "/tmp/backstep-harden-big-XXXXXX";
     int fd = mkstemp(big);
@@ -361,7 +398,10 @@ START_TEST(test_not_lessons)
     struct stat st;
     ck_assert_int_eq(stat(big, &st), 0);
     ck_assert_int_ge(st.st_size, 20 * 1024 * 1024);
-    assert_one_error(big);
+    char msg[128];
+    snprintf(msg, sizeof msg, ": file larger than 1 MiB, expected a lesson of at most %d bytes",
+             LESSON_MAX_BYTES);
+    assert_message(big, msg);
     unlink(big);
 
     if (geteuid() != 0) { /* root reads anything */
