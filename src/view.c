@@ -1333,6 +1333,77 @@ static void layout_help(const canvas *cv, int scroll)
     put_text(cv, y + bh - 1, x + bw - 2 - fw, x + bw - 1, foot, VIEW_DIM);
 }
 
+/* ---- the pass pane of wide screens ---- */
+
+enum { PASS_MIN_WIDTH = 140, PASS_MIN_HEIGHT = 40 };
+
+/* Columns the pass pane takes on a screen this size; 0 when it does not show. */
+static int pass_width(int w, int h)
+{
+    if (w < PASS_MIN_WIDTH || h < PASS_MIN_HEIGHT)
+        return 0;
+    int pw = w / 3;
+    return pw > 64 ? 64 : pw;
+}
+
+/* Re-lays the rows of a frame laid out `narrow` cells wide into `wide`
+ * cells, blanking the new columns on the right; no allocation. */
+static void widen(view_frame *f, int wide)
+{
+    int narrow = f->width;
+    for (int r = f->height - 1; r >= 0; r--) {
+        memmove(&f->cells[(size_t)r * (size_t)wide], &f->cells[(size_t)r * (size_t)narrow],
+                sizeof *f->cells * (size_t)narrow);
+        for (int c = narrow; c < wide; c++) {
+            view_cell *x = &f->cells[(size_t)r * (size_t)wide + (size_t)c];
+            x->ch[0] = ' ';
+            x->ch[1] = '\0';
+            x->attr = VIEW_NORMAL;
+        }
+    }
+    f->width = wide;
+}
+
+/* Every step of the pass with its shape equation, the current one marked,
+ * in columns left .. width-1, rows top .. bottom-1.  In quiz mode the
+ * shapes of steps not answered yet stay hidden. */
+static void layout_pass(const canvas *cv, int left, int top, int bottom, const engine *e,
+                        const view_state *st)
+{
+    int w = cv->f->width, n = engine_step_count(e), cur = engine_step_index(e);
+    for (int r = top; r < bottom; r++)
+        put_box(cv, r, left, "│", '|', VIEW_BORDER);
+    char title[32];
+    snprintf(title, sizeof title, " Pass · %d steps ", n);
+    put_text(cv, top, left + 2, w, title, VIEW_TITLE);
+    int rows = bottom - top - 1, first = 0;
+    if (n > rows) {
+        first = cur - rows / 2;
+        first = first < 0 ? 0 : first > n - rows ? n - rows : first;
+    }
+    const view_learn *q = &st->learn;
+    for (int i = first; i < n && i - first < rows; i++) {
+        const engine_step *o = engine_step_at(e, i);
+        int row = top + 1 + (i - first);
+        int attr = i == cur ? VIEW_FOCUS : VIEW_NORMAL;
+        char line[LINE_BYTES], shp[128];
+        text_sanitize(o->shapes, shp, sizeof shp);
+        if (q->quiz_on && i > q->quiz_reached)
+            snprintf(shp, sizeof shp, "?");
+        snprintf(line, sizeof line, "%2d %-26s", i + 1, o->id);
+        if (i == cur)
+            fill_row(cv, row, left + 1, w, VIEW_FOCUS);
+        int col = put_text(cv, row, left + 2, w, line, i == cur ? VIEW_FOCUS
+                                                  : o->phase == PHASE_FORWARD ? VIEW_FORWARD
+                                                                                : VIEW_BACKWARD);
+        put_text(cv, row, col + 1, w - 1, shp, attr);
+    }
+    if (first > 0)
+        put_text(cv, top, w - 3, w, "↑", VIEW_DIM);
+    if (first + rows < n)
+        put_text(cv, bottom - 1, w - 3, w, "↓", VIEW_DIM);
+}
+
 /* ---- the whole screen ---- */
 
 void view_layout(view_frame *f, int width, int height, const engine *e, const lesson *l,
@@ -1354,14 +1425,21 @@ void view_layout(view_frame *f, int width, int height, const engine *e, const le
     if (st->lab && view_lab_layout(f, e, st))
         return;
     int h = f->height;
-    layout_header(&cv, e, l, st, s);
     if (view_learn_layout(f, st->ascii, 2, h - 3, e, st)) {
+        layout_header(&cv, e, l, st, s);
         layout_keybar(&cv, h - 1, st, e);
         if (st->help)
             layout_help(&cv, st->help_scroll);
         return;
     }
     cv.hide = view_quiz_hiding(st, e);
+    /* Wide and tall screens keep the whole pass in view on the right: the
+     * panes are laid out narrower, then the rows are spread to full width. */
+    int full = f->width, pass_w = pass_width(f->width, h);
+    if (pass_w) {
+        f->width = full - pass_w;
+        clear_frame(f);
+    }
 
     /* Rows: header 2, three rules, key bar 1; the rest is shared. */
     int avail = h - 6;
@@ -1433,6 +1511,13 @@ void view_layout(view_frame *f, int width, int height, const engine *e, const le
             put_rule(&cv, row++, "Why", NULL);
             layout_narration(&cv, row, h - 1 - row, e, l, s);
         }
+    }
+    if (pass_w) {
+        widen(f, full);
+        layout_header(&cv, e, l, st, s);
+        layout_pass(&cv, full - pass_w, 2, h - 1, e, st);
+    } else {
+        layout_header(&cv, e, l, st, s);
     }
     layout_keybar(&cv, h - 1, st, e);
     if (st->lab)

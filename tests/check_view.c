@@ -762,6 +762,38 @@ START_TEST(modified_long_title)
 }
 END_TEST
 
+/* At 200×60 the pass pane lists every step with its shape equation, the
+ * current one highlighted; below 140×40 it does not show. */
+START_TEST(pass_pane)
+{
+    go("backward.1.gradient");
+    lay(200, 60);
+    ck_assert(has("Pass · 17 steps"));
+    char line[2048];
+    for (int i = 0; i < engine_step_count(eng); i++) {
+        const engine_step *o = engine_step_at(eng, i);
+        char shp[128], want[256];
+        text_sanitize(o->shapes, shp, sizeof shp);
+        snprintf(want, sizeof want, "%2d %-26s %s", i + 1, o->id, shp);
+        int row = -1;
+        int col = view_find(frame, want, &row);
+        ck_assert_msg(col > 100, "no '%s' on the right", want);
+        int cur = engine_step_index(eng) == i;
+        ck_assert_int_eq(frame->cells[row * frame->width + col + 3].attr == VIEW_FOCUS, cur);
+        view_row_text(frame, row, line, sizeof line);
+    }
+    ck_assert(has("(2×3), rows × (2) → (2×3)"));
+    /* The step pane is still whole on the left. */
+    ck_assert(has("G_ij  2×3"));
+    lay(139, 60);
+    ck_assert(!has("Pass · 17 steps"));
+    lay(200, 39);
+    ck_assert(!has("Pass · 17 steps"));
+    lay(80, 24);
+    ck_assert(!has("Pass · "));
+}
+END_TEST
+
 /* A 20-vector does not fit at 80×24: the window follows the focus and
  * elision marks show what is cut, above or below. */
 START_TEST(tall_result_scrolls)
@@ -825,6 +857,7 @@ Suite *view_suite(void)
     tcase_add_test(tc, numeric_fault_header);
     tcase_add_test(tc, quiz_skip);
     tcase_add_test(tc, modified_long_title);
+    tcase_add_test(tc, pass_pane);
     suite_add_tcase(s, tc);
     return s;
 }
