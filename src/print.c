@@ -187,6 +187,19 @@ static size_t wrap_at(const char *s, size_t len, int cols)
     return fit;
 }
 
+/* The narration of a step: the lesson's note, written for the lesson's own
+ * convention; shown the other way (or without a note), the built-in one,
+ * which names the convention in force.  May return buf. */
+static const char *step_note(const lesson *l, const engine_net *net, const engine_step *s,
+                             char *buf, size_t size)
+{
+    const char *text = s->convention == l->net.convention ? lesson_note_for(l, s->id) : NULL;
+    if (text)
+        return text;
+    narrate_step(s, net, buf, size);
+    return buf;
+}
+
 static int print_step(printer *p, const lesson *l, const engine_net *net,
                       const engine_step *s, int index, char *note, size_t note_size)
 {
@@ -221,13 +234,7 @@ static int print_step(printer *p, const lesson *l, const engine_net *net,
         fprintf(p->out, "%s(values stopped being finite here)\n", ind);
     if (p->md)
         fputs("```\n", p->out);
-    /* Lesson notes are written for the lesson's own convention; shown the
-     * other way, the built-in narration names the convention in force. */
-    const char *text = s->convention == l->net.convention ? lesson_note_for(l, s->id) : NULL;
-    if (!text) {
-        narrate_step(s, net, note, note_size);
-        text = note;
-    }
+    const char *text = step_note(l, net, s, note, note_size);
     const char *c = clean(p, text);
     if (!c)
         return -1;
@@ -304,7 +311,8 @@ static json_t *json_tensor(printer *p, const engine_tensor *t)
                      "values", json_tensor_values(t));
 }
 
-static json_t *json_step(printer *p, const engine_step *s, int index)
+static json_t *json_step(printer *p, const lesson *l, const engine_net *net,
+                         const engine_step *s, int index, char *note, size_t note_size)
 {
     json_t *ops = json_array();
     for (int i = 0; i < s->n_operands && i < ENGINE_MAX_OPERANDS; i++)
@@ -324,6 +332,8 @@ static json_t *json_step(printer *p, const engine_step *s, int index)
     json_object_set_new(o, "shapes", json_string(c ? c : ""));
     json_object_set_new(o, "operands", ops);
     json_object_set_new(o, "result", json_tensor(p, &s->result));
+    c = clean(p, step_note(l, net, s, note, note_size));
+    json_object_set_new(o, "note", json_string(c ? c : ""));
     return o;
 }
 
@@ -336,11 +346,14 @@ static json_t *json_lesson(printer *p, const lesson *l, engine_conv conv)
     for (int i = 0; i < net->layers; i++)
         json_array_append_new(acts, json_string(engine_act_name(net->act[i])));
     const char *title = clean(p, l->title);
-    return json_pack("{s:s, s:o, s:o, s:s, s:s, s:s, s:f}", "title", title ? title : "",
-                     "layers", layers, "activations", acts, "loss",
-                     engine_loss_name(net->loss), "convention", engine_conv_name(conv),
-                     "mode", engine_mode_name(net->mode), "learning_rate",
-                     net->learning_rate);
+    json_t *o = json_pack("{s:s, s:o, s:o, s:s, s:s, s:s, s:f}", "title", title ? title : "",
+                          "layers", layers, "activations", acts, "loss",
+                          engine_loss_name(net->loss), "convention", engine_conv_name(conv),
+                          "mode", engine_mode_name(net->mode), "learning_rate",
+                          net->learning_rate);
+    const char *desc = l->description ? clean(p, l->description) : NULL;
+    json_object_set_new(o, "description", desc ? json_string(desc) : json_null());
+    return o;
 }
 
 static int json_write(FILE *out, json_t *root)
@@ -432,10 +445,13 @@ int print_walkthrough(FILE *out, const lesson *l, const print_options *opt)
     int rc = 0;
     if (opt->format == PRINT_JSON) {
         json_t *steps = json_array();
+        char note[4096];
         for (int smp = 0; smp < l->net.samples; smp++) {
             int n = engine_step_count(e);
+            const engine_net *start = engine_network(e);
             for (int i = 0; i < n; i++)
-                json_array_append_new(steps, json_step(&p, engine_step_at(e, i), i));
+                json_array_append_new(steps, json_step(&p, l, start, engine_step_at(e, i), i,
+                                                       note, sizeof note));
             engine_next_sample(e);
         }
         double loss_after = engine_net_mean_loss(engine_network(e));

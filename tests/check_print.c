@@ -108,6 +108,14 @@ START_TEST(json_matches_engine)
     ck_assert_str_eq(json_string_value(json_object_get(les, "title")),
                      "The 2-3-2 network from the question");
     ck_assert_str_eq(json_string_value(json_object_get(les, "convention")), "columns");
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(les, "description")),
+                                 "Two inputs, three sigmoid hidden units"));
+    /* Each step carries the narration the handout prints: the lesson's own
+     * note for the gradient's second beat. */
+    json_t *g = step_by_id(root, "backward.2.gradient");
+    ck_assert_ptr_nonnull(g);
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(g, "note")),
+                                 "Beat two: multiply every column"));
     ck_assert_str_eq(json_string_value(json_object_get(les, "loss")), "mse");
     ck_assert_str_eq(json_string_value(json_object_get(les, "mode")), "online");
     ck_assert_double_eq_tol(num(json_object_get(les, "learning_rate")), 0.5, 1e-15);
