@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "keys.h"
 #include "view.h"
@@ -22,6 +23,8 @@ static attr_t palette[VIEW_ATTR_COUNT];
 
 /* Set by the signal handler; the key loop restores the terminal and exits. */
 static volatile sig_atomic_t got_signal;
+
+static void cells_build(void);
 
 static void on_signal(int sig)
 {
@@ -41,6 +44,7 @@ void tui_colors(int no_color)
         palette[VIEW_WARNING] = A_BOLD | A_UNDERLINE;
         palette[VIEW_DIM] = A_DIM;
         palette[VIEW_KEYBAR] = A_REVERSE;
+        cells_build();
         return;
     }
     use_default_colors();
@@ -70,35 +74,108 @@ void tui_colors(int no_color)
     palette[VIEW_DIM] = A_DIM;
     palette[VIEW_KEYBAR] = COLOR_PAIR(9);
     palette[VIEW_BORDER] = COLOR_PAIR(10);
+    cells_build();
+}
+
+/* Every printable ASCII character in every class, made once per
+ * tui_colors: most cells are drawn from here without decoding. */
+static cchar_t ascii_cells[VIEW_ATTR_COUNT][128];
+static int ascii_cells_ready; /* 0 until built (tui_colors builds it) */
+
+/* Builds the cchar_t of one cell's text in class attr. */
+static void cell_make(cchar_t *out, const char *ch, int attr)
+{
+    attr_t a = palette[attr];
+    unsigned char c0 = (unsigned char)ch[0];
+    if (c0 >= 0x20 && c0 < 0x7F && ch[1] == '\0') {
+        *out = ascii_cells[attr][c0];
+        return;
+    }
+    wchar_t wc[VIEW_CELL_BYTES + 1];
+    mbstate_t ps;
+    memset(&ps, 0, sizeof ps);
+    size_t n = 0;
+    const char *p = ch;
+    while (*p && n < VIEW_CELL_BYTES) {
+        size_t k = mbrtowc(&wc[n], p, strlen(p), &ps);
+        if (k == 0 || k == (size_t)-1 || k == (size_t)-2) {
+            wc[n] = L'?';
+            k = 1;
+            memset(&ps, 0, sizeof ps);
+        }
+        p += k;
+        n++;
+    }
+    if (n == 0)
+        wc[n++] = L' ';
+    wc[n] = L'\0';
+    if (setcchar(out, wc, a & ~A_COLOR, (short)PAIR_NUMBER(a), NULL) == ERR)
+        *out = ascii_cells[attr]['?'];
+}
+
+/* Fills the table of ASCII cells from the palette. */
+static void cells_build(void)
+{
+    for (int a = 0; a < VIEW_ATTR_COUNT; a++)
+        for (int c = 0; c < 128; c++) {
+            wchar_t wc[2] = {(wchar_t)(c >= 0x20 && c < 0x7F ? c : '?'), L'\0'};
+            setcchar(&ascii_cells[a][c], wc, palette[a] & ~A_COLOR,
+                     (short)PAIR_NUMBER(palette[a]), NULL);
+        }
+    ascii_cells_ready = 1;
 }
 
 static int same_cell(const view_cell *a, const view_cell *b)
 {
-    return a->attr == b->attr && strcmp(a->ch, b->ch) == 0;
+    return memcmp(a, b, sizeof *a) == 0;
 }
 
 void tui_draw(const view_frame *f, view_frame *prev)
 {
+    /* Unchanged rows are skipped with one memcmp (view.c pads every cell
+     * with NULs); in a changed row, the stretch from the first to the last
+     * changed cell goes to curses as one run of prepared cells. */
+    static cchar_t run[VIEW_MAX_WIDTH + 1];
     int full = prev->width != f->width || prev->height != f->height;
+    size_t w = (size_t)f->width;
+    if (!ascii_cells_ready)
+        cells_build(); /* drawn before tui_colors: the plain palette */
     if (full)
         erase();
     for (int r = 0; r < f->height; r++) {
-        for (int c = 0; c < f->width; c++) {
-            size_t i = (size_t)r * (size_t)f->width + (size_t)c;
-            const view_cell *x = &f->cells[i];
-            if (!full && same_cell(x, &prev->cells[i]))
+        const view_cell *row = &f->cells[(size_t)r * w];
+        const view_cell *old = &prev->cells[(size_t)r * w];
+        int first = 0, last = f->width - 1;
+        if (!full) {
+            if (memcmp(row, old, w * sizeof *row) == 0)
                 continue;
-            if (x->ch[0] == '\0')
-                continue; /* right half of a wide character */
-            attrset(palette[x->attr < VIEW_ATTR_COUNT ? x->attr : 0]);
-            mvaddstr(r, c, x->ch);
+            while (first < last && same_cell(&row[first], &old[first]))
+                first++;
+            while (last > first && same_cell(&row[last], &old[last]))
+                last--;
         }
+        while (first > 0 && row[first].ch[0] == '\0')
+            first--; /* start at the left half of a wide character */
+        int n = 0;
+        for (int c = first; c <= last; c++) {
+            if (row[c].ch[0] == '\0')
+                continue; /* right half of a wide character */
+            int a = row[c].attr < VIEW_ATTR_COUNT ? row[c].attr : 0;
+            cell_make(&run[n++], row[c].ch, a);
+        }
+        /* A wide character that ends the run may overhang it by a column. */
+        if (n > 0)
+            mvadd_wchnstr(r, first, run, n);
+        if (!full)
+            memcpy((view_cell *)old + first, row + first,
+                   (size_t)(last - first + 1) * sizeof *row);
     }
-    attrset(A_NORMAL);
     refresh();
-    prev->width = f->width;
-    prev->height = f->height;
-    memcpy(prev->cells, f->cells, (size_t)f->width * (size_t)f->height * sizeof *f->cells);
+    if (full) {
+        prev->width = f->width;
+        prev->height = f->height;
+        memcpy(prev->cells, f->cells, w * (size_t)f->height * sizeof *f->cells);
+    }
 }
 
 /* The key code of what curses read, as keys.h spells it. */

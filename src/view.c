@@ -63,12 +63,22 @@ static view_cell *cell_at(view_frame *f, int row, int col)
     return &f->cells[(size_t)row * (size_t)f->width + (size_t)col];
 }
 
+/* Blanks the frame: every byte of every cell is set (the NUL padding too),
+ * so the drawing can compare whole rows with memcmp. */
 static void clear_frame(view_frame *f)
 {
-    for (int i = 0; i < f->width * f->height; i++) {
-        f->cells[i].ch[0] = ' ';
-        f->cells[i].ch[1] = '\0';
-        f->cells[i].attr = VIEW_NORMAL;
+    view_cell blank;
+    memset(&blank, 0, sizeof blank);
+    blank.ch[0] = ' ';
+    blank.attr = VIEW_NORMAL;
+    size_t w = (size_t)f->width, n = w * (size_t)f->height;
+    for (size_t i = 0; i < w && i < n; i++)
+        f->cells[i] = blank;
+    /* Then the first row is doubled until the frame is full. */
+    for (size_t done = w; done < n;) {
+        size_t k = done < n - done ? done : n - done;
+        memcpy(&f->cells[done], f->cells, k * sizeof *f->cells);
+        done += k;
     }
 }
 
@@ -156,11 +166,12 @@ static int put_text(const canvas *cv, int row, int col, int end, const char *s, 
             continue;
         }
         last = cell_at(f, row, col);
-        memcpy(last->ch, one, (size_t)k + 1);
+        memset(last->ch, 0, sizeof last->ch);
+        memcpy(last->ch, one, (size_t)k);
         last->attr = (unsigned char)attr;
         if (w == 2) {
             view_cell *half = cell_at(f, row, col + 1);
-            half->ch[0] = '\0';
+            memset(half->ch, 0, sizeof half->ch);
             half->attr = (unsigned char)attr;
         }
         col += w;
@@ -183,8 +194,8 @@ static void fill_row(const canvas *cv, int row, int col, int end, int attr)
         return;
     for (int c = col < 0 ? 0 : col; c < end && c < f->width; c++) {
         view_cell *x = cell_at(f, row, c);
+        memset(x->ch, 0, sizeof x->ch);
         x->ch[0] = ' ';
-        x->ch[1] = '\0';
         x->attr = (unsigned char)attr;
     }
 }
@@ -216,6 +227,14 @@ static void put_rule(const canvas *cv, int row, const char *title, const char *r
     }
 }
 
+/* 10^-d for d = 0 .. 17. */
+static double pow10_neg(int d)
+{
+    static const double t[] = {1e0,  1e-1,  1e-2,  1e-3,  1e-4,  1e-5,  1e-6,  1e-7,  1e-8,
+                               1e-9, 1e-10, 1e-11, 1e-12, 1e-13, 1e-14, 1e-15, 1e-16, 1e-17};
+    return t[d];
+}
+
 static int number_attr(double v)
 {
     if (!isfinite(v))
@@ -226,6 +245,32 @@ static int number_attr(double v)
 static void fmt_number(double v, int decimals, char *buf, size_t size)
 {
     text_number(v, decimals, buf, size);
+}
+
+int view_number_width(double v, int decimals)
+{
+    /* text_number prints "% .*f": a sign or blank, the integer digits, the
+     * point and the decimals.  Counted without printing; near a power of
+     * ten (where rounding may add a digit), and for the exponent form of
+     * long numbers, it asks text_number itself. */
+    static const double ten[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10};
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 17)
+        decimals = 17;
+    if (isfinite(v)) {
+        double a = fabs(v), slack = 0.6 * pow10_neg(decimals);
+        int digits = 1;
+        while (digits < 11 && a >= ten[digits])
+            digits++;
+        int near = a + slack >= ten[digits] || (digits > 1 && a - slack < ten[digits - 1]);
+        int n = 1 + digits + (decimals > 0 ? 1 + decimals : 0);
+        if (!near && digits < 11 && n <= 12)
+            return n;
+    }
+    char num[NUM_BYTES];
+    fmt_number(v, decimals, num, sizeof num);
+    return (int)strlen(num);
 }
 
 /* ---- the too-small screen ---- */
@@ -586,9 +631,7 @@ static void block_fit(const canvas *cv, block *b, int index, int max_rows, int m
     for (int c = 0; c < b->cn; c++) {
         int cw = 1;
         for (int r = 0; r < t->rows; r++) {
-            char num[NUM_BYTES];
-            fmt_number(t->v[r * t->cols + b->c0 + c], decimals, num, sizeof num);
-            int nw = text_width(num);
+            int nw = view_number_width(t->v[r * t->cols + b->c0 + c], decimals);
             cw = nw > cw ? nw : cw;
         }
         b->colw[c] = cw;
@@ -1356,8 +1399,8 @@ static void widen(view_frame *f, int wide)
                 sizeof *f->cells * (size_t)narrow);
         for (int c = narrow; c < wide; c++) {
             view_cell *x = &f->cells[(size_t)r * (size_t)wide + (size_t)c];
+            memset(x->ch, 0, sizeof x->ch);
             x->ch[0] = ' ';
-            x->ch[1] = '\0';
             x->attr = VIEW_NORMAL;
         }
     }

@@ -100,6 +100,9 @@ void view_rule(view_frame *f, int ascii, int row, const char *title, const char 
 /* Word-wraps text into rows top .. top+rows-1, columns left .. right-1. */
 void view_wrap(view_frame *f, int ascii, int top, int rows, int left, int right,
                const char *text);
+/* Columns text_number(v, decimals) takes, counted without printing when
+ * the digits are clear (the matrix columns are measured with it). */
+int view_number_width(double v, int decimals);
 /* Columns text takes as drawn (after the ASCII fallback when asked). */
 int view_width(int ascii, const char *s);
 

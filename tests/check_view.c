@@ -831,6 +831,40 @@ START_TEST(tall_result_scrolls)
 }
 END_TEST
 
+/* The matrix columns are measured without printing: the count must equal
+ * what text_number prints, at every precision, across the rounding edges
+ * (9.99995 → 10.0000), signs, zero, tiny, huge (exponent form), inf, nan. */
+START_TEST(number_width_matches_print)
+{
+    static const double edge[] = {0.0, -0.0, 0.5, -0.5, 0.99995, 0.999949, 9.99995, 9.9999,
+                                  99.995, 99.9949999, 1e-9, -1e-9, 123456.789, 999999.99999,
+                                  1e9, -9.99999e9, 1e11, 1e15, 1e100, -1e-300, 12.5,
+                                  INFINITY, -INFINITY, NAN, 5e-7, 0.000049999, -0.00005};
+    static const int decs[] = {0, 2, 4, 6, 17};
+    char buf[64];
+    int checked = 0;
+    for (size_t d = 0; d < sizeof decs / sizeof decs[0]; d++) {
+        for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+            text_number(edge[i], decs[d], buf, sizeof buf);
+            ck_assert_msg(view_number_width(edge[i], decs[d]) == (int)strlen(buf),
+                          "%.17g at %d decimals: %d, printed \"%s\"", edge[i], decs[d],
+                          view_number_width(edge[i], decs[d]), buf);
+            checked++;
+        }
+        /* A sweep over 16 orders of magnitude, both signs. */
+        for (double v = 1e-6; v < 1e10; v *= 1.0137) {
+            for (int sign = -1; sign <= 1; sign += 2) {
+                text_number(sign * v, decs[d], buf, sizeof buf);
+                ck_assert_msg(view_number_width(sign * v, decs[d]) == (int)strlen(buf),
+                              "%.17g at %d decimals", sign * v, decs[d]);
+                checked++;
+            }
+        }
+    }
+    ck_assert_int_gt(checked, 10000);
+}
+END_TEST
+
 Suite *view_suite(void)
 {
     Suite *s = suite_create("view");
@@ -858,6 +892,7 @@ Suite *view_suite(void)
     tcase_add_test(tc, quiz_skip);
     tcase_add_test(tc, modified_long_title);
     tcase_add_test(tc, pass_pane);
+    tcase_add_test(tc, number_width_matches_print);
     suite_add_tcase(s, tc);
     return s;
 }
