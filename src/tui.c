@@ -253,6 +253,35 @@ static int open_lesson(view_state *st, engine **e, lesson *l)
     return 0;
 }
 
+/* After an Esc: 1 when nothing follows within the escape delay (the user
+ * pressed Esc), else 0 with the rest of the unknown sequence read and
+ * dropped, so an unmapped key never reads as Esc and quits. */
+static int lone_escape(void)
+{
+    wint_t ch;
+    timeout(ESCDELAY > 0 ? ESCDELAY : 25);
+    if (get_wch(&ch) == ERR)
+        return 1;
+    timeout(0);
+    for (int i = 0; i < 32 && get_wch(&ch) != ERR; i++)
+        ;
+    return 0;
+}
+
+/* Home and End as terminals inside tmux or screen send them, for the
+ * terminal descriptions that name other sequences. */
+static void map_home_end(void)
+{
+    static const char *const home[] = {"\033[1~", "\033[H", "\033OH", "\033[7~"};
+    static const char *const end[] = {"\033[4~", "\033[F", "\033OF", "\033[8~"};
+    for (size_t i = 0; i < sizeof home / sizeof home[0]; i++) {
+        if (key_defined(home[i]) == 0)
+            define_key(home[i], KEY_HOME);
+        if (key_defined(end[i]) == 0)
+            define_key(end[i], KEY_END);
+    }
+}
+
 int tui_run(lesson *l, const tui_options *opt)
 {
     setlocale(LC_ALL, "");
@@ -286,6 +315,7 @@ int tui_run(lesson *l, const tui_options *opt)
     noecho();
     nonl();
     keypad(stdscr, TRUE);
+    map_home_end();
     curs_set(0);
     tui_colors(no_color);
     install_signals();
@@ -330,6 +360,10 @@ int tui_run(lesson *l, const tui_options *opt)
         }
         wint_t ch;
         int kind = get_wch(&ch);
+        if (kind == OK && ch == 27 && !lone_escape()) {
+            timeout(0);
+            continue; /* the rest of a sequence curses does not know */
+        }
         if (kind == ERR) {
             if (st.autoplay && !got_signal && errno != EINTR) {
                 view_apply(&st, e, KEYS_NEXT);

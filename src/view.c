@@ -71,15 +71,10 @@ static void clear_frame(view_frame *f)
     memset(&blank, 0, sizeof blank);
     blank.ch[0] = ' ';
     blank.attr = VIEW_NORMAL;
-    size_t w = (size_t)f->width, n = w * (size_t)f->height;
-    for (size_t i = 0; i < w && i < n; i++)
-        f->cells[i] = blank;
-    /* Then the first row is doubled until the frame is full. */
-    for (size_t done = w; done < n;) {
-        size_t k = done < n - done ? done : n - done;
-        memcpy(&f->cells[done], f->cells, k * sizeof *f->cells);
-        done += k;
-    }
+    size_t n = (size_t)f->width * (size_t)f->height;
+    view_cell *c = f->cells;
+    for (size_t i = 0; i < n; i++)
+        c[i] = blank;
 }
 
 /* Bytes in the UTF-8 sequence that starts with byte c. */

@@ -75,6 +75,25 @@ for i in $(seq $((total - 1)) -1 1); do
     cmp -s "$OUT/fwd.$i" "$OUT/back.$i" || { diff "$OUT/fwd.$i" "$OUT/back.$i"; fail "step $i differs on the way back"; }
 done
 
+# Home and End as tmux sends them under TERM=xterm-256color (\033[1~ and
+# \033[4~, which that description does not name) go to the first and last
+# step, and an unknown escape sequence is dropped: none of them quits.
+$T send-keys -t e2e End
+wait_for "step $total/$total"
+$T send-keys -t e2e Home
+wait_for "step 1/$total"
+$T send-keys -t e2e -H 1b 5b 34 7e
+wait_for "step $total/$total"
+$T send-keys -t e2e -H 1b 5b 31 7e
+wait_for "step 1/$total"
+$T send-keys -t e2e -H 1b 5b 39 39 7e
+sleep 0.2
+$T send-keys -t e2e Right
+wait_for "step 2/$total"
+$T capture-pane -p -t e2e | grep -q "backstep exited" && fail "a key sequence quit backstep"
+$T send-keys -t e2e Home
+wait_for "step 1/$total"
+
 # The convention switch turns the gradient's shape around.
 $T send-keys -t e2e Tab
 wait_for "BACKWARD"
