@@ -82,10 +82,25 @@ void tui_colors(int no_color)
 static cchar_t ascii_cells[VIEW_ATTR_COUNT][128];
 static int ascii_cells_ready; /* 0 until built (tui_colors builds it) */
 
+/* The attribute for one character: an underline under a rule, a box edge,
+ * a bracket or "=" joins the lines into double lines (or ≡), so such
+ * characters show reversed instead. */
+static attr_t line_attr(attr_t a, const char *ch)
+{
+    if (!(a & A_UNDERLINE))
+        return a;
+    unsigned char c0 = (unsigned char)ch[0], c1 = (unsigned char)ch[1],
+                  c2 = c1 ? (unsigned char)ch[2] : 0;
+    int line = (ch[1] == '\0' && strchr("=-|+_", c0) != NULL) ||
+               (c0 == 0xE2 && c1 == 0x94) || (c0 == 0xE2 && c1 == 0x95 && c2 < 0x80 + 0x40) ||
+               (c0 == 0xE2 && c1 == 0x8E && c2 >= 0xA1 && c2 <= 0xA6); /* ─┃╋ ⎡⎤⎣⎦⎢⎥ */
+    return line ? (a & ~A_UNDERLINE) | A_REVERSE : a;
+}
+
 /* Builds the cchar_t of one cell's text in class attr. */
 static void cell_make(cchar_t *out, const char *ch, int attr)
 {
-    attr_t a = palette[attr];
+    attr_t a = line_attr(palette[attr], ch);
     unsigned char c0 = (unsigned char)ch[0];
     if (c0 >= 0x20 && c0 < 0x7F && ch[1] == '\0') {
         *out = ascii_cells[attr][c0];
@@ -119,7 +134,8 @@ static void cells_build(void)
     for (int a = 0; a < VIEW_ATTR_COUNT; a++)
         for (int c = 0; c < 128; c++) {
             wchar_t wc[2] = {(wchar_t)(c >= 0x20 && c < 0x7F ? c : '?'), L'\0'};
-            setcchar(&ascii_cells[a][c], wc, palette[a] & ~A_COLOR,
+            char one[2] = {(char)wc[0], '\0'};
+            setcchar(&ascii_cells[a][c], wc, line_attr(palette[a], one) & ~A_COLOR,
                      (short)PAIR_NUMBER(palette[a]), NULL);
         }
     ascii_cells_ready = 1;

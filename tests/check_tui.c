@@ -284,6 +284,40 @@ START_TEST(colors_and_monochrome)
 }
 END_TEST
 
+/* Monochrome: the backward pass is bold and underlined, but the "=" before
+ * its result and every rule or bracket cell carry no underline (it would
+ * read as ≡ or double lines); "=" is reversed instead. */
+START_TEST(monochrome_lines_not_underlined)
+{
+    go("backward.2.gradient");
+    tui_colors(1);
+    prev->width = 0;
+    show(80, 24);
+    int eq = 0, lines = 0;
+    for (int i = 0; i < cur->width * cur->height; i++) {
+        const char *x = cur->cells[i].ch;
+        int r = i / cur->width, c = i % cur->width;
+        int is_line = strcmp(x, "=") == 0 || strncmp(x, "\xe2\x94", 2) == 0 ||
+                      strncmp(x, "\xe2\x8e", 2) == 0;
+        if (!is_line)
+            continue;
+        lines++;
+        chtype ch = mvinch(r, c);
+        ck_assert_msg(!(ch & A_UNDERLINE), "\"%s\" at row %d column %d is underlined", x, r, c);
+        if (strcmp(x, "=") == 0 && cur->cells[i].attr == VIEW_BACKWARD) {
+            ck_assert(ch & A_REVERSE);
+            eq++;
+        }
+    }
+    ck_assert_int_ge(eq, 1);
+    ck_assert_int_gt(lines, 80);
+    /* Text of the backward class keeps its underline. */
+    int r = 0, c = view_find(cur, "BACKWARD", &r);
+    ck_assert_int_ge(c, 0);
+    ck_assert(mvinch(r, c) & A_UNDERLINE);
+}
+END_TEST
+
 Suite *tui_suite(void)
 {
     Suite *s = suite_create("tui");
@@ -300,6 +334,7 @@ Suite *tui_suite(void)
     tcase_add_test(tc, golden_too_small);
     tcase_add_test(tc, draws_only_changes);
     tcase_add_test(tc, colors_and_monochrome);
+    tcase_add_test(tc, monochrome_lines_not_underlined);
     suite_add_tcase(s, tc);
     return s;
 }
