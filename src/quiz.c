@@ -563,6 +563,33 @@ static void next_question(quiz *q, const engine_step *s)
         q->stage = QUIZ_FINISHED;
 }
 
+/* The shape question is missed: shows the shape and why, counts the miss. */
+static quiz_verdict shape_missed(quiz *q, const engine_step *s, char *msg, size_t size)
+{
+    char shape[32], hint[QUIZ_TEXT_SIZE];
+    shape_text(&s->result, shape, sizeof shape);
+    quiz_shape_hint(s, hint, sizeof hint);
+    snprintf(msg, size, "%s is %s: %s.", s->result.name, shape, hint);
+    add_miss(q, "shape of %s: %s", s->result.name, shape);
+    next_question(q, s);
+    return QUIZ_SHOWN;
+}
+
+/* The value question is missed: shows the arithmetic, counts the miss. */
+static quiz_verdict value_missed(quiz *q, const engine_step *s, char *msg, size_t size)
+{
+    char label[64], num[32], full[512];
+    element_label(s, q->focus, label, sizeof label);
+    number_text(s->result.v[q->focus], num, sizeof num);
+    explain(s, q->focus, full, sizeof full);
+    snprintf(msg, size, "%s", full[0] ? full : label);
+    if (!full[0])
+        append(msg, size, " = %s", num);
+    add_miss(q, "%s = %s", label, num);
+    next_question(q, s);
+    return QUIZ_SHOWN;
+}
+
 static quiz_verdict answer_shape(quiz *q, const engine_step *s, const char *text,
                                  char *msg, size_t size)
 {
@@ -593,10 +620,7 @@ static quiz_verdict answer_shape(quiz *q, const engine_step *s, const char *text
             snprintf(msg, size, "Not quite. Hint: %s.", hint);
         return QUIZ_RETRY;
     }
-    snprintf(msg, size, "%s is %s: %s.", s->result.name, shape, hint);
-    add_miss(q, "shape of %s: %s", s->result.name, shape);
-    next_question(q, s);
-    return QUIZ_SHOWN;
+    return shape_missed(q, s, msg, size);
 }
 
 static quiz_verdict answer_value(quiz *q, const engine_step *s, const char *text,
@@ -622,14 +646,7 @@ static quiz_verdict answer_value(quiz *q, const engine_step *s, const char *text
         snprintf(msg, size, "Not quite. Hint: %s.", hint);
         return QUIZ_RETRY;
     }
-    char full[512];
-    explain(s, q->focus, full, sizeof full);
-    snprintf(msg, size, "%s", full[0] ? full : label);
-    if (!full[0])
-        append(msg, size, " = %s", num);
-    add_miss(q, "%s = %s", label, num);
-    next_question(q, s);
-    return QUIZ_SHOWN;
+    return value_missed(q, s, msg, size);
 }
 
 quiz_verdict quiz_answer(quiz *q, const engine_step *s, const char *text,
@@ -645,6 +662,22 @@ quiz_verdict quiz_answer(quiz *q, const engine_step *s, const char *text,
         return answer_shape(q, s, text, msg, size);
     if (q->stage == QUIZ_ASK_VALUE)
         return answer_value(q, s, text, msg, size);
+    snprintf(msg, size, "No question is open.");
+    return QUIZ_UNREADABLE;
+}
+
+quiz_verdict quiz_skip(quiz *q, const engine_step *s, char *msg, size_t size)
+{
+    char scratch[8];
+    if (size == 0) {
+        msg = scratch;
+        size = sizeof scratch;
+    }
+    msg[0] = '\0';
+    if (q->stage == QUIZ_ASK_SHAPE)
+        return shape_missed(q, s, msg, size);
+    if (q->stage == QUIZ_ASK_VALUE)
+        return value_missed(q, s, msg, size);
     snprintf(msg, size, "No question is open.");
     return QUIZ_UNREADABLE;
 }

@@ -85,6 +85,10 @@ void quiz_begin(quiz *q, const engine_step *s, int focus);
  * given to quiz_begin) and writes what to tell the student into msg. */
 quiz_verdict quiz_answer(quiz *q, const engine_step *s, const char *text,
                          char *msg, size_t size);
+/* Gives up the current question about step s: it counts as missed, and
+ * msg gets the answer as a second wrong answer would show it.  Returns
+ * QUIZ_SHOWN, or QUIZ_UNREADABLE when no question is open. */
+quiz_verdict quiz_skip(quiz *q, const engine_step *s, char *msg, size_t size);
 /* Writes the end-of-pass summary: the score and every miss, one per line. */
 void quiz_summary(const quiz *q, char *buf, size_t size);
 

@@ -97,27 +97,14 @@ void view_quiz_toggle(view_state *st, const engine *e)
         view_quiz_sync(st, e);
 }
 
-/* Gives up the current question: quiz.c counts a question as missed after
- * QUIZ_TRIES wrong answers, so the skip gives it answers that cannot be
- * right (a shape one larger each way, a value far off) and keeps the
- * answer it then shows. */
+/* Gives up the current question (Tab): counted as missed, its answer shown. */
 static void skip(view_learn *q, const engine_step *s)
 {
-    char answer[64], msg[QUIZ_TEXT_SIZE];
-    msg[0] = '\0';
-    for (int i = 0; i < QUIZ_TRIES && q->quiz.stage != QUIZ_FINISHED; i++) {
-        quiz_stage was = q->quiz.stage;
-        if (was == QUIZ_ASK_SHAPE) {
-            snprintf(answer, sizeof answer, "%dx%d", s->result.rows + 1, s->result.cols + 1);
-        } else {
-            int n = s->result.rows * s->result.cols;
-            double v = q->quiz.focus >= 0 && q->quiz.focus < n ? s->result.v[q->quiz.focus] : 0;
-            snprintf(answer, sizeof answer, "%.6g", isfinite(v) ? fabs(v) * 3 + 10 : 1.0);
-        }
-        if (quiz_answer(&q->quiz, s, answer, msg, sizeof msg) != QUIZ_RETRY)
-            break;
-    }
-    snprintf(q->quiz_msg, sizeof q->quiz_msg, "Skipped, counted as missed. %s", msg);
+    char msg[QUIZ_TEXT_SIZE];
+    quiz_skip(&q->quiz, s, msg, sizeof msg);
+    /* A long explanation is cut at the message's size. */
+    if (snprintf(q->quiz_msg, sizeof q->quiz_msg, "Skipped, counted as missed. %s", msg) < 0)
+        q->quiz_msg[0] = '\0';
 }
 
 /* A key while the quiz prompt is open. */

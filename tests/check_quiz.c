@@ -337,6 +337,39 @@ START_TEST(quiz_two_misses_show_the_answer)
 }
 END_TEST
 
+/* quiz_skip gives up one question: missed at once (no wrong answers fed),
+ * the answer shown as a second miss would show it, then the next question;
+ * with nothing open it says so. */
+START_TEST(quiz_skip_counts_a_miss)
+{
+    lesson l;
+    engine *e = question_at(&l, "backward.2.send");
+    const engine_step *s = engine_current(e);
+    quiz q;
+    char msg[QUIZ_TEXT_SIZE], sum[1024];
+    quiz_init(&q);
+    quiz_begin(&q, s, 2);
+    ck_assert_int_eq(quiz_skip(&q, s, msg, sizeof msg), QUIZ_SHOWN);
+    ck_assert_str_eq(msg, "∂E/∂h_j is 3: W_jk·δ_k: (3×2)·(2) gives one number per row of W_jk (3).");
+    ck_assert_int_eq(q.stage, QUIZ_ASK_VALUE);
+    ck_assert_int_eq(q.tries, 0);
+    /* One wrong value first, then the skip: still one miss, same answer. */
+    ck_assert_int_eq(quiz_answer(&q, s, "7", msg, sizeof msg), QUIZ_RETRY);
+    ck_assert_int_eq(quiz_skip(&q, s, msg, sizeof msg), QUIZ_SHOWN);
+    ck_assert_int_eq(q.stage, QUIZ_FINISHED);
+    ck_assert_int_eq(q.asked, 2);
+    ck_assert_int_eq(q.correct, 0);
+    ck_assert_int_eq(quiz_skip(&q, s, msg, sizeof msg), QUIZ_UNREADABLE);
+    ck_assert_str_eq(msg, "No question is open.");
+    quiz_summary(&q, sum, sizeof sum);
+    ck_assert_str_eq(sum, "Score: 0 of 2 right.\nMissed:\n"
+                          "  backward.2.send: shape of ∂E/∂h_j: 3\n"
+                          "  backward.2.send: ∂E/∂h_3 = 0.2679\n");
+    engine_free(e);
+    lesson_free(&l);
+}
+END_TEST
+
 START_TEST(quiz_misses_are_bounded)
 {
     lesson l;
@@ -441,6 +474,7 @@ Suite *quiz_suite(void)
     t = tcase_create("flow");
     tcase_add_test(t, quiz_wrong_then_right_on_the_question);
     tcase_add_test(t, quiz_two_misses_show_the_answer);
+    tcase_add_test(t, quiz_skip_counts_a_miss);
     tcase_add_test(t, quiz_misses_are_bounded);
     tcase_add_test(t, every_step_of_every_lesson);
     suite_add_tcase(s, t);

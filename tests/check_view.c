@@ -695,7 +695,7 @@ START_TEST(numeric_fault_header)
 END_TEST
 
 /* Tab skips a quiz question: counted as missed, the answer shown. */
-START_TEST(quiz_skip)
+START_TEST(quiz_tab_skip)
 {
     view_learn_attach(&st, &les);
     view_apply(&st, eng, KEYS_QUIZ);
@@ -889,7 +889,7 @@ Suite *view_suite(void)
     tcase_add_test(tc, edit_weight_and_input);
     tcase_add_test(tc, description_panel);
     tcase_add_test(tc, numeric_fault_header);
-    tcase_add_test(tc, quiz_skip);
+    tcase_add_test(tc, quiz_tab_skip);
     tcase_add_test(tc, modified_long_title);
     tcase_add_test(tc, pass_pane);
     tcase_add_test(tc, number_width_matches_print);
