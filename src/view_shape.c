@@ -157,9 +157,25 @@ static int put_derivation(view_frame *f, int ascii, int row, int end, const char
         else if (status != 0 && (strchr(p, '^') || strstr(p, "✗") || strstr(p, "≠")))
             attr = VIEW_WARNING;
         if (attr != VIEW_NORMAL && strncmp(p, "  ", 2) != 0 && view_width(0, p) > w - 3) {
-            /* The closing reason is a sentence: wrap it. */
-            int n = end - row > 3 ? 3 : end - row;
+            /* The closing reason is a sentence: wrap it over every row
+             * the lines still to come leave free. */
+            int later = 0;
+            for (const char *q = nl ? nl + 1 : ""; *q; q++)
+                later += *q == '\n' || q[1] == '\0';
+            int n = end - row - later;
+            if (n < 3)
+                n = end - row > 3 ? 3 : end - row;
             view_wrap(f, 0, row, n, 2, w - 2, p);
+            /* Rows the text took: the free ones below stay plain. */
+            while (n > 1) {
+                const view_cell *x = &f->cells[(size_t)(row + n - 1) * (size_t)w];
+                int c = 0;
+                while (c < w && x[c].ch[0] == ' ')
+                    c++;
+                if (c < w)
+                    break;
+                n--;
+            }
             for (int k = row; k < row + n; k++)
                 for (int c = 0; c < w; c++)
                     f->cells[(size_t)k * (size_t)w + (size_t)c].attr = (unsigned char)attr;

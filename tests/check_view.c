@@ -865,6 +865,40 @@ START_TEST(number_width_matches_print)
 }
 END_TEST
 
+/* The shape checker wraps the closing reason over the free rows: at 80×24
+ * its last words show, nothing is cut with …, and the rows below stay
+ * plain. */
+START_TEST(shape_reason_wraps)
+{
+    view_lab lab;
+    view_lab_init(&lab, &les);
+    st.lab = &lab;
+    view_learn_attach(&st, &les);
+    type_keys(":err * x^T * W_jk\n");
+    lay(80, 24);
+    ck_assert(has("Shape checker"));
+    ck_assert(has("→ no shape: column 11"));
+    ck_assert(has("(3×2)·(2×2) → 3×2."));
+    char line[1024];
+    int reason = 0;
+    for (int r = 0; r < 23; r++) {
+        view_row_text(frame, r, line, sizeof line);
+        ck_assert_msg(strstr(line, "…") == NULL || strstr(line, "g'(…)") != NULL,
+                      "row %d is cut: %s", r, line);
+        if (strstr(line, "no shape"))
+            reason = r;
+    }
+    ck_assert_int_gt(reason, 0);
+    /* The row under the reason's end is blank and plain. */
+    int end = 0;
+    view_find(frame, "→ 3×2.", &end);
+    ck_assert_int_lt(end, 22);
+    ck_assert_int_eq(frame->cells[(size_t)(end + 1) * 80 + 10].attr, VIEW_NORMAL);
+    view_lab_free(&lab);
+    st.lab = NULL;
+}
+END_TEST
+
 Suite *view_suite(void)
 {
     Suite *s = suite_create("view");
@@ -893,6 +927,7 @@ Suite *view_suite(void)
     tcase_add_test(tc, modified_long_title);
     tcase_add_test(tc, pass_pane);
     tcase_add_test(tc, number_width_matches_print);
+    tcase_add_test(tc, shape_reason_wraps);
     suite_add_tcase(s, tc);
     return s;
 }
