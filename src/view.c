@@ -748,13 +748,15 @@ static void put_arithmetic(const canvas *cv, int row, int rows, const char *arit
 static const char *step_operator(const engine_step *s, int i)
 {
     switch (s->kind) {
+    /* W is drawn as stored: where the step uses its transpose the
+     * operator says so, so (2×3)·(2) is never what the screen shows. */
     case STEP_SUM:
-        return i == 0 ? "·" : "+";
+        return i == 0 ? (s->convention == CONV_COLUMNS ? "ᵀ·" : "·") : "+";
     case STEP_DERIVATIVE:
     case STEP_GRADIENT:
         return "⊙";
     case STEP_SEND:
-        return "·";
+        return s->convention == CONV_ROWS ? "ᵀ·" : "·";
     case STEP_DELTA:
         return "−";
     case STEP_UPDATE:
