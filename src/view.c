@@ -248,7 +248,7 @@ int view_number_width(double v, int decimals)
      * point and the decimals.  Counted without printing; near a power of
      * ten (where rounding may add a digit), and for the exponent form of
      * long numbers, it asks text_number itself. */
-    static const double ten[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10};
+    static const double ten[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11};
     if (decimals < 0)
         decimals = 0;
     if (decimals > 17)
