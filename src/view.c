@@ -4,6 +4,7 @@
 #include "view.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,14 +68,18 @@ static view_cell *cell_at(view_frame *f, int row, int col)
  * so the drawing can compare whole rows with memcmp. */
 static void clear_frame(view_frame *f)
 {
-    view_cell blank;
-    memset(&blank, 0, sizeof blank);
-    blank.ch[0] = ' ';
-    blank.attr = VIEW_NORMAL;
-    size_t n = (size_t)f->width * (size_t)f->height;
-    view_cell *c = f->cells;
-    for (size_t i = 0; i < n; i++)
-        c[i] = blank;
+    /* One blank row, built on first use, copied over every row: a memcpy
+     * per row instead of a store per cell. */
+    static view_cell blank_row[VIEW_MAX_WIDTH];
+    if (blank_row[0].ch[0] != ' ')
+        for (int c = 0; c < VIEW_MAX_WIDTH; c++) {
+            memset(&blank_row[c], 0, sizeof blank_row[c]);
+            blank_row[c].ch[0] = ' ';
+            blank_row[c].attr = VIEW_NORMAL;
+        }
+    size_t w = (size_t)f->width;
+    for (int r = 0; r < f->height; r++)
+        memcpy(&f->cells[(size_t)r * w], blank_row, w * sizeof *blank_row);
 }
 
 /* Bytes in the UTF-8 sequence that starts with byte c. */
@@ -148,7 +153,9 @@ static int put_text(const canvas *cv, int row, int col, int end, const char *s, 
         s += k;
         if (one[0] == '\n' || one[0] == '\t')
             one[0] = ' ';
-        int w = text_width(one);
+        /* Printable ASCII is one column; only the rest is looked up. */
+        unsigned char c0 = (unsigned char)one[0];
+        int w = c0 >= 0x20 && c0 < 0x7F ? 1 : text_width(one);
         if (w <= 0) {
             if (last && strlen(last->ch) + strlen(one) < VIEW_CELL_BYTES)
                 strcat(last->ch, one);
@@ -207,8 +214,15 @@ static void put_box(const canvas *cv, int row, int col, const char *uni, char as
 static void put_rule(const canvas *cv, int row, const char *title, const char *right)
 {
     int w = cv->f->width;
+    if (row < 0 || row >= cv->f->height)
+        return;
+    /* The line itself: one cell made, then copied across the row. */
+    view_cell line;
+    memset(&line, 0, sizeof line);
+    strcpy(line.ch, cv->ascii ? "-" : "─");
+    line.attr = VIEW_BORDER;
     for (int c = 0; c < w; c++)
-        put_box(cv, row, c, "─", '-', VIEW_BORDER);
+        *cell_at(cv->f, row, c) = line;
     int col = put_text(cv, row, 2, w, " ", VIEW_BORDER);
     col = put_text(cv, row, col, w, title, VIEW_TITLE);
     put_text(cv, row, col, w, " ", VIEW_BORDER);
@@ -941,6 +955,75 @@ static int step_rows_wanted(const canvas *cv, const engine_step *s, int decimals
     return 4 + plan_blocks(cv, s, decimals, 0, NULL, 0, ENGINE_MAX_WIDTH, 1, blocks, &split);
 }
 
+/* Mixes n bytes into a 64-bit FNV-1a hash. */
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+/* A hash of everything step_rows_wanted reads from the steps of the pass:
+ * kinds, conventions, tensor names, shapes and the bits of every value. */
+static uint64_t pass_hash(const engine *e)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    int n = engine_step_count(e);
+    for (int i = 0; i < n; i++) {
+        const engine_step *o = engine_step_at(e, i);
+        if (!o)
+            continue;
+        int head[3] = {(int)o->kind, (int)o->convention, o->n_operands};
+        h = hash_bytes(h, head, sizeof head);
+        for (int k = 0; k <= o->n_operands; k++) {
+            const engine_tensor *t = k < o->n_operands ? &o->operand[k] : &o->result;
+            int dims[3] = {t->rank, t->rows, t->cols};
+            h = hash_bytes(h, dims, sizeof dims);
+            h = hash_bytes(h, t->name, strlen(t->name));
+            size_t nv = (size_t)t->rows * (size_t)t->cols;
+            for (size_t v = 0; v < nv; v++) {
+                uint64_t bits;
+                memcpy(&bits, &t->v[v], sizeof bits);
+                h = (h ^ bits) * 0x100000001b3ULL;
+                h ^= h >> 29;
+            }
+        }
+    }
+    return h;
+}
+
+/* The most rows any step of the pass wants, so the step pane keeps one
+ * height across the pass.  Measuring every step is the costliest part of
+ * a frame, so the answer is kept until the pass's contents, the width,
+ * the decimals or the ASCII choice change. */
+static int pass_rows_wanted(const canvas *cv, const engine *e, int decimals)
+{
+    static struct {
+        int valid, width, ascii, decimals, steps, most;
+        uint64_t hash;
+    } memo;
+    int n = engine_step_count(e);
+    uint64_t h = pass_hash(e);
+    if (memo.valid && memo.width == cv->f->width && memo.ascii == cv->ascii &&
+        memo.decimals == decimals && memo.steps == n && memo.hash == h)
+        return memo.most;
+    int most = 0;
+    for (int i = 0; i < n; i++) {
+        const engine_step *o = engine_step_at(e, i);
+        int want = o ? step_rows_wanted(cv, o, decimals) : 0;
+        most = want > most ? want : most;
+    }
+    memo.valid = 1;
+    memo.width = cv->f->width;
+    memo.ascii = cv->ascii;
+    memo.decimals = decimals;
+    memo.steps = n;
+    memo.most = most;
+    memo.hash = h;
+    return most;
+}
+
 /* ---- before and after an update ---- */
 
 /* Scratch for the weights after the update and for −η·G; the frame is laid
@@ -1501,12 +1584,7 @@ void view_layout(view_frame *f, int width, int height, const engine *e, const le
     }
     /* The step pane keeps the same height across the pass, so stepping does
      * not move the panes about. */
-    int most = 0;
-    for (int i = 0; i < engine_step_count(e); i++) {
-        const engine_step *o = engine_step_at(e, i);
-        int want = o ? step_rows_wanted(&cv, o, st->decimals) : 0;
-        most = want > most ? want : most;
-    }
+    int most = pass_rows_wanted(&cv, e, st->decimals);
     if (most > step && diag + most + narr_min <= avail)
         step = most;
     else if (most > step)
