@@ -6,7 +6,6 @@
 #include <curses.h>
 #include <errno.h>
 #include <langinfo.h>
-#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,7 +299,8 @@ static void map_home_end(void)
 
 int tui_run(lesson *l, const tui_options *opt)
 {
-    setlocale(LC_ALL, "");
+    /* The locale is the caller's (main sets it, with LC_NUMERIC "C" so
+     * numbers read 0.5): setting it again here would undo that. */
     int ascii = opt->ascii || !locale_utf8();
     const char *nc = getenv("NO_COLOR");
     int no_color = opt->no_color || (nc && nc[0]);
@@ -326,6 +326,9 @@ int tui_run(lesson *l, const tui_options *opt)
         view_frame_free(prev);
         return 1;
     }
+    /* No look for typed keys between lines of an update: that look
+     * flushed the output line by line, one write and one poll per line. */
+    typeahead(-1);
     set_escdelay(25);
     cbreak();
     noecho();

@@ -65,6 +65,7 @@ int main(int argc, char **argv)
         return 1;
     }
     set_term(scr);
+    typeahead(-1); /* as tui_run sets it */
     tui_colors(0);
     resizeterm(height, width);
     view_state st;
