@@ -338,6 +338,11 @@ int tui_run(lesson *l, const tui_options *opt)
     curs_set(0);
     tui_colors(no_color);
     install_signals();
+    /* Until curses has left and re-entered the screen once, it sends its
+     * output at every cursor move (one write per move, dozens a frame).
+     * Leaving now, before anything is drawn, makes the first refresh
+     * resume instead, and every frame after goes out in one write. */
+    endwin();
 
     view_state st;
     view_state_init(&st, ascii);
