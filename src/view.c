@@ -321,9 +321,11 @@ static void layout_header(const canvas *cv, const engine *e, const lesson *l,
     const engine_net *net = engine_network(e);
     char score[32];
     view_quiz_score(st, score, sizeof score);
-    snprintf(line, sizeof line, "%s%sepoch %d  sample %d/%d  loss%s ", score,
+    /* text_number pads a positive number with a blank for its sign, and
+     * leaves "nan" and "inf" bare: here the gap is written out instead. */
+    snprintf(line, sizeof line, "%s%sepoch %d  sample %d/%d  loss %s ", score,
              score[0] ? "  " : "", engine_epoch(e), engine_sample(e),
-             net ? net->samples : 1, num);
+             net ? net->samples : 1, num[0] == ' ' ? num + 1 : num);
     int rw = shown_width(cv, line);
     int col = 1;
     /* The program's name gives way to the lesson's title when short of room. */

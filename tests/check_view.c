@@ -689,6 +689,9 @@ START_TEST(numeric_fault_header)
     snprintf(want, sizeof want, "not finite from step %d (%s)", first + 1,
              engine_step_at(e, first)->id);
     ck_assert_msg(view_find(frame, want, NULL) >= 0, "no '%s'", want);
+    /* The sample's loss is nan by then, shown as it is, apart from "loss". */
+    ck_assert(isnan(engine_pass_loss(e)));
+    ck_assert(view_find(frame, "loss nan", NULL) >= 0);
     engine_free(e);
     lesson_free(&big);
 }
