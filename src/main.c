@@ -180,8 +180,10 @@ int main(int argc, char **argv)
         {"shape", required_argument, NULL, O_SHAPE},
         {NULL, 0, NULL, 0},
     };
-    setlocale(LC_ALL, "");
-    setlocale(LC_NUMERIC, "C"); /* "0.5", never "0,5", in every output */
+    /* Only the character set is taken from the environment (UTF-8 or not,
+     * for the screen and --ascii); numbers stay "0.5", never "0,5", and
+     * nothing else of the locale is needed, nor worth loading at start-up. */
+    setlocale(LC_CTYPE, "");
     run_mode mode = RUN_SCREEN;
     print_options popt = {PRINT_TEXT, -1, 0, 0};
     tui_options topt = {0, 0, 0, -1};
