@@ -775,6 +775,8 @@ static const char *step_operator(const engine_step *s, int i)
         return s->convention == CONV_ROWS ? "ᵀ·" : "·";
     case STEP_DELTA:
         return "−";
+    case STEP_BATCH_MEAN:
+        return "/";
     case STEP_UPDATE:
     case STEP_UPDATE_BIAS:
         return i == 0 ? "−" : "·";
