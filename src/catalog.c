@@ -23,25 +23,6 @@ typedef struct {
     int n, cap;
 } candidates;
 
-/* "06-xor.yaml" -> "xor", the name lesson_resolve answers to. */
-static char *name_from_file(const char *file)
-{
-    const char *base = file, *p = file;
-    while (*p >= '0' && *p <= '9')
-        p++;
-    if (p > base && *p == '-' && p[1])
-        base = p + 1;
-    size_t len = strlen(base);
-    if (len > 5 && strcmp(base + len - 5, ".yaml") == 0)
-        len -= 5;
-    char *name = malloc(len + 1);
-    if (name) {
-        memcpy(name, base, len);
-        name[len] = '\0';
-    }
-    return name;
-}
-
 static int is_lesson_file(const char *file)
 {
     size_t len = strlen(file);
@@ -89,7 +70,7 @@ static int scan_folder(candidates *cs, const char *dir, int folder, int *truncat
         size_t len = strlen(dir) + strlen(ent->d_name) + 2;
         c.path = malloc(len);
         c.file = strdup(ent->d_name);
-        c.name = name_from_file(ent->d_name);
+        c.name = lesson_name(ent->d_name);
         c.folder = folder;
         if (!c.path || !c.file || !c.name) {
             candidate_free(&c);

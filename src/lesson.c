@@ -1004,8 +1004,7 @@ static int read_lesson(loader *ld, const node *root, lesson *out)
     return 0;
 }
 
-/* "lessons/06-xor.yaml" -> "xor". */
-static char *name_from_path(const char *path)
+char *lesson_name(const char *path)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
@@ -1060,7 +1059,7 @@ static int load(const char *path, const char *name, const char *text, size_t len
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     if (tree_build(&ld, &parser, &root) == 0) {
         out->path = strdup(path);
-        out->name = name ? strdup(name) : name_from_path(path);
+        out->name = name ? strdup(name) : lesson_name(path);
         if (!out->path || !out->name)
             set_error(err, "%s: out of memory", path);
         else

@@ -58,6 +58,9 @@ const char *lesson_note_for(const lesson *l, const char *step_id);
 /* Turns LESSON (a path, or a bundled lesson's name such as "xor" or "06")
  * into a path that exists; returns 0, or -1 when nothing matches. */
 int lesson_resolve(const char *name, char *path, size_t size);
+/* A lesson's short name from its path, "lessons/06-xor.yaml" -> "xor"
+ * (the name lesson_resolve answers to); malloc'd, NULL when out of memory. */
+char *lesson_name(const char *path);
 /* The folders searched for bundled lessons, in order, NULL-terminated. */
 const char *const *lesson_dirs(void);
 

@@ -1,5 +1,6 @@
 /* quiz.c - answer checking, hints and the score of the quiz. */
 #include "quiz.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -17,18 +18,6 @@
 #define DELTA "\xce\xb4"      /* δ */
 #define DE_D "\xe2\x88\x82" "E/" "\xe2\x88\x82" /* ∂E/∂ */
 #define SUPER_T "\xe1\xb5\x80" /* ᵀ */
-
-/* snprintf that appends at the end of buf and never overflows. */
-static void append(char *buf, size_t size, const char *fmt, ...)
-{
-    size_t len = strlen(buf);
-    if (len + 1 >= size)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf + len, size - len, fmt, ap);
-    va_end(ap);
-}
 
 static const char *skip_space(const char *p)
 {
@@ -426,7 +415,7 @@ void quiz_shape_hint(const engine_step *s, char *buf, size_t size)
     snprintf(buf, size, "look at the operands' shapes:");
     for (int i = 0; i < s->n_operands && i < ENGINE_MAX_OPERANDS; i++) {
         shape_text(&s->operand[i], shape, sizeof shape);
-        append(buf, size, "%s %s is %s", i ? "," : "", s->operand[i].name, shape);
+        text_append(buf, size, "%s %s is %s", i ? "," : "", s->operand[i].name, shape);
     }
 }
 
@@ -584,7 +573,7 @@ static quiz_verdict value_missed(quiz *q, const engine_step *s, char *msg, size_
     explain(s, q->focus, full, sizeof full);
     snprintf(msg, size, "%s", full[0] ? full : label);
     if (!full[0])
-        append(msg, size, " = %s", num);
+        text_append(msg, size, " = %s", num);
     add_miss(q, "%s = %s", label, num);
     next_question(q, s);
     return QUIZ_SHOWN;
@@ -687,14 +676,14 @@ void quiz_summary(const quiz *q, char *buf, size_t size)
     if (size == 0)
         return;
     buf[0] = '\0';
-    append(buf, size, "Score: %d of %d right.\n", q->correct, q->asked);
+    text_append(buf, size, "Score: %d of %d right.\n", q->correct, q->asked);
     if (q->n_missed == 0) {
-        append(buf, size, "Nothing missed.\n");
+        text_append(buf, size, "Nothing missed.\n");
         return;
     }
-    append(buf, size, "Missed:\n");
+    text_append(buf, size, "Missed:\n");
     for (int i = 0; i < q->n_missed; i++)
-        append(buf, size, "  %s: %s\n", q->missed[i].step_id, q->missed[i].what);
+        text_append(buf, size, "  %s: %s\n", q->missed[i].step_id, q->missed[i].what);
     if (q->lost_misses)
-        append(buf, size, "  and %d more\n", q->lost_misses);
+        text_append(buf, size, "  and %d more\n", q->lost_misses);
 }

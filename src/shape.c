@@ -3,6 +3,7 @@
  * over the nodes (the parser creates them children first, so their order
  * is already the evaluation order). */
 #include "shape.h"
+#include "text.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -133,18 +134,6 @@ static int is_alpha(unsigned c)
 static int is_digit(unsigned c)
 {
     return c >= '0' && c <= '9';
-}
-
-/* Appends formatted text to buf (of size), never overflowing. */
-static void append(char *buf, size_t size, const char *fmt, ...)
-{
-    size_t used = strlen(buf);
-    if (used + 1 >= size)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf + used, size - used, fmt, ap);
-    va_end(ap);
 }
 
 static void fail(parser *p, int col, const char *fmt, ...)
@@ -899,16 +888,16 @@ static void weight_note(const parser *p, const node *l, const node *r, char *msg
     node_text(p, v, vt, sizeof vt);
     fmt(w, ex, sizeof ex);
     int first = rows ? w->wb : w->wa, second = rows ? w->wa : w->wb;
-    append(msg, size, " In the %s convention %s is %s, a row for each of the %d units of "
+    text_append(msg, size, " In the %s convention %s is %s, a row for each of the %d units of "
            "layer %c and a column for each of the %d of layer %c, so ",
            rows ? "rows" : "columns", wt, ex, p->width[first], letter_of(first),
            p->width[second], letter_of(second));
     layer_examples(p, need, ex, sizeof ex);
     if (left_side)
-        append(msg, size, "%s * … takes", wst);
+        text_append(msg, size, "%s * … takes", wst);
     else
-        append(msg, size, "… * %s takes", wst);
-    append(msg, size, " a vector of layer %c (%d entries, such as %s), and %s has %d.",
+        text_append(msg, size, "… * %s takes", wst);
+    text_append(msg, size, " a vector of layer %c (%d entries, such as %s), and %s has %d.",
            letter_of(need), p->width[need], ex, vt, have);
 }
 
@@ -982,9 +971,9 @@ static void suggest_product(const parser *p, const node *l, const node *r, const
     if (nbest == 2 && best[1].wrong_way)
         second_ok = 0;
     if (nbest == 1 || !second_ok)
-        append(msg, size, " The shapes fit as %s.", best[0].text);
+        text_append(msg, size, " The shapes fit as %s.", best[0].text);
     else if (nbest == 2)
-        append(msg, size, " The shapes fit as %s, or as %s.", best[0].text, best[1].text);
+        text_append(msg, size, " The shapes fit as %s, or as %s.", best[0].text, best[1].text);
 }
 
 /* Suggests a transpose for a failed element-wise operation or sum. */
@@ -996,13 +985,13 @@ static void suggest_same(const parser *p, const node *l, const node *r, const ch
         operand_text(p, l, lt, sizeof lt);
         transposed_text(p, r, tt, sizeof tt);
         fmt(l, res, sizeof res);
-        append(msg, size, " The shapes fit as %s %s %s → %s.", lt, op, tt, res);
+        text_append(msg, size, " The shapes fit as %s %s %s → %s.", lt, op, tt, res);
     }
     if (l->cols == r->rows && !strcmp(op, "⊙")) {
         operand_text(p, l, lt, sizeof lt);
         operand_text(p, r, rt, sizeof rt);
         shape_format(l->rows, r->cols, 0, 0, res, sizeof res);
-        append(msg, size, " For a matrix product write %s * %s → %s.", lt, rt, res);
+        text_append(msg, size, " For a matrix product write %s * %s → %s.", lt, rt, res);
     }
 }
 
@@ -1049,7 +1038,7 @@ static int infer(parser *p, int id, char *note, size_t nsize)
             return 0;
         }
         snprintf(note, nsize, "(%s)·(%s): %d ≠ %d", ls, rs, l->cols, r->rows);
-        append(msg, size, "cannot multiply %s (%s) by %s (%s): a matrix product (a×b)·(c×d) "
+        text_append(msg, size, "cannot multiply %s (%s) by %s (%s): a matrix product (a×b)·(c×d) "
                "needs b = c, the columns on the left as many as the rows on the right, "
                "and here b = %d, c = %d.", lt, ls, rt, rs, l->cols, r->rows);
         weight_note(p, l, r, msg, size);
@@ -1065,13 +1054,13 @@ static int infer(parser *p, int id, char *note, size_t nsize)
             const char *sym = nd->kind == N_HAD ? "⊙" : nd->kind == N_ADD ? "+" : "−";
             snprintf(note, nsize, "%s %s %s: the shapes differ", ls, sym, rs);
             if (nd->kind == N_HAD)
-                append(msg, size, "cannot multiply %s (%s) and %s (%s) element by element: "
+                text_append(msg, size, "cannot multiply %s (%s) and %s (%s) element by element: "
                        "%s needs two operands of the same shape.", lt, ls, rt, rs, optext);
             else if (nd->kind == N_ADD)
-                append(msg, size, "cannot add %s (%s) and %s (%s): + needs two operands "
+                text_append(msg, size, "cannot add %s (%s) and %s (%s): + needs two operands "
                        "of the same shape.", lt, ls, rt, rs);
             else
-                append(msg, size, "cannot subtract %s (%s) from %s (%s): − needs two "
+                text_append(msg, size, "cannot subtract %s (%s) from %s (%s): − needs two "
                        "operands of the same shape.", rt, rs, lt, ls);
             suggest_same(p, l, r, sym, msg, size);
         }
@@ -1084,7 +1073,7 @@ static int infer(parser *p, int id, char *note, size_t nsize)
             return 0;
         }
         snprintf(note, nsize, "%s = %s: the shapes differ", ls, rs);
-        append(msg, size, "the two sides of = have different shapes: %s is %s, %s is %s; "
+        text_append(msg, size, "the two sides of = have different shapes: %s is %s, %s is %s; "
                "a gradient or an update has the shape of the thing it is for.",
                lt, ls, rt, rs);
         return -1;

@@ -10,6 +10,7 @@
 #include "text.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -281,4 +282,15 @@ int text_number(double v, int decimals, char *buf, size_t size)
     memcpy(buf, tmp, len);
     buf[len] = '\0';
     return (int)len;
+}
+
+void text_append(char *buf, size_t size, const char *fmt, ...)
+{
+    size_t used = strlen(buf);
+    if (used + 1 >= size)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + used, size - used, fmt, ap);
+    va_end(ap);
 }

@@ -22,4 +22,9 @@ size_t text_fit(const char *s, int cols);
  * fixed form would be wider than 12 columns.  Returns the length. */
 int text_number(double v, int decimals, char *buf, size_t size);
 
+/* Appends printf-style text at the end of the NUL-terminated buf of
+ * `size` bytes, never overflowing (the text is cut when it does not fit). */
+void text_append(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif
