@@ -4,41 +4,13 @@
 # 200 resizes during autoplay must leave a correct screen; SIGINT, SIGTERM
 # and SIGHUP must give the terminal back.
 set -u
-cd "$(dirname "$0")/../.."
-command -v tmux >/dev/null || { echo "harden.sh: tmux is not installed (make deps)"; exit 1; }
 BIN=${BACKSTEP_BIN:-./backstep}
+NAME=harden.sh PANE=h
+. "$(dirname "$0")/tmux.bash"
 [ -x "$BIN" ] || { echo "harden.sh: $BIN is not built"; exit 1; }
-
-SOCK="backstep-harden-$$"
-T="tmux -L $SOCK"
-OUT=$(mktemp -d)
-cleanup() { $T kill-server 2>/dev/null; rm -rf "$OUT"; }
-trap cleanup EXIT
 START=$SECONDS
 
-fail() { echo "harden.sh: FAIL: $*"; echo "--- screen ---"; $T capture-pane -p -t h 2>/dev/null; exit 1; }
 info() { $T display-message -p -t h "$1"; }
-
-# Waits (up to 5 s) until the pane shows text $1.
-wait_for() {
-    for _ in $(seq 1 100); do
-        $T capture-pane -p -t h 2>/dev/null | grep -qF -- "$1" && return 0
-        sleep 0.05
-    done
-    fail "waited for '$1'"
-}
-
-# Waits until the pane stops changing, then saves it to $OUT/$1.
-settle() {
-    local prev="" cur
-    for _ in $(seq 1 100); do
-        cur=$($T capture-pane -p -t h)
-        [ -n "$prev" ] && [ "$cur" = "$prev" ] && break
-        prev=$cur
-        sleep 0.05
-    done
-    printf '%s\n' "$cur" > "$OUT/$1"
-}
 
 # Starts backstep with arguments "$@" from a shell in a fresh 100×30 pane
 # whose title is set first (the terminal's title stack gives the title of

@@ -3,38 +3,9 @@
 # forward and back, the convention switch, a resize to 60×20 and back, help
 # and quit; then checks the terminal was given back to the shell.
 set -u
-cd "$(dirname "$0")/../.."
-command -v tmux >/dev/null || { echo "screen.sh: tmux is not installed (make deps)"; exit 1; }
+NAME=screen.sh PANE=e2e
+. "$(dirname "$0")/tmux.bash"
 [ -x ./backstep ] || { echo "screen.sh: ./backstep is not built"; exit 1; }
-
-SOCK="backstep-e2e-$$"
-T="tmux -L $SOCK"
-OUT=$(mktemp -d)
-cleanup() { $T kill-server 2>/dev/null; rm -rf "$OUT"; }
-trap cleanup EXIT
-
-fail() { echo "screen.sh: FAIL: $*"; echo "--- screen ---"; $T capture-pane -p -t e2e 2>/dev/null; exit 1; }
-
-# Waits (up to 5 s) until the pane shows text $1.
-wait_for() {
-    for _ in $(seq 1 100); do
-        $T capture-pane -p -t e2e 2>/dev/null | grep -qF -- "$1" && return 0
-        sleep 0.05
-    done
-    fail "waited for '$1'"
-}
-
-# Waits until the pane stops changing, then saves it to $OUT/$1.
-settle() {
-    local prev="" cur
-    for _ in $(seq 1 100); do
-        cur=$($T capture-pane -p -t e2e)
-        [ -n "$prev" ] && [ "$cur" = "$prev" ] && break
-        prev=$cur
-        sleep 0.03
-    done
-    printf '%s\n' "$cur" > "$OUT/$1"
-}
 
 $T -f /dev/null new-session -d -s e2e -x 100 -y 30 "env LANG=C.UTF-8 TERM=xterm-256color bash --norc --noprofile" \
     || fail "cannot start tmux"

@@ -5,40 +5,9 @@
 # the gradient check, an edit of a weight saved to a copy of lesson 01 and
 # read back by --print, and the lesson browser.
 set -u
-cd "$(dirname "$0")/../.."
-command -v tmux >/dev/null || { echo "tools.sh: tmux is not installed (make deps)"; exit 1; }
+NAME=tools.sh PANE=tools
+. "$(dirname "$0")/tmux.bash"
 [ -x ./backstep ] || { echo "tools.sh: ./backstep is not built"; exit 1; }
-
-SOCK="backstep-tools-$$"
-T="tmux -L $SOCK"
-OUT=$(mktemp -d)
-cleanup() { $T kill-server 2>/dev/null; rm -rf "$OUT"; }
-trap cleanup EXIT
-
-fail() { echo "tools.sh: FAIL: $*"; echo "--- screen ---"; $T capture-pane -p -t tools 2>/dev/null; exit 1; }
-
-screen() { $T capture-pane -p -t tools; }
-
-# Waits (up to 5 s) until the pane shows text $1.
-wait_for() {
-    for _ in $(seq 1 100); do
-        screen 2>/dev/null | grep -qF -- "$1" && return 0
-        sleep 0.05
-    done
-    fail "waited for '$1'"
-}
-
-# Waits (up to 5 s) until the pane no longer shows text $1.
-wait_gone() {
-    for _ in $(seq 1 100); do
-        screen 2>/dev/null | grep -qF -- "$1" || return 0
-        sleep 0.05
-    done
-    fail "'$1' stayed on the screen"
-}
-
-keys() { $T send-keys -t tools "$@"; }
-type_text() { $T send-keys -t tools -l -- "$1"; }
 
 $T -f /dev/null new-session -d -s tools -x 100 -y 30 \
     "env LANG=C.UTF-8 TERM=xterm-256color bash --norc --noprofile" || fail "cannot start tmux"
