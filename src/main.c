@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 #include "catalog.h"
@@ -112,10 +113,18 @@ static int load_lesson(const char *name, lesson *l)
         char path[4096];
         /* When nothing matches, loading the name itself gives the loader's
          * own "NAME: No such file or directory". */
-        if (lesson_resolve(name, path, sizeof path) == 0)
+        if (lesson_resolve(name, path, sizeof path) == 0) {
             rc = lesson_load_file(path, l, &err);
-        else
+        } else if (!strchr(name, '/') && access(name, F_OK) != 0) {
+            /* A bare word is most likely a lesson's name: say so. */
+            char clean[256];
+            text_sanitize(name, clean, sizeof clean);
+            fprintf(stderr, "backstep: no lesson called '%s': not a file, nor a bundled "
+                            "lesson (backstep --list shows them)\n", clean);
+            return 2;
+        } else {
             rc = lesson_load_file(name, l, &err);
+        }
     }
     if (rc < 0) {
         char clean[LESSON_ERROR_SIZE * 4];

@@ -133,6 +133,10 @@ START_TEST(bad_lessons)
 {
     fails_with((const char *[]){"--print", "tests/no/such.yaml", NULL},
                "tests/no/such.yaml: No such file or directory\n");
+    /* A bare word that is neither a file nor a bundled lesson's name. */
+    fails_with((const char *[]){"--print", "xorr", NULL},
+               "backstep: no lesson called 'xorr': not a file, nor a bundled lesson "
+               "(backstep --list shows them)\n");
     char name[] = "/tmp/backstep-cli-XXXXXX.yaml";
     int fd = mkstemps(name, 5);
     ck_assert_int_ge(fd, 0);
