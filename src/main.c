@@ -115,7 +115,7 @@ static int load_lesson(const char *name, lesson *l)
          * own "NAME: No such file or directory". */
         if (lesson_resolve(name, path, sizeof path) == 0) {
             rc = lesson_load_file(path, l, &err);
-        } else if (!strchr(name, '/') && access(name, F_OK) != 0) {
+        } else if (!strchr(name, '/') && !strstr(name, ".yaml") && access(name, F_OK) != 0) {
             /* A bare word is most likely a lesson's name: say so. */
             char clean[256];
             text_sanitize(name, clean, sizeof clean);
