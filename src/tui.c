@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "keys.h"
@@ -299,6 +300,14 @@ static void map_home_end(void)
 
 int tui_run(lesson *l, const tui_options *opt)
 {
+    /* Without a terminal on both ends there is nobody to answer keys (a
+     * closed stdin would read as an endless stream of nothing) and nothing
+     * to draw on: refuse at once rather than spin or write escape codes. */
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fputs("backstep: the screen needs a terminal on standard input and output; "
+              "for a walkthrough without one, use --print\n", stderr);
+        return 2;
+    }
     /* The locale is the caller's (main sets it, with LC_NUMERIC "C" so
      * numbers read 0.5): setting it again here would undo that. */
     int ascii = opt->ascii || !locale_utf8();

@@ -133,6 +133,11 @@ START_TEST(bad_lessons)
 {
     fails_with((const char *[]){"--print", "tests/no/such.yaml", NULL},
                "tests/no/such.yaml: No such file or directory\n");
+    /* The screen without a terminal (stdin /dev/null, stdout a file): one
+     * message at once, not a loop reading nothing. */
+    fails_with((const char *[]){"lessons/06-xor.yaml", NULL},
+               "backstep: the screen needs a terminal on standard input and output; "
+               "for a walkthrough without one, use --print\n");
     /* A bare word that is neither a file nor a bundled lesson's name. */
     fails_with((const char *[]){"--print", "xorr", NULL},
                "backstep: no lesson called 'xorr': not a file, nor a bundled lesson "
