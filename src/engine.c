@@ -1470,6 +1470,11 @@ static size_t kink_units(const engine_net *n)
     return u * n->samples;
 }
 
+int engine_check_negligible(const engine_check *c)
+{
+    return fabs(c->analytic) < ENGINE_CHECK_NEGLIGIBLE && fabs(c->numeric) < ENGINE_CHECK_NEGLIGIBLE;
+}
+
 int engine_gradcheck(const engine *e, engine_check *rows, int max)
 {
     const engine_net *src = &e->net;

@@ -251,6 +251,12 @@ typedef struct {
 
 /* Central-difference step of the gradient check. */
 #define ENGINE_CHECK_H 1e-5
+/* Below this, an analytic and a numeric gradient are both zero for all
+ * practical purposes (a central difference with h = 1e-5 carries about
+ * 1e-11 of rounding noise), and their ratio says nothing. */
+#define ENGINE_CHECK_NEGLIGIBLE 1e-9
+/* 1 when both gradients of a row are negligible: neither right nor wrong. */
+int engine_check_negligible(const engine_check *c);
 /* Checks every weight and bias of the engine's current network over all
  * samples; fills up to max rows; returns how many parameters there are. */
 int engine_gradcheck(const engine *e, engine_check *rows, int max);

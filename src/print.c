@@ -596,8 +596,9 @@ int print_gradcheck(FILE *out, const lesson *l, const print_options *opt)
             snprintf(name, sizeof name, "W_%c%c[%d][%d]", lo, hi, c->row + 1, c->col + 1);
         else
             snprintf(name, sizeof name, "W_%c%c[%d][%d]", lo, hi, c->col + 1, c->row + 1);
-        const char *status = print_check_status(c->rel_error, c->kink);
-        if (!c->kink && !(c->rel_error <= 1e-6))
+        int negligible = engine_check_negligible(c);
+        const char *status = negligible ? "both~0" : print_check_status(c->rel_error, c->kink);
+        if (!c->kink && !negligible && !(c->rel_error <= 1e-6))
             failed = 1;
         if (arr)
             json_array_append_new(arr, json_pack("{s:i, s:s, s:o, s:o, s:o, s:s}", "layer",

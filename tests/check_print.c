@@ -492,6 +492,38 @@ START_TEST(expressions_in_every_format)
 }
 END_TEST
 
+/* A gradient of 3.6e-18 against a central difference of exactly 0 is
+ * negligible on both sides: reported as such, and not a failure. */
+START_TEST(gradcheck_negligible_is_not_wrong)
+{
+    lesson l;
+    lesson_error err;
+    ck_assert_msg(lesson_load_file("tests/lessons/negligible.yaml", &l, &err) == 0, "%s",
+                  err.message);
+    engine *e = engine_new(&l.net, l.net.convention);
+    engine_check rows[16];
+    int n = engine_gradcheck(e, rows, 16);
+    int negligible = 0;
+    for (int i = 0; i < n; i++)
+        if (engine_check_negligible(&rows[i])) {
+            negligible++;
+            ck_assert(fabs(rows[i].analytic) < 1e-9 && fabs(rows[i].numeric) < 1e-9);
+        }
+    ck_assert_int_eq(negligible, 1);
+    engine_free(e);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    print_options opt = {PRINT_TEXT, -1, 0, 0};
+    ck_assert_int_eq(print_gradcheck(out, &l, &opt), 0);
+    fclose(out);
+    ck_assert_ptr_nonnull(strstr(text, "both~0"));
+    ck_assert_ptr_null(strstr(text, "WRONG"));
+    free(text);
+    lesson_free(&l);
+}
+END_TEST
+
 Suite *print_suite(void)
 {
     Suite *s = suite_create("print");
@@ -507,6 +539,7 @@ Suite *print_suite(void)
     tcase_add_test(tc, gradcheck_table);
     tcase_add_test(tc, format_names);
     tcase_add_test(tc, expressions_in_every_format);
+    tcase_add_test(tc, gradcheck_negligible_is_not_wrong);
     suite_add_tcase(s, tc);
     return s;
 }
