@@ -28,9 +28,9 @@ static const keys_entry table[] = {
      "switch rows/columns: every shape turns around", KEYS_WHEN_ALWAYS, 0, KEYS_GROUP_DISPLAY},
     {{'a'}, KEYS_AUTOPLAY, "a", "a play",
      "autoplay: step on a timer (a again stops it)", KEYS_WHEN_ALWAYS, 0, KEYS_GROUP_STEPPING},
-    {{'+', '='}, KEYS_FASTER, "+", "+− speed",
+    {{'+', '='}, KEYS_FASTER, "+", "+/- speed",
      "autoplay faster", KEYS_WHEN_AUTOPLAY, 0, KEYS_GROUP_STEPPING},
-    {{'-', '_'}, KEYS_SLOWER, "−", NULL,
+    {{'-', '_'}, KEYS_SLOWER, "-", NULL,
      "autoplay slower", KEYS_WHEN_AUTOPLAY, 0, KEYS_GROUP_STEPPING},
     {{'r'}, KEYS_RESET, "r", NULL,
      "reset to the lesson's start", KEYS_WHEN_ALWAYS, 0, KEYS_GROUP_STEPPING},
@@ -57,6 +57,11 @@ static const keys_entry table[] = {
      KEYS_GROUP_TOOLS},
     {{KEYS_K_TAB}, KEYS_QUIZ_SKIP, "Tab (quiz)", "Tab skip",
      "quiz: skip the question, counted as missed", KEYS_WHEN_QUIZ, 0, KEYS_GROUP_TOOLS},
+    /* Esc ends a quiz rather than leaving backstep; with no quiz on it
+     * quits like q.  This row comes before the quit row, so it hears Esc. */
+    {{KEYS_K_ESC}, KEYS_QUIZ_END, "Esc (quiz)", NULL,
+     "quiz: end the quiz (Esc quits only when no quiz is on)", KEYS_WHEN_ALWAYS, 1,
+     KEYS_GROUP_TOOLS},
     {{':'}, KEYS_SHAPE, ":", ": shapes",
      "shape checker: type an expression, see every sub-expression's shape", KEYS_WHEN_ALWAYS,
      0, KEYS_GROUP_TOOLS},

@@ -56,6 +56,7 @@ typedef enum {
     KEYS_QUIZ_SKIP,   /* give up the quiz question (counted as missed) */
     KEYS_PAGE_UP,     /* help overlay: a page up */
     KEYS_PAGE_DOWN,   /* help overlay: a page down */
+    KEYS_QUIZ_END,    /* Esc: closes the help, else ends the quiz, else quits */
     KEYS_ACTION_COUNT
 } keys_action;
 

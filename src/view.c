@@ -1795,6 +1795,13 @@ int view_apply(view_state *st, engine *e, keys_action a)
         st->help = !st->help;
         st->help_scroll = 0;
         return 0;
+    case KEYS_QUIZ_END:
+        /* Esc inside a quiz ends the quiz, never backstep. */
+        if (!st->help && st->learn.quiz_on) {
+            view_quiz_toggle(st, e);
+            return 0;
+        }
+        /* fall through */
     case KEYS_QUIT:
         if (st->help) {
             st->help = 0;

@@ -123,6 +123,9 @@ int view_learn_apply(view_state *st, engine *e, keys_action a);
 /* After the engine moved: starts the questions about a step not yet
  * answered in quiz mode. */
 void view_quiz_sync(view_state *st, const engine *e);
+/* Quiz mode on or off (z; Esc ends it); on, the current step is asked
+ * about at once unless it was answered already. */
+void view_quiz_toggle(view_state *st, const engine *e);
 /* 1 while the current step's result must stay hidden (quiz unanswered). */
 int view_quiz_hiding(const view_state *st, const engine *e);
 /* The quiz score for the header, "quiz 3/4", or "" when not quizzing. */

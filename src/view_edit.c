@@ -288,6 +288,10 @@ int view_lab_key(view_state *st, engine *e, int code, int *quit)
     case KEYS_SAVE:
         ask(b, ASK_PATH, "save as: ", b->path);
         return 1;
+    case KEYS_QUIZ_END:
+        if (st->learn.quiz_on)
+            return 0; /* ends the quiz (view_apply); nothing is lost */
+        /* fall through */
     case KEYS_QUIT:
         if (!b->modified)
             return 0;

@@ -360,7 +360,8 @@ START_TEST(key_table)
     ck_assert_int_eq(keys_lookup('N', 0), KEYS_SAMPLE);
     ck_assert_int_eq(keys_lookup('x', 0), KEYS_NONE);
     ck_assert_int_eq(keys_lookup('l', 1), KEYS_NONE);
-    ck_assert_int_eq(keys_lookup(KEYS_K_ESC, 1), KEYS_QUIT);
+    ck_assert_int_eq(keys_lookup(KEYS_K_ESC, 1), KEYS_QUIZ_END);
+    ck_assert_int_eq(keys_lookup('q', 0), KEYS_QUIT);
     char bar[256];
     keys_bar(0, 78, bar, sizeof bar);
     ck_assert_str_eq(bar, "→ next  ← prev  Tab phase  c rows/cols  a play  N sample  ? help  q quit");
@@ -729,6 +730,57 @@ START_TEST(quiz_tab_skip)
 }
 END_TEST
 
+/* After an answer's feedback the prompt is closed; Esc then ends the quiz
+ * (the panel says so) and never quits, while q still quits. */
+START_TEST(quiz_esc_ends_quiz)
+{
+    view_learn_attach(&st, &les);
+    view_apply(&st, eng, KEYS_QUIZ);
+    view_learn_key(&st, eng, KEYS_K_TAB);
+    view_learn_key(&st, eng, KEYS_K_TAB);
+    ck_assert(!view_learn_grab(&st));
+    lay(100, 30);
+    ck_assert(has("quiz 0/2"));
+    keys_action a = keys_lookup(KEYS_K_ESC, 0);
+    ck_assert_int_eq(a, KEYS_QUIZ_END);
+    ck_assert_int_eq(view_apply(&st, eng, a), 0);
+    ck_assert_int_eq(st.learn.quiz_on, 0);
+    lay(100, 30);
+    ck_assert(!has("quiz 0/2"));
+    /* With no quiz on, Esc quits as before; with the help open it closes it. */
+    view_apply(&st, eng, KEYS_HELP);
+    ck_assert_int_eq(view_apply(&st, eng, a), 0);
+    ck_assert_int_eq(st.help, 0);
+    ck_assert_int_eq(view_apply(&st, eng, a), 1);
+    view_apply(&st, eng, KEYS_QUIZ);
+    ck_assert_int_eq(view_apply(&st, eng, keys_lookup('q', 0)), 1);
+}
+END_TEST
+
+/* The speed keys are the ASCII '+' and '-', and the screen says so. */
+START_TEST(speed_keys_ascii)
+{
+    char bar[256];
+    keys_bar(KEYS_WHEN_AUTOPLAY, 200, bar, sizeof bar);
+    ck_assert_ptr_nonnull(strstr(bar, "+/- speed"));
+    ck_assert_ptr_null(strstr(bar, "−"));
+    size_t n;
+    const keys_entry *t = keys_table(&n);
+    int found = 0;
+    for (size_t i = 0; i < n; i++)
+        if (t[i].action == KEYS_SLOWER) {
+            ck_assert_str_eq(t[i].keys, "-");
+            ck_assert_int_eq(t[i].code[0], '-');
+            found = 1;
+        }
+    ck_assert(found);
+    ck_assert_int_eq(keys_lookup('-', 0), KEYS_SLOWER);
+    st.help = 1;
+    lay(80, 24);
+    ck_assert(has("│ -                autoplay slower"));
+}
+END_TEST
+
 /* A long title is cut with … and the [modified] mark stays whole. */
 START_TEST(modified_long_title)
 {
@@ -927,6 +979,8 @@ Suite *view_suite(void)
     tcase_add_test(tc, description_panel);
     tcase_add_test(tc, numeric_fault_header);
     tcase_add_test(tc, quiz_tab_skip);
+    tcase_add_test(tc, quiz_esc_ends_quiz);
+    tcase_add_test(tc, speed_keys_ascii);
     tcase_add_test(tc, modified_long_title);
     tcase_add_test(tc, pass_pane);
     tcase_add_test(tc, number_width_matches_print);
