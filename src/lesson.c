@@ -189,9 +189,23 @@ static int yaml_fail(loader *ld, const yaml_parser_t *p)
     }
     line = (int)p->problem_mark.line + 1;
     col = (int)p->problem_mark.column + 1;
+    int cline = (int)p->context_mark.line + 1, ccol = (int)p->context_mark.column + 1;
+    /* libyaml's commonest complaints, in the words of a lesson's author. */
+    if (p->context && strcmp(problem, "could not find expected ':'") == 0)
+        return fail_at(ld, cline, ccol, "expected 'key: value' here, found no ':' after "
+                       "the key");
+    if (p->context && strcmp(problem, "did not find expected key") == 0)
+        return fail_at(ld, line, col, "expected another 'key: value' lined up with the "
+                       "mapping that starts at %d:%d: check the indentation", cline, ccol);
+    if (p->context && strcmp(problem, "did not find expected '-' indicator") == 0)
+        return fail_at(ld, line, col, "expected another '- item' lined up with the list "
+                       "that starts at %d:%d: check the indentation", cline, ccol);
+    if (strcmp(problem, "mapping values are not allowed in this context") == 0)
+        return fail_at(ld, line, col, "a ':' is not allowed here: put text that holds "
+                       "': ' in quotes, or check the indentation");
     if (p->context)
         return fail_at(ld, line, col, "%s, %s that starts at %d:%d", problem, p->context,
-                       (int)p->context_mark.line + 1, (int)p->context_mark.column + 1);
+                       cline, ccol);
     return fail_at(ld, line, col, "%s", problem);
 }
 

@@ -372,7 +372,17 @@ static const struct {
     {"title: t\n---\ntitle: u\n", "x.yaml:2:1: a second document, expected one lesson per file"},
     {"title: [1, 2\n", "x.yaml:2:1: did not find expected ',' or ']', while parsing a flow "
                        "sequence that starts at 1:8"},
-    {"title: t\n  layers: [2]\n", "x.yaml:2:9: mapping values are not allowed in this context"},
+    {"title: t\n  layers: [2]\n", "x.yaml:2:9: a ':' is not allowed here: put text that "
+                                  "holds ': ' in quotes, or check the indentation"},
+    /* A missing ':' is reported where its key starts, not on the next line. */
+    {"title: t\nloss mse\nmode: online\n",
+     "x.yaml:2:1: expected 'key: value' here, found no ':' after the key"},
+    {"samples:\n  - input: [1]\n    target: [1]\n   - input: [2]\n",
+     "x.yaml:4:4: expected another '- item' lined up with the list that starts at 2:3: "
+     "check the indentation"},
+    {"title: t\nsamples:\n  - input: [1]\n   target: [1]\n",
+     "x.yaml:4:4: expected another '- item' lined up with the list that starts at 3:3: "
+     "check the indentation"},
     {"title: \"t\xff\"\n", "x.yaml:1:10: invalid leading UTF-8 octet, expected UTF-8 text"},
     {"title: t\x1b[31m\n", "x.yaml:1:9: control characters are not allowed, expected UTF-8 text"},
     {NET SAMPLE "\"\\e[2J\\x9b\": 1\n",
