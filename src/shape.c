@@ -341,17 +341,14 @@ static void layer_examples(const parser *p, int n, char *buf, size_t size)
         snprintf(buf, size, "δ_%c or err", c);
 }
 
-/* Sets the shape of a vector of layer n in the convention. */
+/* Sets the shape of a vector of layer n: a column n×1 in both conventions,
+ * since the engine's rows convention also multiplies W by a column
+ * (z = W·a); only the weights change orientation. */
 static void set_vector(const parser *p, node *nd, int n)
 {
     nd->vlayer = n;
-    if (p->conv == CONV_ROWS) {
-        nd->rows = 1;
-        nd->cols = p->width[n];
-    } else {
-        nd->rows = p->width[n];
-        nd->cols = 1;
-    }
+    nd->rows = p->width[n];
+    nd->cols = 1;
 }
 
 /* A layer number's spelling for messages, "j (layer 1)". */
@@ -904,7 +901,7 @@ static void weight_note(const parser *p, const node *l, const node *r, char *msg
 typedef struct {
     char text[600];
     int score;
-    int wrong_way; /* gives a vector standing the wrong way for the convention */
+    int wrong_way; /* gives a row vector, where vectors are columns */
 } rewrite;
 
 /* Suggests up to two rewrites of a failed product l * r whose shapes fit. */
@@ -917,7 +914,6 @@ static void suggest_product(const parser *p, const node *l, const node *r, const
     transposed_text(p, l, ltr, sizeof ltr);
     transposed_text(p, r, rtr, sizeof rtr);
     int a = l->rows, b = l->cols, c = r->rows, d = r->cols;
-    int want_rows = p->conv == CONV_ROWS;
     struct {
         int ok, pr, pc, qr, qc, swapped, trans, had;
         const char *x, *y;
@@ -938,8 +934,8 @@ static void suggest_product(const parser *p, const node *l, const node *r, const
         int rr = cand[k].had ? a : cand[k].pr, rc = cand[k].had ? b : cand[k].qc;
         /* an outer product is likelier meant than an inner one giving 1×1 */
         int score = 2 * cand[k].trans + 4 * cand[k].swapped + (rr == 1 && rc == 1);
-        /* a vector result that stands the wrong way for the convention */
-        int wrong_way = (rr == 1) != (rc == 1) && (rr == 1) != want_rows;
+        /* a row vector result: vectors are columns in both conventions */
+        int wrong_way = (rr == 1) != (rc == 1) && rr == 1;
         if (wrong_way)
             score += 6;
         rewrite w;

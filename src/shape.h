@@ -9,7 +9,8 @@
  *   x (x_i)      the input, w[0]
  *   h (h_j, h1, h¹ ...)  a hidden layer's output g(z); bare h only when there
  *                is exactly one hidden layer
- *   z, δ (also d, delta)  z_j = W_ijᵀ·x, δ_j = ∂E/∂z_j of a layer; bare z
+ *   z, δ (also d, delta)  z_j (W_ijᵀ·x in columns, W_ij·x in rows) and
+ *                δ_j = ∂E/∂z_j of a layer; bare z
  *                and δ mean the output layer's
  *   y, t         the output g(z) and the target, w[L]
  *   err          y − t, the incoming gradient ∂E/∂y of squared error, w[L]
@@ -21,10 +22,13 @@
  * one top-level = whose sides must have the same shape.  *, · and ⊙ share
  * one precedence, above + and −, and group from the left.
  *
- * Shapes: in the columns convention W_ij is w[0]×w[1] and vectors are
- * columns n×1; in the rows convention every shape is transposed (W_ij is
- * w[1]×w[0], vectors are rows 1×n).  A scalar scales anything, with any
- * operator: `1 − h` means 1 minus every element. */
+ * Shapes: vectors (x, h, y, t, z, δ, err, b) are columns n×1 in both
+ * conventions.  In the columns convention W_ij and G_ij are w[0]×w[1]
+ * (inputs × outputs): z_j = W_ijᵀ·x, sent down W_jk·δ_k, G_ij = x·δ_jᵀ.  In
+ * the rows convention, as in engine.h, only the weights and their gradients
+ * are transposed, w[1]×w[0] (outputs × inputs): z_j = W_ij·x, sent down
+ * W_jkᵀ·δ_k, G_ij = δ_j·xᵀ.  A scalar scales anything, with any operator:
+ * `1 − h` means 1 minus every element. */
 #ifndef BACKSTEP_SHAPE_H
 #define BACKSTEP_SHAPE_H
 

@@ -219,31 +219,61 @@ END_TEST
 
 START_TEST(test_rows_convention)
 {
-    /* every shape transposed: W_ij is 3×2, vectors are rows */
+    /* as in the engine: W is outputs × inputs (W_ij 3×2), vectors stay
+     * columns, z = W·a, sent down Wᵀ·δ, gradient δ·aᵀ */
     engine_net n = net_of(2, w232);
     expect_fit(&n, CONV_ROWS, "W_ij", 3, 2);
     expect_fit(&n, CONV_ROWS, "W_jk", 2, 3);
-    expect_fit(&n, CONV_ROWS, "x", 1, 2);
-    expect_fit(&n, CONV_ROWS, "x * W_ijᵀ", 1, 3);
-    expect_fit(&n, CONV_ROWS, "errᵀ * h", 2, 3);
-    expect_fit(&n, CONV_ROWS, "((err * W_jk) ⊙ g'(x * W_ijᵀ))ᵀ * x", 3, 2);
+    expect_fit(&n, CONV_ROWS, "G_ij", 3, 2);
+    expect_fit(&n, CONV_ROWS, "x", 2, 1);
+    expect_fit(&n, CONV_ROWS, "h_j", 3, 1);
+    expect_fit(&n, CONV_ROWS, "err", 2, 1);
+    expect_fit(&n, CONV_ROWS, "b_j", 3, 1);
+    expect_fit(&n, CONV_ROWS, "W_ij * x", 3, 1);
+    expect_fit(&n, CONV_ROWS, "W_jk * g(W_ij * x)", 2, 1);
+    expect_fit(&n, CONV_ROWS, "W_jkᵀ * err", 3, 1);
+    expect_fit(&n, CONV_ROWS, "W_jkᵀ * δ_k", 3, 1);
+    expect_fit(&n, CONV_ROWS, "err * h_jᵀ", 2, 3);
+    expect_fit(&n, CONV_ROWS, "err * hᵀ", 2, 3);
+    expect_fit(&n, CONV_ROWS, "δ_j * xᵀ", 3, 2);
+    expect_fit(&n, CONV_ROWS, "G_ij = ((W_jkᵀ * err) ⊙ g'(W_ij * x)) * xᵀ", 3, 2);
+    expect_fit(&n, CONV_ROWS, "W_jk = W_jk − η * δ_k * hᵀ", 2, 3);
     shape_result r;
-    shape_check("x * W_ij", &n, CONV_ROWS, &r);
+    shape_check("W_jk * err", &n, CONV_ROWS, &r);
     ck_assert_int_eq(r.status, SHAPE_MISMATCH);
-    ck_assert_int_eq(r.error_column, 3);
-    ck_assert_str_eq(r.message,
-        "cannot multiply x (1×2) by W_ij (3×2): a matrix product (a×b)·(c×d) needs b = c, "
-        "the columns on the left as many as the rows on the right, and here b = 2, c = 3. "
-        "In the rows convention W_ij is 3×2, a row for each of the 3 units of layer j and a "
-        "column for each of the 2 of layer i, so … * W_ij takes a vector of layer j "
-        "(3 entries, such as h_j or δ_j), and x has 2. "
-        "The shapes fit as x * W_ijᵀ: (1×2)·(2×3) → 1×3.");
-    shape_result_free(&r);
-    /* the columns convention's correct formula does not fit in rows */
-    shape_check("x * ((W_jk * err) ⊙ g'(W_ijᵀ * x))ᵀ", &n, CONV_ROWS, &r);
-    ck_assert_int_eq(r.status, SHAPE_MISMATCH);
+    ck_assert_int_eq(r.error_column, 6);
     ck_assert_str_eq(r.lines[r.n_lines - 1].text, "W_jk * err");
-    ck_assert_str_eq(r.lines[r.n_lines - 1].note, "(2×3)·(1×2): 3 ≠ 1");
+    ck_assert_str_eq(r.lines[r.n_lines - 1].note, "(2×3)·(2×1): 3 ≠ 2");
+    ck_assert_str_eq(r.message,
+        "cannot multiply W_jk (2×3) by err (2×1): a matrix product (a×b)·(c×d) needs b = c, "
+        "the columns on the left as many as the rows on the right, and here b = 3, c = 2. "
+        "In the rows convention W_jk is 2×3, a row for each of the 2 units of layer k and a "
+        "column for each of the 3 of layer j, so W_jk * … takes a vector of layer j "
+        "(3 entries, such as h_j or δ_j), and err has 2. "
+        "The shapes fit as W_jkᵀ * err: (3×2)·(2×1) → 3×1.");
+    shape_result_free(&r);
+    /* the columns convention's forward product does not fit in rows */
+    shape_check("W_ijᵀ * x", &n, CONV_ROWS, &r);
+    ck_assert_int_eq(r.status, SHAPE_MISMATCH);
+    ck_assert_str_eq(r.lines[r.n_lines - 1].note, "(2×3)·(2×1): 3 ≠ 2");
+    ck_assert_str_eq(r.message,
+        "cannot multiply W_ijᵀ (2×3) by x (2×1): a matrix product (a×b)·(c×d) needs b = c, "
+        "the columns on the left as many as the rows on the right, and here b = 3, c = 2. "
+        "In the rows convention W_ij is 3×2, a row for each of the 3 units of layer j and a "
+        "column for each of the 2 of layer i, so W_ijᵀ * … takes a vector of layer j "
+        "(3 entries, such as h_j or δ_j), and x has 2. "
+        "The shapes fit as W_ij * x: (3×2)·(2×1) → 3×1.");
+    shape_result_free(&r);
+    /* the columns convention's gradient has the transposed shape */
+    shape_check("G_ij = x * δ_jᵀ", &n, CONV_ROWS, &r);
+    ck_assert_int_eq(r.status, SHAPE_MISMATCH);
+    ck_assert_str_eq(r.lines[r.n_lines - 1].note, "3×2 = 2×3: the shapes differ");
+    shape_result_free(&r);
+    /* a row vector times W: the hint puts the column on the right */
+    shape_check("xᵀ * W_ij", &n, CONV_ROWS, &r);
+    ck_assert_int_eq(r.status, SHAPE_MISMATCH);
+    ck_assert_str_eq(r.lines[r.n_lines - 1].note, "(1×2)·(3×2): 2 ≠ 3");
+    ck_assert_ptr_nonnull(strstr(r.message, "The shapes fit as W_ij * x: (3×2)·(2×1) → 3×1."));
     shape_result_free(&r);
 }
 END_TEST
@@ -495,7 +525,10 @@ START_TEST(test_run_output)
         "-> 3x2\n");
     free(text);
     ck_assert_int_eq(run("η * δ", CONV_ROWS, 0, &text), 0);
-    ck_assert_str_eq(text, "η      scalar\nδ      1×2\nη * δ  1×2\n→ 1×2\n");
+    ck_assert_str_eq(text, "η      scalar\nδ      2×1\nη * δ  2×1\n→ 2×1\n");
+    free(text);
+    ck_assert_int_eq(run("W_ij * x", CONV_ROWS, 0, &text), 0);
+    ck_assert_str_eq(text, "W_ij      3×2\nx         2×1\nW_ij * x  3×1\n→ 3×1\n");
     free(text);
     ck_assert_int_eq(run("W_ij ⊙ x", CONV_COLUMNS, 0, &text), 1);
     ck_assert_str_eq(text,
