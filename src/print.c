@@ -159,11 +159,16 @@ static int print_header(printer *p, const lesson *l, engine_conv conv)
         fprintf(p->out, "%s%s", i ? ", " : "", engine_act_name(net->act[i]));
     fprintf(p->out, "), %s loss, %s biases\n", engine_loss_name(net->loss),
             !net->has_bias ? "no" : net->train_bias ? "trained" : "frozen");
-    fprintf(p->out, "%s%s convention%s, %s mode, learning rate %g, %d sample%s\n\n",
+    fprintf(p->out, "%s%s convention, %s mode, learning rate %g, %d sample%s\n",
             p->md ? "- Shown in the " : "Shown in the ", engine_conv_name(conv),
-            conv == net->convention ? "" : " (the lesson writes its weights in the other)",
             engine_mode_name(net->mode), net->learning_rate, net->samples,
             net->samples == 1 ? "" : "s");
+    if (conv != net->convention)
+        fprintf(p->out, "%sThe lesson writes its weights in the %s convention: every "
+                        "weight-shaped\n%smatrix below is the transpose of the lesson's, "
+                        "with the same numbers.\n",
+                p->md ? "- " : "", engine_conv_name(net->convention), p->md ? "  " : "");
+    fputc('\n', p->out);
     return 0;
 }
 
