@@ -89,9 +89,14 @@ void prompt_open(prompt *p, const char *caption, const char *initial, int max_ch
     p->open = 1;
     p->max_chars = max_chars > 0 && max_chars <= PROMPT_MAX_CHARS ? max_chars : PROMPT_MAX_CHARS;
     if (caption) {
-        size_t n = text_fit(caption, PROMPT_CAPTION_BYTES / 4);
-        if (n >= sizeof p->caption)
+        /* Whole characters up to the buffer's size: the screen scrolls the
+         * input field after it, never the caption. */
+        size_t n = strlen(caption);
+        if (n >= sizeof p->caption) {
             n = sizeof p->caption - 1;
+            while (n > 0 && continuation((unsigned char)caption[n]))
+                n--;
+        }
         memcpy(p->caption, caption, n);
         p->caption[n] = '\0';
     }

@@ -1654,6 +1654,36 @@ int view_put(view_frame *f, int ascii, int row, int col, int end, const char *s,
     return put_text(&cv, row, col, end, s, attr);
 }
 
+int view_prompt(view_frame *f, int ascii, int text_ascii, int row, int col, int end,
+                const prompt *p, int attr)
+{
+    int c = view_put(f, ascii, row, col, end, p->caption, attr);
+    int room = end - c;
+    f->cursor_row = row;
+    if (room < 1) {
+        f->cursor_col = end - 1;
+        return end;
+    }
+    /* Scroll the text so the cursor stays inside the field: drop whole
+     * characters from the start until what precedes the cursor fits. */
+    char before[PROMPT_TEXT_BYTES];
+    size_t start = 0, cursor = p->cursor <= p->len ? p->cursor : p->len;
+    int wid;
+    for (;;) {
+        memcpy(before, p->text + start, cursor - start);
+        before[cursor - start] = '\0';
+        wid = view_width(text_ascii, before);
+        if (wid < room || start >= cursor)
+            break;
+        start++;
+        while (start < cursor && ((unsigned char)p->text[start] & 0xC0) == 0x80)
+            start++;
+    }
+    view_put(f, text_ascii, row, c, end, p->text + start, VIEW_NORMAL);
+    f->cursor_col = c + wid < end ? c + wid : end - 1;
+    return c;
+}
+
 void view_fill(view_frame *f, int row, int col, int end, int attr)
 {
     canvas cv = {f, 0, 0};

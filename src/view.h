@@ -93,6 +93,12 @@ int view_find(const view_frame *f, const char *text, int *row);
 
 /* Puts text at row/col, not past column end; returns the column after it. */
 int view_put(view_frame *f, int ascii, int row, int col, int end, const char *s, int attr);
+/* Draws an open prompt at row from col to end: the whole caption (attr),
+ * then the input field after it, scrolled so the cursor stays in view
+ * when the field is narrow; places the terminal cursor.  The text is drawn
+ * with text_ascii.  Returns the field's first column. */
+int view_prompt(view_frame *f, int ascii, int text_ascii, int row, int col, int end,
+                const prompt *p, int attr);
 /* Blanks a stretch of a row with an attribute. */
 void view_fill(view_frame *f, int row, int col, int end, int attr);
 /* A pane's title rule across the row, with optional text on the right. */

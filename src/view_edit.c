@@ -324,10 +324,7 @@ void view_lab_overlay(view_frame *f, const view_state *st)
     int row = f->height - 1, w = f->width;
     if (b->mode == LAB_ASK) {
         view_fill(f, row, 0, w, VIEW_NORMAL);
-        int c = view_put(f, st->ascii, row, 1, w, b->in.caption, VIEW_TITLE);
-        view_put(f, st->ascii, row, c, w, prompt_text(&b->in), VIEW_NORMAL);
-        f->cursor_row = row;
-        f->cursor_col = c + prompt_cursor_column(&b->in);
+        view_prompt(f, st->ascii, st->ascii, row, 1, w, &b->in, VIEW_TITLE);
     } else if (b->message[0]) {
         char text[SAVE_ERROR_SIZE];
         text_sanitize(b->message, text, sizeof text);

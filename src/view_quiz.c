@@ -169,12 +169,7 @@ int view_quiz_layout(view_frame *f, int ascii, int top, int rows, const view_sta
             row += n;
         }
         int r = end - 1 > row ? row : end - 1;
-        int col = view_put(f, ascii, r, 2, w, q->input.caption, VIEW_FORWARD);
-        view_put(f, ascii, r, col, w - 1, prompt_text(&q->input), VIEW_NORMAL);
-        f->cursor_row = r;
-        f->cursor_col = col + prompt_cursor_column(&q->input);
-        if (f->cursor_col >= w)
-            f->cursor_col = w - 1;
+        int col = view_prompt(f, ascii, ascii, r, 2, w - 1, &q->input, VIEW_FORWARD);
         const char *keys = "Enter answers · Tab skips · Esc ends the quiz";
         int kw = view_width(ascii, keys);
         if (col + prompt_cursor_column(&q->input) + 4 + kw < w)

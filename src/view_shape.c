@@ -201,12 +201,7 @@ static void layout_checker(view_frame *f, int ascii, int top, int rows, const en
     const char *help = "Enter checks · Esc closes · names: W_ij W_jk x h y t z δ err g'(…) ᵀ * ⊙ + −";
     view_wrap(f, ascii, top + 1, 2, 2, w - 2, help);
     int r = top + 3;
-    int col = view_put(f, ascii, r, 2, w, t->input.caption, VIEW_FORWARD);
-    view_put(f, 0, r, col, w - 1, prompt_text(&t->input), VIEW_NORMAL);
-    f->cursor_row = r;
-    f->cursor_col = col + prompt_cursor_column(&t->input);
-    if (f->cursor_col >= w)
-        f->cursor_col = w - 1;
+    view_prompt(f, ascii, 0, r, 2, w - 1, &t->input, VIEW_FORWARD);
     if (t->shape_done) {
         view_rule(f, ascii, r + 2, "Derivation", NULL);
         put_derivation(f, ascii, r + 3, end, t->shape_expr, t, e);

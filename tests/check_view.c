@@ -594,6 +594,61 @@ START_TEST(gradcheck_view)
 }
 END_TEST
 
+/* e with nothing focusable edits the learning rate: the whole caption
+ * shows, the typed text after it; on a narrow row the field scrolls and
+ * the caption stays whole. */
+START_TEST(edit_rate_prompt_layout)
+{
+    view_lab lab;
+    view_lab_init(&lab, &les);
+    st.lab = &lab;
+    go("forward.1.activation");
+    type_keys("e");
+    ck_assert_int_eq(lab.edit_kind, EDIT_RATE);
+    ck_assert_str_eq(lab.in.caption, "learning rate η = 0.5000, new value: ");
+    lay(100, 30);
+    char line[1024];
+    view_row_text(frame, 29, line, sizeof line);
+    ck_assert_str_eq(line, " learning rate η = 0.5000, new value: 0.5");
+    ck_assert_int_eq(frame->cursor_row, 29);
+    ck_assert_int_eq(frame->cursor_col, 41);
+    st.ascii = 1;
+    lay(100, 30);
+    view_row_text(frame, 29, line, sizeof line);
+    ck_assert_str_eq(line, " learning rate eta = 0.5000, new value: 0.5");
+    ck_assert_int_eq(frame->cursor_col, 43);
+    st.ascii = 0;
+    /* The longest value (40 characters) fits whole at 80 columns. */
+    type_keys("\025");
+    for (int i = 0; i < 45; i++)
+        type_keys(i % 10 == 0 ? "1" : "0");
+    ck_assert_int_eq(prompt_length(&lab.in), 40);
+    lay(80, 24);
+    view_row_text(frame, 23, line, sizeof line);
+    ck_assert_str_eq(line, " learning rate η = 0.5000, new value: "
+                           "1000000000100000000010000000001000000000");
+    ck_assert_int_eq(frame->cursor_col, 78);
+    /* A field narrower than the text scrolls it: the caption stays whole,
+     * the cursor's end of the text shows, the cursor on the last cell. */
+    lay(80, 24);
+    int at = view_prompt(frame, 0, 0, 5, 0, 50, &lab.in, VIEW_TITLE);
+    ck_assert_int_eq(at, 37);
+    view_row_text(frame, 5, line, sizeof line);
+    ck_assert_ptr_nonnull(strstr(line, "learning rate η = 0.5000, new value: 001000000000"));
+    ck_assert_int_eq(frame->cursor_row, 5);
+    ck_assert_int_eq(frame->cursor_col, 49);
+    /* Home: the field shows the start again. */
+    prompt_key(&lab.in, KEYS_K_HOME);
+    lay(80, 24);
+    view_prompt(frame, 0, 0, 5, 0, 50, &lab.in, VIEW_TITLE);
+    view_row_text(frame, 5, line, sizeof line);
+    ck_assert_ptr_nonnull(strstr(line, "learning rate η = 0.5000, new value: 1000000000100"));
+    ck_assert_int_eq(frame->cursor_col, 37);
+    type_keys("\033");
+    view_lab_free(&lab);
+}
+END_TEST
+
 /* e on update.2's W_jk[1][1], then on forward.1.sum's x_1: the prompt names
  * what changes, and the pass starts again from the edited network. */
 START_TEST(edit_weight_and_input)
@@ -981,6 +1036,7 @@ Suite *view_suite(void)
     tcase_add_test(tc, quiz_tab_skip);
     tcase_add_test(tc, quiz_esc_ends_quiz);
     tcase_add_test(tc, speed_keys_ascii);
+    tcase_add_test(tc, edit_rate_prompt_layout);
     tcase_add_test(tc, modified_long_title);
     tcase_add_test(tc, pass_pane);
     tcase_add_test(tc, number_width_matches_print);
