@@ -53,6 +53,8 @@ typedef struct view_lab {
     double started;              /* monotonic seconds when training began */
     int interrupted;             /* Esc stopped it */
     int log;                     /* the plot's axis is log10 */
+    double loss_before;          /* mean loss over the samples, fixed weights, before */
+    double loss_after;           /* the same after the epochs trained so far */
     /* gradient check */
     engine_check *rows;
     int n_rows, rows_cap;

@@ -43,11 +43,16 @@ int view_train_run(view_lab *b, engine *e)
         return 0;
     long k = b->epochs - b->done < b->chunk ? b->epochs - b->done : b->chunk;
     double t0 = now();
+    /* The loss over the samples with fixed weights, as --print and the
+     * lessons quote it; the per-epoch means are taken while weights change. */
+    if (b->done == 0)
+        b->loss_before = b->loss_after = engine_net_mean_loss(engine_network(e));
     if (k > 0) {
         long bad = engine_train(e, k, b->loss + b->done);
         if (bad >= 0 && b->bad_epoch < 0)
             b->bad_epoch = b->done + bad;
         b->done += k;
+        b->loss_after = engine_net_mean_loss(engine_network(e));
     }
     /* About 20 ms a chunk keeps Esc and the progress line lively. */
     double dt = now() - t0;
@@ -111,19 +116,18 @@ void view_train_layout(view_frame *f, const view_lab *b, const engine *e, int as
     snprintf(line, sizeof line, "Training · %ld epoch%s%s", b->done, b->done == 1 ? "" : "s",
              b->interrupted ? " (stopped by Esc)" : "");
     int c = view_put(f, ascii, 0, 1, w, line, VIEW_TITLE);
-    if (ok) {
-        text_number(b->loss[0], 6, lo, sizeof lo);
-        text_number(b->loss[r.last], 6, hi, sizeof hi);
-        snprintf(line, sizeof line, " · mean loss%s →%s", lo, hi);
+    if (b->done > 0) {
+        snprintf(line, sizeof line, " · mean loss over the samples: %.4g → %.4g", b->loss_before,
+                 b->loss_after);
         view_put(f, ascii, 0, c, w, line, VIEW_TITLE);
     }
     if (b->bad_epoch >= 0) {
         snprintf(line, sizeof line, "values stopped being finite in epoch %ld", b->bad_epoch + 1);
         view_put(f, ascii, 1, 1, w, line, VIEW_WARNING);
     } else {
-        view_put(f, ascii, 1, 1, w, "mean loss over the samples at each epoch", VIEW_DIM);
+        view_put(f, ascii, 1, 1, w, "plot: per-epoch mean of the losses seen while the weights change", VIEW_DIM);
     }
-    view_rule(f, ascii, 2, "loss per epoch", r.log ? "log scale" : "linear scale");
+    view_rule(f, ascii, 2, "per-epoch mean loss", r.log ? "log scale" : "linear scale");
     if (ok) {
         /* Three significant digits: a loss near zero still reads as a number. */
         snprintf(hi, sizeof hi, "%.3g", r.hi);

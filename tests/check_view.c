@@ -649,6 +649,41 @@ START_TEST(edit_rate_prompt_layout)
 }
 END_TEST
 
+/* 1000 epochs of XOR: the summary quotes the mean loss over the samples
+ * with fixed weights before and after, as --print and the lesson do
+ * (0.1276 and 0.000591), not the per-epoch means the plot shows. */
+START_TEST(train_summary_fixed_weights)
+{
+    lesson x;
+    lesson_error err;
+    ck_assert_int_eq(lesson_load_file("lessons/06-xor.yaml", &x, &err), 0);
+    engine *e = engine_new(&x.net, x.net.convention);
+    ck_assert_ptr_nonnull(e);
+    double before = engine_net_mean_loss(engine_network(e));
+    view_lab lab;
+    view_lab_init(&lab, &x);
+    ck_assert_int_eq(view_train_start(&lab, 1000), 0);
+    while (view_train_run(&lab, e))
+        ;
+    ck_assert_double_eq_tol(lab.loss_before, before, 1e-15);
+    ck_assert_double_eq_tol(lab.loss_before, 0.1276, 5e-5);
+    ck_assert_double_eq_tol(lab.loss_after, engine_net_mean_loss(engine_network(e)), 1e-15);
+    ck_assert_double_eq_tol(lab.loss_after, 0.000591, 5e-7);
+    /* The per-epoch means differ: the first is taken while weights change. */
+    ck_assert(fabs(lab.loss[0] - lab.loss_before) > 1e-3);
+    view_state s2;
+    view_state_init(&s2, 0);
+    s2.lab = &lab;
+    view_layout(frame, 100, 30, e, &x, &s2);
+    ck_assert(has("Training · 1000 epochs · mean loss over the samples: 0.1276 → 0.000591"));
+    ck_assert(has("plot: per-epoch mean of the losses seen while the weights change"));
+    ck_assert(has("per-epoch mean loss"));
+    view_lab_free(&lab);
+    engine_free(e);
+    lesson_free(&x);
+}
+END_TEST
+
 /* e on update.2's W_jk[1][1], then on forward.1.sum's x_1: the prompt names
  * what changes, and the pass starts again from the edited network. */
 START_TEST(edit_weight_and_input)
@@ -1037,6 +1072,7 @@ Suite *view_suite(void)
     tcase_add_test(tc, quiz_esc_ends_quiz);
     tcase_add_test(tc, speed_keys_ascii);
     tcase_add_test(tc, edit_rate_prompt_layout);
+    tcase_add_test(tc, train_summary_fixed_weights);
     tcase_add_test(tc, modified_long_title);
     tcase_add_test(tc, pass_pane);
     tcase_add_test(tc, number_width_matches_print);
