@@ -2,22 +2,58 @@
  * in place (the pass starts again from the edited network), saving it as a
  * lesson, and asking before unsaved edits are thrown away. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "text.h"
 #include "view_lab.h"
+
+/* Whether path is a file in one of the bundled lesson folders. */
+static int bundled(const char *path)
+{
+    char real[PATH_MAX], dir[PATH_MAX];
+    if (!path || !realpath(path, real))
+        return 0;
+    char *slash = strrchr(real, '/');
+    if (!slash)
+        return 0;
+    *slash = '\0';
+    for (const char *const *d = lesson_dirs(); *d; d++)
+        if (realpath(*d, dir) && strcmp(dir, real[0] ? real : "/") == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether a and b name the same existing file. */
+static int same_file(const char *a, const char *b)
+{
+    struct stat x, y;
+    return a && b && stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev &&
+           x.st_ino == y.st_ino;
+}
 
 void view_lab_init(view_lab *b, const lesson *l)
 {
     memset(b, 0, sizeof *b);
     b->les = l;
     b->bad_epoch = -1;
-    const char *p = l && l->path && strcmp(l->path, "(built-in)") != 0 ? l->path
-                                                                        : "./backstep-lesson.yaml";
-    snprintf(b->path, sizeof b->path, "%s", p);
+    const char *p = l && l->path && strcmp(l->path, "(built-in)") != 0 ? l->path : NULL;
+    if (!p) {
+        snprintf(b->path, sizeof b->path, "./backstep-lesson.yaml");
+    } else if (bundled(p)) {
+        /* A bundled lesson stays as shipped: offer a copy in this folder. */
+        const char *name = strrchr(p, '/') ? strrchr(p, '/') + 1 : p;
+        size_t n = strlen(name);
+        if (n > 5 && strcmp(name + n - 5, ".yaml") == 0)
+            n -= 5;
+        snprintf(b->path, sizeof b->path, "./%.*s.yaml", (int)(n < 4000 ? n : 4000), name);
+    } else {
+        snprintf(b->path, sizeof b->path, "%s", p);
+    }
 }
 
 void view_lab_free(view_lab *b)
@@ -168,6 +204,18 @@ static void ask(view_lab *b, view_lab_ask what, const char *caption, const char 
     prompt_open(&b->in, caption, initial, what == ASK_PATH ? PROMPT_MAX_CHARS : 40);
 }
 
+/* Saves the network at b->path and says how it went. */
+static void write_lesson(view_lab *b, engine *e)
+{
+    if (save_lesson(b->path, engine_network(e), b->les, b->message, sizeof b->message) == 0) {
+        snprintf(b->message, sizeof b->message, "saved %.400s", b->path);
+        b->message_bad = 0;
+        b->modified = 0;
+    } else {
+        b->message_bad = 1;
+    }
+}
+
 /* The prompt's answer. */
 static int answered(view_state *st, engine *e, view_lab *b)
 {
@@ -191,16 +239,19 @@ static int answered(view_state *st, engine *e, view_lab *b)
         if (view_edit_apply(b, e, text) == 0)
             st->focus = 0;
         return 0;
-    case ASK_PATH:
+    case ASK_PATH: {
         snprintf(b->path, sizeof b->path, "%s", text);
-        if (save_lesson(b->path, engine_network(e), b->les, b->message, sizeof b->message) == 0) {
-            snprintf(b->message, sizeof b->message, "saved %.400s", b->path);
-            b->message_bad = 0;
-            b->modified = 0;
-        } else {
-            b->message_bad = 1;
+        struct stat sb;
+        const char *from = b->les ? b->les->path : NULL;
+        if (stat(b->path, &sb) == 0 && (bundled(b->path) || !same_file(b->path, from))) {
+            char caption[PROMPT_CAPTION_BYTES];
+            snprintf(caption, sizeof caption, "overwrite %.96s? (y/n) ", b->path);
+            ask(b, ASK_OVERWRITE, caption, NULL);
+            return 0;
         }
+        write_lesson(b, e);
         return 0;
+    }
     default:
         return 0;
     }
@@ -218,6 +269,17 @@ int view_lab_key(view_state *st, engine *e, int code, int *quit)
         if (b->ask == ASK_DISCARD) {
             b->mode = LAB_NONE;
             *quit = code == 'y' || code == 'Y';
+            return 1;
+        }
+        if (b->ask == ASK_OVERWRITE) {
+            b->mode = LAB_NONE;
+            if (code == 'y' || code == 'Y') {
+                write_lesson(b, e);
+            } else {
+                snprintf(b->message, sizeof b->message, "not saved: %.400s is left as it was",
+                         b->path);
+                b->message_bad = 0;
+            }
             return 1;
         }
         switch (prompt_key(&b->in, code)) {

@@ -32,6 +32,7 @@ typedef enum {
     ASK_VALUE,   /* a new value for the edit target */
     ASK_PATH,    /* where to save */
     ASK_DISCARD, /* "discard unsaved edits? (y/n)" */
+    ASK_OVERWRITE, /* "overwrite FILE? (y/n)" before saving over another file */
 } view_lab_ask;
 
 /* What an edit changes. */

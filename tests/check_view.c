@@ -4,7 +4,9 @@
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "keys.h"
@@ -684,6 +686,93 @@ START_TEST(train_summary_fixed_weights)
 }
 END_TEST
 
+/* The bytes of a file, "" when it cannot be read. */
+static void slurp(const char *path, char *buf, size_t size)
+{
+    FILE *fp = fopen(path, "rb");
+    size_t n = fp ? fread(buf, 1, size - 1, fp) : 0;
+    buf[n] = '\0';
+    if (fp)
+        fclose(fp);
+}
+
+/* w on a bundled lesson offers a copy in this folder; saving over a file
+ * that exists asks first, unless it is the lesson's own, unbundled file. */
+START_TEST(save_asks_before_overwriting)
+{
+    /* tests/lessons is a bundled folder for tests/run (next to the program). */
+    lesson bun;
+    lesson_error err;
+    ck_assert_int_eq(lesson_load_file("tests/lessons/negligible.yaml", &bun, &err), 0);
+    view_lab lab;
+    view_lab_init(&lab, &bun);
+    ck_assert_str_eq(lab.path, "./negligible.yaml");
+    st.lab = &lab;
+    static char before[1 << 16], after[1 << 16];
+    slurp("tests/lessons/negligible.yaml", before, sizeof before);
+    ck_assert(before[0]);
+    type_keys("w\025tests/lessons/negligible.yaml\n");
+    ck_assert_int_eq(lab.mode, LAB_ASK);
+    ck_assert_int_eq(lab.ask, ASK_OVERWRITE);
+    lay(100, 30);
+    ck_assert(has("overwrite tests/lessons/negligible.yaml? (y/n)"));
+    type_keys("n");
+    ck_assert_int_eq(lab.mode, LAB_NONE);
+    slurp("tests/lessons/negligible.yaml", after, sizeof after);
+    ck_assert_str_eq(after, before);
+    lay(100, 30);
+    ck_assert(has("not saved: tests/lessons/negligible.yaml is left as it was"));
+    view_lab_free(&lab);
+
+    /* Some other file that exists: asked, y writes it. */
+    char dir[] = "/tmp/backstep-save-XXXXXX", other[128], fresh[128];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(other, sizeof other, "%s/other.yaml", dir);
+    snprintf(fresh, sizeof fresh, "%s/fresh.yaml", dir);
+    FILE *fp = fopen(other, "w");
+    ck_assert_ptr_nonnull(fp);
+    fputs("title: other\n", fp);
+    fclose(fp);
+    view_lab_init(&lab, &les);
+    ck_assert_str_eq(lab.path, "./backstep-lesson.yaml");
+    char keys[256];
+    snprintf(keys, sizeof keys, "w\025%s\n", other);
+    type_keys(keys);
+    ck_assert_int_eq(lab.ask, ASK_OVERWRITE);
+    char want[256];
+    snprintf(want, sizeof want, "overwrite %s? (y/n)", other);
+    ck_assert_str_eq(lab.in.caption, strcat(want, " "));
+    type_keys("y");
+    snprintf(want, sizeof want, "saved %s", other);
+    ck_assert_str_eq(lab.message, want);
+    slurp(other, after, sizeof after);
+    ck_assert_ptr_null(strstr(after, "title: other"));
+    /* A new file is written without a question. */
+    snprintf(keys, sizeof keys, "w\025%s\n", fresh);
+    type_keys(keys);
+    ck_assert_int_eq(lab.mode, LAB_NONE);
+    ck_assert_int_eq(access(fresh, F_OK), 0);
+    view_lab_free(&lab);
+
+    /* The lesson's own file, not bundled: saved over without a question. */
+    lesson own;
+    ck_assert_int_eq(lesson_load_file(fresh, &own, &err), 0);
+    view_lab_init(&lab, &own);
+    ck_assert_str_eq(lab.path, fresh);
+    type_keys("w\n");
+    ck_assert_int_eq(lab.mode, LAB_NONE);
+    snprintf(want, sizeof want, "saved %s", fresh);
+    ck_assert_str_eq(lab.message, want);
+    view_lab_free(&lab);
+    st.lab = NULL;
+    ck_assert_int_eq(unlink(other), 0);
+    ck_assert_int_eq(unlink(fresh), 0);
+    ck_assert_int_eq(rmdir(dir), 0);
+    lesson_free(&own);
+    lesson_free(&bun);
+}
+END_TEST
+
 /* e on update.2's W_jk[1][1], then on forward.1.sum's x_1: the prompt names
  * what changes, and the pass starts again from the edited network. */
 START_TEST(edit_weight_and_input)
@@ -1073,6 +1162,7 @@ Suite *view_suite(void)
     tcase_add_test(tc, speed_keys_ascii);
     tcase_add_test(tc, edit_rate_prompt_layout);
     tcase_add_test(tc, train_summary_fixed_weights);
+    tcase_add_test(tc, save_asks_before_overwriting);
     tcase_add_test(tc, modified_long_title);
     tcase_add_test(tc, pass_pane);
     tcase_add_test(tc, number_width_matches_print);
