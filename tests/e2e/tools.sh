@@ -34,8 +34,15 @@ wait_for "z_j[1] = ?"
 keys Tab                          # skip the value: counted as missed
 wait_for "Skipped, counted as missed"
 wait_for "quiz 1/2"
-keys z                            # quiz off
+keys Escape                       # after the feedback Esc ends the quiz, backstep stays
 wait_gone "quiz 1/2"
+sleep 0.3
+screen | grep -q "backstep exited" && fail "Esc in the quiz quit backstep"
+wait_for "q quit"
+keys z                            # quiz on again; Esc at its prompt ends it too
+wait_for "shape of z_j?"
+keys Escape
+wait_gone "quiz 0/0"
 
 # The shape checker on the question's formula: it breaks at W_ij * x.
 keys :
