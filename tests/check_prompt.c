@@ -347,11 +347,30 @@ START_TEST(browser_lists_every_bundled_lesson)
 }
 END_TEST
 
+/* A caption is kept whole, however wide; only one longer than its buffer
+ * is cut, at a whole character (η is two bytes). */
+START_TEST(long_caption_kept_whole)
+{
+    prompt p;
+    prompt_open(&p, "learning rate η = 0.5000, new value: ", "0.5", 40);
+    ck_assert_str_eq(p.caption, "learning rate η = 0.5000, new value: ");
+    char cap[200];
+    memset(cap, 'a', sizeof cap);
+    memcpy(cap + 124, "η", 2); /* bytes 124-125: fits */
+    memcpy(cap + 126, "η", 2); /* bytes 126-127: the buffer holds 127, so it goes */
+    cap[sizeof cap - 1] = '\0';
+    prompt_open(&p, cap, NULL, 0);
+    ck_assert_uint_eq(strlen(p.caption), 126);
+    ck_assert_int_eq(memcmp(p.caption + 124, "η", 2), 0);
+}
+END_TEST
+
 Suite *prompt_suite(void)
 {
     Suite *s = suite_create("prompt");
     TCase *tc = tcase_create("edit");
     tcase_add_test(tc, typing_and_enter);
+    tcase_add_test(tc, long_caption_kept_whole);
     tcase_add_test(tc, escape_gives_up);
     tcase_add_test(tc, multibyte_insert_and_delete);
     tcase_add_test(tc, home_end_and_insert_in_middle);
