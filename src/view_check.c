@@ -44,15 +44,6 @@ static void param_name(const engine_check *c, engine_conv conv, char *buf, size_
         snprintf(buf, size, "W_%c%c[%d][%d]", lo, hi, c->col + 1, c->row + 1);
 }
 
-/* Gradients this small are rounding noise in a central difference with
- * h = 1e-5 (a loss near 0 after training): their ratio means nothing. */
-#define NEGLIGIBLE 1e-9
-
-static int negligible(const engine_check *c)
-{
-    return fabs(c->analytic) < NEGLIGIBLE && fabs(c->numeric) < NEGLIGIBLE;
-}
-
 /* Verdict and color of a relative error. */
 static const char *verdict(double rel, int *attr)
 {
@@ -80,8 +71,8 @@ void view_check_layout(view_frame *f, const view_lab *t, const engine *e, int as
     int kinks = 0;
     int tiny = 0;
     for (int i = 0; i < t->n_rows; i++) {
-        tiny += negligible(&t->rows[i]);
-        if (!negligible(&t->rows[i]))
+        tiny += engine_check_negligible(&t->rows[i]);
+        if (!engine_check_negligible(&t->rows[i]))
             worst = t->rows[i].rel_error > worst ? t->rows[i].rel_error : worst;
         kinks += t->rows[i].kink;
     }
@@ -117,7 +108,7 @@ void view_check_layout(view_frame *f, const view_lab *t, const engine *e, int as
         text_number(c->numeric, 8, num, sizeof num);
         view_put(f, ascii, y, col[3], w, num, c->numeric < 0 ? VIEW_NEGATIVE : VIEW_POSITIVE);
         const char *v = verdict(c->rel_error, &attr);
-        if (negligible(c)) {
+        if (engine_check_negligible(c)) {
             v = "both ≈ 0";
             attr = VIEW_DIM;
         }
