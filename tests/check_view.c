@@ -700,28 +700,50 @@ static void slurp(const char *path, char *buf, size_t size)
  * that exists asks first, unless it is the lesson's own, unbundled file. */
 START_TEST(save_asks_before_overwriting)
 {
-    /* tests/lessons is a bundled folder for tests/run (next to the program). */
+    /* A bundled folder wherever the test program lives: the user's lesson
+     * folder under a temporary XDG_DATA_HOME, holding a copy of a lesson. */
+    char xdg[] = "/tmp/backstep-xdg-XXXXXX", folder[160], bpath[192], cmd[512];
+    ck_assert_ptr_nonnull(mkdtemp(xdg));
+    snprintf(folder, sizeof folder, "%s/backstep/lessons", xdg);
+    snprintf(bpath, sizeof bpath, "%s/bundled.yaml", folder);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp lessons/01-question.yaml '%s'", folder,
+             bpath);
+    ck_assert_int_eq(system(cmd), 0);
+    const char *old_xdg = getenv("XDG_DATA_HOME");
+    char *saved_xdg = old_xdg ? strdup(old_xdg) : NULL;
+    setenv("XDG_DATA_HOME", xdg, 1);
     lesson bun;
     lesson_error err;
-    ck_assert_int_eq(lesson_load_file("tests/lessons/negligible.yaml", &bun, &err), 0);
+    ck_assert_int_eq(lesson_load_file(bpath, &bun, &err), 0);
     view_lab lab;
     view_lab_init(&lab, &bun);
-    ck_assert_str_eq(lab.path, "./negligible.yaml");
+    ck_assert_str_eq(lab.path, "./bundled.yaml");
     st.lab = &lab;
     static char before[1 << 16], after[1 << 16];
-    slurp("tests/lessons/negligible.yaml", before, sizeof before);
+    slurp(bpath, before, sizeof before);
     ck_assert(before[0]);
-    type_keys("w\025tests/lessons/negligible.yaml\n");
+    char typed[256], asked[256];
+    snprintf(typed, sizeof typed, "w\025%s\n", bpath);
+    type_keys(typed);
     ck_assert_int_eq(lab.mode, LAB_ASK);
     ck_assert_int_eq(lab.ask, ASK_OVERWRITE);
-    lay(100, 30);
-    ck_assert(has("overwrite tests/lessons/negligible.yaml? (y/n)"));
+    lay(200, 30);
+    snprintf(asked, sizeof asked, "overwrite %s? (y/n)", bpath);
+    ck_assert_msg(has(asked), "no '%s'", asked);
     type_keys("n");
     ck_assert_int_eq(lab.mode, LAB_NONE);
-    slurp("tests/lessons/negligible.yaml", after, sizeof after);
+    slurp(bpath, after, sizeof after);
     ck_assert_str_eq(after, before);
-    lay(100, 30);
-    ck_assert(has("not saved: tests/lessons/negligible.yaml is left as it was"));
+    lay(200, 30);
+    snprintf(asked, sizeof asked, "not saved: %s is left as it was", bpath);
+    ck_assert_msg(has(asked), "no '%s'", asked);
+    if (saved_xdg)
+        setenv("XDG_DATA_HOME", saved_xdg, 1);
+    else
+        unsetenv("XDG_DATA_HOME");
+    free(saved_xdg);
+    snprintf(cmd, sizeof cmd, "rm -r '%s'", xdg);
+    ck_assert_int_eq(system(cmd), 0);
     view_lab_free(&lab);
 
     /* Some other file that exists: asked, y writes it. */
