@@ -97,10 +97,20 @@ static attr_t line_attr(attr_t a, const char *ch)
     return line ? (a & ~A_UNDERLINE) | A_REVERSE : a;
 }
 
+/* The attribute of one character in class cls: numbers keep their
+ * underline (a minus sign is no rule), everything else goes through
+ * line_attr. */
+static attr_t cell_attr(int cls, const char *ch)
+{
+    if (cls == VIEW_USED || cls == VIEW_WARNING)
+        return palette[cls];
+    return line_attr(palette[cls], ch);
+}
+
 /* Builds the cchar_t of one cell's text in class attr. */
 static void cell_make(cchar_t *out, const char *ch, int attr)
 {
-    attr_t a = line_attr(palette[attr], ch);
+    attr_t a = cell_attr(attr, ch);
     unsigned char c0 = (unsigned char)ch[0];
     if (c0 >= 0x20 && c0 < 0x7F && ch[1] == '\0') {
         *out = ascii_cells[attr][c0];
@@ -135,7 +145,7 @@ static void cells_build(void)
         for (int c = 0; c < 128; c++) {
             wchar_t wc[2] = {(wchar_t)(c >= 0x20 && c < 0x7F ? c : '?'), L'\0'};
             char one[2] = {(char)wc[0], '\0'};
-            setcchar(&ascii_cells[a][c], wc, line_attr(palette[a], one) & ~A_COLOR,
+            setcchar(&ascii_cells[a][c], wc, cell_attr(a, one) & ~A_COLOR,
                      (short)PAIR_NUMBER(palette[a]), NULL);
         }
     ascii_cells_ready = 1;

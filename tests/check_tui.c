@@ -318,6 +318,30 @@ START_TEST(monochrome_lines_not_underlined)
 }
 END_TEST
 
+/* An operand element the focus used is underlined whole, its minus sign
+ * too: a minus in a number is no rule (Δ[1][1] = −0.6012 on the gradient
+ * step of the default lesson). */
+START_TEST(used_negative_number_underlined_whole)
+{
+    go("backward.2.gradient");
+    for (int mono = 0; mono <= 1; mono++) {
+        tui_colors(mono);
+        prev->width = 0;
+        show(80, 24);
+        int found = 0;
+        for (int i = 0; i < cur->width * cur->height; i++) {
+            if (cur->cells[i].attr != VIEW_USED || strcmp(cur->cells[i].ch, "-") != 0)
+                continue;
+            chtype ch = mvinch(i / cur->width, i % cur->width);
+            ck_assert_msg(ch & A_UNDERLINE, "the minus sign of a used number is not underlined");
+            ck_assert_msg(!(ch & A_REVERSE), "the minus sign of a used number is reversed");
+            found++;
+        }
+        ck_assert_int_ge(found, 1);
+    }
+}
+END_TEST
+
 Suite *tui_suite(void)
 {
     Suite *s = suite_create("tui");
@@ -335,6 +359,7 @@ Suite *tui_suite(void)
     tcase_add_test(tc, draws_only_changes);
     tcase_add_test(tc, colors_and_monochrome);
     tcase_add_test(tc, monochrome_lines_not_underlined);
+    tcase_add_test(tc, used_negative_number_underlined_whole);
     suite_add_tcase(s, tc);
     return s;
 }
