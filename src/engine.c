@@ -1701,67 +1701,44 @@ static int view_of(const engine_tensor *t, engine_conv c, int i, int j)
     return c == CONV_COLUMNS ? i * t->cols + j : j * t->cols + i;
 }
 
-static void explain_sum(const engine_step *s, int j, int dec, sbuf *b, use_list *ul)
+/* The arithmetic of one element of W-times-a-vector, as names then numbers.
+ * A forward sum fixes canonical column `fixed` of W and runs over its rows
+ * (z_j = Σ_i W[i][j]·a_i, plus b_j when the step has biases); a send fixes
+ * canonical row `fixed` and runs over its columns (Σ_j W[i][j]·δ_j). */
+static void explain_dot(const engine_step *s, int fixed, int over_rows, int dec, sbuf *b,
+                        use_list *ul)
 {
-    const engine_tensor *W = &s->operand[0], *a = &s->operand[1];
-    const engine_tensor *bias = s->n_operands > 2 ? &s->operand[2] : NULL;
+    const engine_tensor *W = &s->operand[0], *v = &s->operand[1];
+    const engine_tensor *bias = over_rows && s->n_operands > 2 ? &s->operand[2] : NULL;
     char nm[64];
-    int nin = a->rows;
     for (int pass = 0; pass < 2; pass++) {
-        for (int i = 0; i < nin; i++) {
-            int wi = view_of(W, s->convention, i, j);
-            if (i > 0)
+        for (int k = 0; k < v->rows; k++) {
+            int wi = over_rows ? view_of(W, s->convention, k, fixed)
+                               : view_of(W, s->convention, fixed, k);
+            if (k > 0)
                 sb_put(b, " + ");
             if (pass == 0) {
                 elem_name(W, wi, nm, sizeof nm);
                 sb_put(b, nm);
                 sb_put(b, "·");
-                elem_name(a, i, nm, sizeof nm);
+                elem_name(v, k, nm, sizeof nm);
                 sb_put(b, nm);
                 use_add(ul, 0, wi);
-                use_add(ul, 1, i);
+                use_add(ul, 1, k);
             } else {
                 sb_factor(b, W->v[wi], dec);
                 sb_put(b, "×");
-                sb_factor(b, a->v[i], dec);
+                sb_factor(b, v->v[k], dec);
             }
         }
         if (bias) {
             sb_put(b, " + ");
             if (pass == 0) {
-                elem_name(bias, j, nm, sizeof nm);
+                elem_name(bias, fixed, nm, sizeof nm);
                 sb_put(b, nm);
-                use_add(ul, 2, j);
+                use_add(ul, 2, fixed);
             } else {
-                sb_factor(b, bias->v[j], dec);
-            }
-        }
-        sb_put(b, " = ");
-    }
-}
-
-static void explain_send(const engine_step *s, int i, int dec, sbuf *b, use_list *ul)
-{
-    const engine_tensor *W = &s->operand[0], *d = &s->operand[1];
-    char nm[64];
-    int nout = d->rows;
-    for (int pass = 0; pass < 2; pass++) {
-        for (int j = 0; j < nout; j++) {
-            int wi = view_of(W, s->convention, i, j);
-            if (j > 0)
-                sb_put(b, " + ");
-            if (pass == 0) {
-                elem_name(W, wi, nm, sizeof nm);
-                sb_put(b, nm);
-                sb_put(b, "·");
-                elem_name(d, j, nm, sizeof nm);
-                sb_put(b, nm);
-                use_add(ul, 0, wi);
-                use_add(ul, 1, j);
-            } else {
-                sb_factor(b, W->v[wi], dec);
-                sb_put(b, "×");
-                sb_factor(b, d->v[j], dec);
+                sb_factor(b, bias->v[fixed], dec);
             }
         }
         sb_put(b, " = ");
@@ -1910,7 +1887,7 @@ int engine_step_explain(const engine_step *s, int index, int decimals, char *buf
     int i, j;
     switch (s->kind) {
     case STEP_SUM:
-        explain_sum(s, index, decimals, &b, &ul);
+        explain_dot(s, index, 1, decimals, &b, &ul);
         break;
     case STEP_ACTIVATION:
         explain_activation(s, index, decimals, &b, &ul);
@@ -1951,7 +1928,7 @@ int engine_step_explain(const engine_step *s, int index, int decimals, char *buf
         use_add(&ul, 0, index);
         break;
     case STEP_SEND:
-        explain_send(s, index, decimals, &b, &ul);
+        explain_dot(s, index, 0, decimals, &b, &ul);
         break;
     case STEP_BATCH_MEAN:
         elem_name(&s->operand[0], index, nm, sizeof nm);
