@@ -13,71 +13,7 @@
 #define BACKSTEP_VERSION "unknown"
 #endif
 
-extern char **environ;
-
-/* What one run of the program left behind. */
-typedef struct {
-    int status;
-    char *out, *err;
-} run_result;
-
-static char *slurp(int fd)
-{
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    ck_assert_ptr_nonnull(buf);
-    lseek(fd, 0, SEEK_SET);
-    ssize_t n;
-    while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
-        len += (size_t)n;
-        if (cap - len < 2) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            ck_assert_ptr_nonnull(buf);
-        }
-    }
-    buf[len] = '\0';
-    return buf;
-}
-
-/* Runs ./backstep (or $BACKSTEP_BIN) with NULL-terminated args. */
-static run_result run(const char *const *args)
-{
-    const char *bin = getenv("BACKSTEP_BIN") ? getenv("BACKSTEP_BIN") : "./backstep";
-    char out_name[] = "/tmp/backstep-cli-out-XXXXXX", err_name[] = "/tmp/backstep-cli-err-XXXXXX";
-    int out = mkstemp(out_name), err = mkstemp(err_name);
-    ck_assert_int_ge(out, 0);
-    ck_assert_int_ge(err, 0);
-    unlink(out_name);
-    unlink(err_name);
-    char *argv[16];
-    int n = 0;
-    argv[n++] = (char *)bin;
-    for (; args[n - 1] && n < 15; n++)
-        argv[n] = (char *)args[n - 1];
-    argv[n] = NULL;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, out, 1);
-    posix_spawn_file_actions_adddup2(&fa, err, 2);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    pid_t pid;
-    ck_assert_int_eq(posix_spawn(&pid, bin, &fa, NULL, argv, environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-    int st;
-    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-    ck_assert_msg(WIFEXITED(st), "backstep did not exit normally");
-    run_result r = {WEXITSTATUS(st), slurp(out), slurp(err)};
-    close(out);
-    close(err);
-    return r;
-}
-
-static void run_free(run_result *r)
-{
-    free(r->out);
-    free(r->err);
-}
+#include "backstep_run.h"
 
 /* Runs args and expects status 2, this exact stderr and an empty stdout. */
 static void fails_with(const char *const *args, const char *message)
