@@ -51,6 +51,12 @@ const char *engine_mode_name(engine_mode m)
     return (unsigned)m < MODE_COUNT ? mode_names[m] : "?";
 }
 
+char engine_layer_letter(int l)
+{
+    static const char letters[ENGINE_MAX_LAYERS + 2] = "ijklmnopq";
+    return l >= 0 && l <= ENGINE_MAX_LAYERS ? letters[l] : '?';
+}
+
 const char *engine_phase_name(engine_phase p)
 {
     return (unsigned)p < PHASE_COUNT ? phase_names[p] : "?";
@@ -599,20 +605,19 @@ static void engine_release(engine *e)
 
 /* ------------------------------------------------------------ pass build */
 
-static const char letters[] = "ijklmnopq";
 
 /* The activation vector's name at layer l: x_i, h_j or h¹_j…, y_k. */
 static void name_act(const engine_net *n, int l, char *buf, size_t size)
 {
     static const char *const sup[] = {"", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸"};
     if (l == 0)
-        fmt(buf, size, "x_%c", letters[0]);
+        fmt(buf, size, "x_%c", engine_layer_letter(0));
     else if (l == n->layers)
-        fmt(buf, size, "y_%c", letters[l]);
+        fmt(buf, size, "y_%c", engine_layer_letter(l));
     else if (n->layers == 2)
-        fmt(buf, size, "h_%c", letters[l]);
+        fmt(buf, size, "h_%c", engine_layer_letter(l));
     else
-        fmt(buf, size, "h%s_%c", sup[l], letters[l]);
+        fmt(buf, size, "h%s_%c", sup[l], engine_layer_letter(l));
 }
 
 /* "the hidden layer", "hidden layer 2", "the output layer", "the input". */
@@ -728,8 +733,8 @@ typedef struct {
 
 static void names_of(const engine_net *n, int l, layer_names *nm)
 {
-    nm->lo = letters[l - 1];
-    nm->hi = letters[l];
+    nm->lo = engine_layer_letter(l - 1);
+    nm->hi = engine_layer_letter(l);
     name_act(n, l - 1, nm->below, sizeof nm->below);
     name_act(n, l, nm->above, sizeof nm->above);
     fmt(nm->in_below, sizeof nm->in_below, "∂E/∂%s", nm->below);
@@ -851,7 +856,7 @@ static void step_loss(engine *e)
     int L = n->layers, w = n->width[L];
     char y[ENGINE_NAME_SIZE], t[ENGINE_NAME_SIZE];
     name_act(n, L, y, sizeof y);
-    fmt(t, sizeof t, "t_%c", letters[L]);
+    fmt(t, sizeof t, "t_%c", engine_layer_letter(L));
     engine_step *s = step_new(e, STEP_LOSS, PHASE_FORWARD, 0);
     fmt(s->id, sizeof s->id, "loss");
     if (n->loss == LOSS_MSE) {
@@ -885,7 +890,7 @@ static void step_backward(engine *e, int l)
     fmt(s->id, sizeof s->id, "backward.%d.delta", l);
     if (l == L) {
         char t[ENGINE_NAME_SIZE];
-        fmt(t, sizeof t, "t_%c", letters[L]);
+        fmt(t, sizeof t, "t_%c", engine_layer_letter(L));
         fmt(s->title, sizeof s->title, "Gradient of the loss with respect to the outputs");
         if (n->loss == LOSS_MSE) {
             fmt(s->formula, sizeof s->formula, "%s = %s − %s", nm.in_above, nm.above, t);

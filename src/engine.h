@@ -106,6 +106,9 @@ const char *engine_act_name(engine_act a);
 const char *engine_loss_name(engine_loss l);
 const char *engine_conv_name(engine_conv c);
 const char *engine_mode_name(engine_mode m);
+/* The index letter of layer l, 0 = input: i, j, k, … q (the names W_ij,
+ * h_j, δ_k are built from it); '?' out of range. */
+char engine_layer_letter(int l);
 
 /* Which part of the pass a step belongs to. */
 typedef enum { PHASE_FORWARD, PHASE_BACKWARD, PHASE_UPDATE, PHASE_COUNT } engine_phase;
