@@ -44,12 +44,12 @@ wait_for "shape of z_j?"
 keys Escape
 wait_gone "quiz 0/0"
 
-# The shape checker on the question's formula: it breaks at W_ij * x.
+# The shape checker on the question's formula: W_ij * x fits only read as W_ijᵀ * x.
 keys :
 wait_for "Shape checker"
 type_text "W_jk * g'(W_ij * x) * x * err"; keys Enter
-wait_for "W_ij * x  does not fit: (2×3)·(2×1): 3 ≠ 2"
-wait_for "→ no shape: column 16"
+wait_for "does not fit: (2×3)·(2×1): 3 ≠ 2"
+wait_for "read as W_ijᵀ * x"
 keys Escape
 wait_gone "Shape checker"
 
