@@ -238,12 +238,12 @@ START_TEST(quiz_wrong_then_right)
     ck_assert_int_eq(st.learn.quiz.tries, 1);
     ck_assert(on_screen("Hint"));
     ck_assert(on_screen("quiz 0/0"));
-    answer(right);
-    ck_assert(on_screen("quiz 1/1"));
+    answer(right); /* right at the second try: not scored */
+    ck_assert(on_screen("quiz 0/1"));
     ck_assert(on_screen("What is the value of this element of the result?"));
     snprintf(num, sizeof num, "%.6f", s->result.v[st.learn.quiz.focus]);
     answer(num);
-    ck_assert(on_screen("quiz 2/2"));
+    ck_assert(on_screen("quiz 1/2"));
     ck_assert(!view_quiz_hiding(&st, eng));
     ck_assert(!view_learn_grab(&st));
     snprintf(num, sizeof num, "%.4f", s->result.v[0]);
