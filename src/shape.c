@@ -2068,7 +2068,7 @@ static char *echo_expr(const char *expr, int ascii, int *col, int ncol)
         return NULL;
     size_t at = 0, i = 0;
     int c = 1, w = 0;
-    while (i < n && c < ncol) {
+    while (i < n && c < ncol - 1) {
         uint32_t cp;
         int len = utf8_decode(expr + i, n - i, &cp);
         char piece[16];

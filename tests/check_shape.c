@@ -4,6 +4,7 @@
  * product does not fit, the verdict on a gradient, exact messages and
  * rows, and hostile input. */
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1008,6 +1009,22 @@ START_TEST(test_limits)
     big[999] = 'h';
     big[1000] = '\0';
     expect_fit(&n, CONV_COLUMNS, big, 3, 1);
+    /* an early error in a long expression: the echo stops after 1001
+     * characters, the marks under the error */
+    memset(big, 'x', 1100);
+    big[1] = '\n';
+    big[1100] = '\0';
+    expect_parse_error(&n, big, 2, "control character U+000A; expected an expression on one "
+                                   "line.");
+    shape_result pe;
+    shape_rows echo;
+    shape_check(big, &n, CONV_COLUMNS, &pe);
+    ck_assert_int_eq(shape_render(&pe, 0, &echo), 0);
+    ck_assert_int_eq(echo.n, 3);
+    ck_assert_int_eq((int)strlen(echo.rows[0].text), 2 + 1001);
+    ck_assert_str_eq(echo.rows[1].text, "   ^");
+    shape_rows_free(&echo);
+    shape_result_free(&pe);
     /* 333 misfits in a row, each read element by element */
     len = 0;
     big[len++] = 'x';
@@ -1165,6 +1182,55 @@ START_TEST(test_render_rows)
 }
 END_TEST
 
+/* Every input the fuzzer ever found, through every entry point, in both
+ * conventions, with and without a layer, in UTF-8 and ASCII (the
+ * sanitizer and valgrind runs of the suite make this test bite). */
+START_TEST(test_fuzz_regressions)
+{
+    lesson l;
+    lesson_error err;
+    ck_assert_int_eq(lesson_load_default(&l, &err), 0);
+    DIR *d = opendir("tests/fuzz/regress");
+    ck_assert_msg(d != NULL, "run the tests from the top folder");
+    struct dirent *de;
+    int files = 0;
+    static char buf[1 << 17];
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, "tests/fuzz/regress/%s", de->d_name);
+        FILE *f = fopen(path, "rb");
+        ck_assert_msg(f != NULL, "%s", path);
+        size_t len = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[len] = '\0';
+        files++;
+        for (int c = 0; c < CONV_COUNT; c++) {
+            for (int layer = 0; layer <= 2; layer += 2) {
+                shape_result r;
+                ck_assert_int_eq(shape_check_at(buf, &l.net, (engine_conv)c, layer, &r), 0);
+                for (int ascii = 0; ascii <= 1; ascii++) {
+                    shape_rows rows;
+                    ck_assert_int_eq(shape_render(&r, ascii, &rows), 0);
+                    ck_assert_int_eq(rows.rows[rows.n - 1].kind, SHAPE_ROW_VERDICT);
+                    shape_rows_free(&rows);
+                    FILE *out = fopen("/dev/null", "w");
+                    ck_assert_ptr_nonnull(out);
+                    int rc = shape_run_at(out, buf, &l, (engine_conv)c, layer, ascii);
+                    ck_assert_int_eq(rc, r.status == SHAPE_FIT ? 0 : r.status == SHAPE_MISMATCH ? 1 : 2);
+                    fclose(out);
+                }
+                shape_result_free(&r);
+            }
+        }
+    }
+    closedir(d);
+    ck_assert_int_ge(files, 9);
+    lesson_free(&l);
+}
+END_TEST
+
 Suite *shape_suite(void)
 {
     Suite *s = suite_create("shape");
@@ -1188,6 +1254,7 @@ Suite *shape_suite(void)
     tcase_add_test(tc, test_limits);
     tcase_add_test(tc, test_run_output);
     tcase_add_test(tc, test_render_rows);
+    tcase_add_test(tc, test_fuzz_regressions);
     suite_add_tcase(s, tc);
     return s;
 }
