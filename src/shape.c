@@ -14,7 +14,6 @@
 #include <string.h>
 
 enum {
-    MAX_TOKENS = SHAPE_MAX_CHARS + 2,
     SHORT_CHARS = 20,  /* operands quoted in readings are cut to this */
     ABBREV_CHARS = 40, /* operands quoted in messages are cut to this */
     PAD_MAX = 40,      /* the shape column starts no further right than this */
@@ -107,10 +106,11 @@ typedef struct {
     int failed;
     int err_col;
     char msg[SHAPE_MESSAGE_SIZE];
-    char *rd[MAX_TOKENS]; /* each node as read, worked out with its shape */
-    /* zeroed up to here */
-    token tok[MAX_TOKENS];
-    node nodes[MAX_TOKENS];
+    /* room for one token and one node per character, and the end: sized
+     * to the expression, since most are a few characters long */
+    token *tok;
+    node *nodes;
+    char **rd;          /* each node as read, worked out with its shape */
 } parser;
 
 /* ---------------------------------------------------------- small tools */
@@ -1721,7 +1721,7 @@ void shape_outer_product(const engine_net *net, engine_conv conv, int layer, cha
         layer > net->layers)
         return;
     parser p;
-    memset(&p, 0, offsetof(parser, tok));
+    memset(&p, 0, sizeof p);
     p.net = net;
     p.width = net->width;
     p.layers = net->layers;
@@ -1856,12 +1856,22 @@ int shape_check_at(const char *expr, const engine_net *net, engine_conv conv, in
             return 0;
         }
     }
-    parser *p = malloc(sizeof *p);
+    /* one token a character at most, and the end */
+    const char *text = expr ? expr : "";
+    size_t bytes = bounded_len(text, SCAN_BYTES), cap = 2;
+    for (size_t k = 0; k < bytes && cap < SHAPE_MAX_CHARS + 2; k++)
+        cap += !utf8_is_cont((unsigned char)text[k]);
+    parser *p = malloc(sizeof *p + cap * (sizeof(token) + sizeof(node) + sizeof(char *)));
     if (!p) {
         result_error(out, 1, "out of memory.");
         return -1;
     }
-    memset(p, 0, offsetof(parser, tok));
+    memset(p, 0, sizeof *p);
+    /* the pointers first, where the parser's own alignment holds */
+    p->rd = (char **)(p + 1);
+    p->tok = (token *)(p->rd + cap);
+    p->nodes = (node *)(p->tok + cap);
+    memset(p->rd, 0, cap * sizeof(char *));
     p->s = expr ? expr : "";
     p->net = net;
     p->width = net->width;
@@ -2110,16 +2120,19 @@ static char *echo_expr(const char *expr, int ascii, int *col, int ncol)
 static void add_marks(row_list *rl, const char *expr, int start, int len, const int *at, int nat,
                       int ascii)
 {
-    enum { NCOL = SHAPE_MAX_CHARS + 3 };
-    int *col = malloc(NCOL * sizeof *col);
-    char *echo = col ? echo_expr(expr, ascii, col, NCOL) : NULL;
+    /* a column for each character echoed (SHAPE_MAX_CHARS + 1 at most,
+     * and never more than bytes), one for the end, one spare */
+    size_t bytes = bounded_len(expr, SCAN_BYTES);
+    int ncol = (int)(bytes < SHAPE_MAX_CHARS + 1 ? bytes : SHAPE_MAX_CHARS + 1) + 2;
+    int *col = malloc((size_t)ncol * sizeof *col);
+    char *echo = col ? echo_expr(expr, ascii, col, ncol) : NULL;
     if (!echo) {
         free(col);
         rl->failed = 1;
         return;
     }
     char *line = malloc(strlen(echo) + 3);
-    int width = col[NCOL - 1];
+    int width = col[ncol - 1];
     char *mark = malloc((size_t)width + 8);
     if (!line || !mark) {
         free(line);
@@ -2135,14 +2148,14 @@ static void add_marks(row_list *rl, const char *expr, int start, int len, const 
     mark[0] = mark[1] = ' ';
     memset(mark + 2, ' ', (size_t)width + 2);
     int end = 0;
-    if (start >= 1 && start < NCOL - 1) {
-        int e = start + len < NCOL - 1 ? start + len : NCOL - 1;
+    if (start >= 1 && start < ncol - 1) {
+        int e = start + len < ncol - 1 ? start + len : ncol - 1;
         for (int x = col[start]; x < col[e]; x++)
             mark[2 + x] = '~';
         end = col[e];
     }
     for (int k = 0; k < nat; k++) {
-        if (at[k] < 1 || at[k] >= NCOL - 1)
+        if (at[k] < 1 || at[k] >= ncol - 1)
             continue;
         int x0 = col[at[k]], x1 = col[at[k] + 1] > x0 ? col[at[k] + 1] : x0 + 1;
         for (int x = x0; x < x1 && x <= width; x++)

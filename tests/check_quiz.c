@@ -765,6 +765,7 @@ Suite *quiz_suite(void)
     tcase_add_test(t, hint_softmax_by_activation);
     suite_add_tcase(s, t);
     t = tcase_create("flow");
+    tcase_set_timeout(t, 120); /* every step of every lesson, slow under the sanitizers */
     tcase_add_test(t, quiz_wrong_then_right_on_the_question);
     tcase_add_test(t, quiz_two_misses_show_the_answer);
     tcase_add_test(t, quiz_skip_counts_a_miss);

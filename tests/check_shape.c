@@ -1242,6 +1242,7 @@ Suite *shape_suite(void)
     tcase_add_test(tc, test_readings);
     suite_add_tcase(s, tc);
     tc = tcase_create("core");
+    tcase_set_timeout(tc, 120); /* 20000 random expressions, slow under the sanitizers */
     tcase_add_test(tc, test_correct_gradients);
     tcase_add_test(tc, test_scalars);
     tcase_add_test(tc, test_spellings);
