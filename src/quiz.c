@@ -1,6 +1,8 @@
 /* quiz.c - answer checking, hints and the score of the quiz. */
 #include "quiz.h"
+#include "shape.h"
 #include "text.h"
+#include "utf8.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -248,13 +250,6 @@ static const engine_tensor *find_below(const engine_step *s)
     return NULL;
 }
 
-/* Index letter of layer l, as the lesson names them: i, j, k, ... */
-static char layer_letter(int l)
-{
-    static const char letters[] = "ijklmnopq";
-    return (l >= 0 && l < (int)sizeof letters - 1) ? letters[l] : '?';
-}
-
 /* The weight matrix of the step's layer: an operand W_…, else W_jk. */
 static void weight_name(const engine_step *s, char *buf, size_t size)
 {
@@ -262,7 +257,7 @@ static void weight_name(const engine_step *s, char *buf, size_t size)
     if (m && m->name[0] == 'W')
         snprintf(buf, size, "%s", m->name);
     else
-        snprintf(buf, size, "W_%c%c", layer_letter(s->layer - 1), layer_letter(s->layer));
+        snprintf(buf, size, "W_%c%c", engine_layer_letter(s->layer - 1), engine_layer_letter(s->layer));
 }
 
 /* δ of the step's layer: the operand when there is one, else δ_k. */
@@ -272,7 +267,7 @@ static void delta_name(const engine_step *s, char *buf, size_t size)
     if (d)
         snprintf(buf, size, "%s", d->name);
     else
-        snprintf(buf, size, DELTA "_%c", layer_letter(s->layer));
+        snprintf(buf, size, DELTA "_%c", engine_layer_letter(s->layer));
 }
 
 static void gradient_hint(const engine_step *s, char *buf, size_t size)
@@ -408,7 +403,7 @@ void quiz_shape_hint(const engine_step *s, char *buf, size_t size)
                  first->name, shape);
         return;
     }
-    default:
+    case STEP_KIND_COUNT:
         break;
     }
     /* A step without the operands its rule needs: list what there is. */
@@ -435,8 +430,9 @@ static const char *value_verb(engine_step_kind k)
     case STEP_BATCH_MEAN: return "average those";
     case STEP_UPDATE:
     case STEP_UPDATE_BIAS: return "subtract \xce\xb7 times the gradient";
-    default: return "work that out";
+    case STEP_KIND_COUNT: break;
     }
+    return "work that out";
 }
 
 /* The explanation of element index: the whole arithmetic in full. */
@@ -467,10 +463,147 @@ void quiz_value_hint(const engine_step *s, int index, char *buf, size_t size)
                 verb = "it is what the layer above sent down";
         }
     }
-    if (s->kind == STEP_DERIVATIVE && strstr(full, "\xce\xa3")) /* Σ: softmax */
+    /* softmax's δ mixes every output: no single product makes it */
+    if (s->kind == STEP_DERIVATIVE && s->act == ACT_SOFTMAX)
         verb = "work that out";
     snprintf(buf, size, "%s: %s", full, verb);
 }
+
+/* The kinds of question, as the summary names them. */
+static const char *const kind_names[QUIZ_KIND_COUNT] = {
+    [QUIZ_KIND_SHAPE] = "shapes of results",
+    [QUIZ_KIND_VALUE] = "values",
+    [QUIZ_KIND_FORMULA] = "shapes of formulas",
+};
+
+const char *quiz_kind_name(quiz_kind k)
+{
+    return (unsigned)k < QUIZ_KIND_COUNT ? kind_names[k] : "?";
+}
+
+/* The kind of question a stage asks. */
+static quiz_kind stage_kind(quiz_stage st)
+{
+    switch (st) {
+    case QUIZ_ASK_SHAPE: return QUIZ_KIND_SHAPE;
+    case QUIZ_ASK_VALUE: return QUIZ_KIND_VALUE;
+    case QUIZ_ASK_FORMULA: return QUIZ_KIND_FORMULA;
+    case QUIZ_FINISHED: break;
+    }
+    return QUIZ_KIND_COUNT;
+}
+
+/* ------------------------------------------------------------ formulas */
+
+/* Drops a character cut short at the end of s (text_append cuts bytes). */
+static void cut_whole(char *s)
+{
+    size_t n = strlen(s), k = n;
+    while (k > 0 && utf8_is_cont((unsigned char)s[k - 1]))
+        k--;
+    uint32_t cp;
+    if (k > 0 && utf8_decode(s + k - 1, n - k + 1, &cp) == 0)
+        s[k - 1] = '\0';
+}
+
+/* The screen's name of layer n's output in a formula a student writes:
+ * x, h_j (h¹_j … with several hidden layers), y_k. */
+static void act_word(const engine_net *net, int n, char *buf, size_t size)
+{
+    static const char *const sup[] = {"", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸"};
+    if (n == 0)
+        snprintf(buf, size, "x");
+    else if (net->layers == 2)
+        snprintf(buf, size, "h_%c", engine_layer_letter(n));
+    else
+        snprintf(buf, size, "h%s_%c", sup[n], engine_layer_letter(n));
+}
+
+int quiz_formula_for(const engine_net *net, engine_conv conv, int layer, quiz_formula *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!net || net->layers < 1 || net->layers > ENGINE_MAX_LAYERS || layer < 1 ||
+        layer > net->layers)
+        return 0;
+    int L = net->layers;
+    char below[32];
+    char lo = engine_layer_letter(layer - 1), hi = engine_layer_letter(layer);
+    act_word(net, layer - 1, below, sizeof below);
+    snprintf(out->claim, sizeof out->claim, "∂E/∂W_%c%c", lo, hi);
+    snprintf(out->of, sizeof out->of, "W_%c%c", lo, hi);
+    shape_outer_product(net, conv, layer, out->build, sizeof out->build);
+    shape_result r;
+    for (int attempt = L == 2 && layer == 1 ? 0 : 1; attempt < 2; attempt++) {
+        if (attempt == 0)
+            /* the question's own chain: the weights above, the slope here,
+             * the input and the error, multiplied as written */
+            snprintf(out->expr, sizeof out->expr, "W_%c%c * g'(W_%c%c * %s) * %s * err", hi,
+                     engine_layer_letter(2), lo, hi, below, below);
+        else
+            /* δ times what came in from below, a product that fits only as
+             * an outer product, in one orientation or the other */
+            snprintf(out->expr, sizeof out->expr, "δ_%c * %s", hi, below);
+        if (shape_check_at(out->expr, net, conv, layer, &r) != 0)
+            break;
+        if (r.reached)
+            break;
+        shape_result_free(&r); /* no reading fits (a layer of width 1): the next */
+    }
+    if (!r.reached) {
+        shape_result_free(&r);
+        memset(out, 0, sizeof *out);
+        return 0;
+    }
+    out->read = r.status != SHAPE_FIT;
+    out->rows = r.rows;
+    out->cols = r.cols;
+    out->scalar = r.scalar;
+    out->want_rows = net->width[conv == CONV_ROWS ? layer : layer - 1];
+    out->want_cols = net->width[conv == CONV_ROWS ? layer - 1 : layer];
+    snprintf(out->read_as, sizeof out->read_as, "%s", r.read_as ? r.read_as : out->expr);
+    for (int k = 0; k < r.n_lines; k++) {
+        const shape_line *ln = &r.lines[k];
+        if (!ln->ok) {
+            char shp[32];
+            if (ln->cols == 1)
+                snprintf(shp, sizeof shp, "%d", ln->rows);
+            else
+                shape_format(ln->rows, ln->cols, 0, 0, shp, sizeof shp);
+            text_append(out->first, sizeof out->first, "%s fits only as %s → %s", ln->text,
+                        ln->reading, shp);
+            cut_whole(out->first);
+            break;
+        }
+    }
+    shape_result_free(&r);
+    return 1;
+}
+
+/* "2×1", "3" for a column, "a scalar". */
+static void formula_shape(int rows, int cols, int scalar, char *buf, size_t size)
+{
+    if (scalar)
+        snprintf(buf, size, "a scalar");
+    else
+        snprintf(buf, size, "%d" TIMES "%d", rows, cols);
+}
+
+/* Why a formula's shape matters: what it gives against what the gradient
+ * it is written for needs. */
+static void formula_moral(const quiz_formula *f, char *buf, size_t size)
+{
+    char want[32];
+    formula_shape(f->want_rows, f->want_cols, 0, want, sizeof want);
+    if (f->rows == f->want_rows && f->cols == f->want_cols && !f->scalar)
+        text_append(buf, size, " That is the shape of %s, as %s must be: %s = %s.", f->of,
+                    f->claim, f->claim, f->build);
+    else
+        text_append(buf, size, " But %s has one entry per weight, %s, the shape of %s, so "
+                    "this cannot be it: %s = %s, an outer product.", f->claim, want, f->of,
+                    f->claim, f->build);
+}
+
+/* ---------------------------------------------------------------- flow */
 
 void quiz_init(quiz *q)
 {
@@ -489,16 +622,26 @@ static int value_askable(const engine_step *s, int focus)
     return s->result.v && focus < element_count(&s->result) && isfinite(s->result.v[focus]);
 }
 
-void quiz_begin(quiz *q, const engine_step *s, int focus)
+void quiz_open(quiz *q, const engine_step *s, int focus, const engine_net *net)
 {
     int n = element_count(&s->result);
     snprintf(q->step_id, sizeof q->step_id, "%s", s->id);
     q->focus = focus < 0 ? 0 : focus >= n ? n - 1 : focus;
     q->tries = 0;
     q->stage = QUIZ_ASK_SHAPE;
+    q->has_formula = net && s->kind == STEP_GRADIENT &&
+                     quiz_formula_for(net, s->convention, s->layer, &q->formula);
 }
 
-static void add_miss(quiz *q, const char *fmt, ...)
+void quiz_begin(quiz *q, const engine_step *s, int focus)
+{
+    quiz_open(q, s, focus, NULL);
+}
+
+static void add_miss(quiz *q, quiz_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void add_miss(quiz *q, quiz_kind kind, const char *fmt, ...)
 {
     if (q->n_missed >= QUIZ_MAX_MISSED) {
         q->lost_misses++;
@@ -506,6 +649,7 @@ static void add_miss(quiz *q, const char *fmt, ...)
     }
     quiz_miss *m = &q->missed[q->n_missed++];
     snprintf(m->step_id, sizeof m->step_id, "%s", q->step_id);
+    m->kind = kind;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(m->what, sizeof m->what, fmt, ap);
@@ -542,12 +686,26 @@ static void element_label(const engine_step *s, int index, char *buf, size_t siz
     }
 }
 
-static void next_question(quiz *q, const engine_step *s)
+/* Scores the question just finished (right: at which try) and opens the
+ * next: shape, value when askable, formula when there is one. */
+static void next_question(quiz *q, const engine_step *s, int right)
 {
-    q->tries = 0;
+    quiz_tally *t = &q->tally[stage_kind(q->stage)];
+    t->asked++;
     q->asked++;
+    if (right && q->tries == 0) {
+        t->first_try++;
+        q->correct++;
+    } else if (right) {
+        t->second++;
+    } else {
+        t->shown++;
+    }
+    q->tries = 0;
     if (q->stage == QUIZ_ASK_SHAPE && value_askable(s, q->focus))
         q->stage = QUIZ_ASK_VALUE;
+    else if (q->stage != QUIZ_ASK_FORMULA && q->has_formula)
+        q->stage = QUIZ_ASK_FORMULA;
     else
         q->stage = QUIZ_FINISHED;
 }
@@ -559,8 +717,8 @@ static quiz_verdict shape_missed(quiz *q, const engine_step *s, char *msg, size_
     shape_text(&s->result, shape, sizeof shape);
     quiz_shape_hint(s, hint, sizeof hint);
     snprintf(msg, size, "%s is %s: %s.", s->result.name, shape, hint);
-    add_miss(q, "shape of %s: %s", s->result.name, shape);
-    next_question(q, s);
+    add_miss(q, QUIZ_KIND_SHAPE, "shape of %s: %s", s->result.name, shape);
+    next_question(q, s, 0);
     return QUIZ_SHOWN;
 }
 
@@ -574,10 +732,30 @@ static quiz_verdict value_missed(quiz *q, const engine_step *s, char *msg, size_
     snprintf(msg, size, "%s", full[0] ? full : label);
     if (!full[0])
         text_append(msg, size, " = %s", num);
-    add_miss(q, "%s = %s", label, num);
-    next_question(q, s);
+    add_miss(q, QUIZ_KIND_VALUE, "%s = %s", label, num);
+    next_question(q, s, 0);
     return QUIZ_SHOWN;
 }
+
+/* The formula question is missed: shows its shape, how it is read and
+ * what the gradient needs. */
+static quiz_verdict formula_missed(quiz *q, const engine_step *s, char *msg, size_t size)
+{
+    const quiz_formula *f = &q->formula;
+    char shape[32];
+    formula_shape(f->rows, f->cols, f->scalar, shape, sizeof shape);
+    if (f->read)
+        snprintf(msg, size, "It gives %s, taken the way its shapes fit: %s.", shape, f->read_as);
+    else
+        snprintf(msg, size, "%s is %s.", f->expr, shape);
+    formula_moral(f, msg, size);
+    add_miss(q, QUIZ_KIND_FORMULA, "%s gives %s", f->expr, shape);
+    next_question(q, s, 0);
+    return QUIZ_SHOWN;
+}
+
+static const char shape_howto[] =
+    "Write a shape such as 3x2, (3, 2) or 3 for a vector; a scalar as 1 or ().";
 
 static quiz_verdict answer_shape(quiz *q, const engine_step *s, const char *text,
                                  char *msg, size_t size)
@@ -585,15 +763,13 @@ static quiz_verdict answer_shape(quiz *q, const engine_step *s, const char *text
     quiz_shape a;
     char shape[32], hint[QUIZ_TEXT_SIZE];
     if (quiz_parse_shape(text, &a) != 0) {
-        snprintf(msg, size, "Write a shape such as 3x2, (3, 2) or 3 for a vector; "
-                            "a scalar as 1 or ().");
+        snprintf(msg, size, "%s", shape_howto);
         return QUIZ_UNREADABLE;
     }
     shape_text(&s->result, shape, sizeof shape);
     if (quiz_shape_matches(&a, &s->result)) {
         snprintf(msg, size, "Right: %s is %s.", s->result.name, shape);
-        q->correct++;
-        next_question(q, s);
+        next_question(q, s, 1);
         return QUIZ_RIGHT;
     }
     quiz_shape_hint(s, hint, sizeof hint);
@@ -625,8 +801,7 @@ static quiz_verdict answer_value(quiz *q, const engine_step *s, const char *text
     number_text(want, num, sizeof num);
     if (quiz_value_close(want, given)) {
         snprintf(msg, size, "Right: %s = %s.", label, num);
-        q->correct++;
-        next_question(q, s);
+        next_question(q, s, 1);
         return QUIZ_RIGHT;
     }
     if (++q->tries < QUIZ_TRIES) {
@@ -638,6 +813,40 @@ static quiz_verdict answer_value(quiz *q, const engine_step *s, const char *text
     return value_missed(q, s, msg, size);
 }
 
+static quiz_verdict answer_formula(quiz *q, const engine_step *s, const char *text,
+                                   char *msg, size_t size)
+{
+    const quiz_formula *f = &q->formula;
+    quiz_shape a;
+    char shape[32];
+    if (quiz_parse_shape(text, &a) != 0) {
+        snprintf(msg, size, "%s", shape_howto);
+        return QUIZ_UNREADABLE;
+    }
+    formula_shape(f->rows, f->cols, f->scalar, shape, sizeof shape);
+    int right = f->scalar ? a.rows == 1 && a.cols == 1 : a.rows == f->rows && a.cols == f->cols;
+    if (right) {
+        if (f->read)
+            snprintf(msg, size, "Right: taken the way its shapes fit, %s, it gives %s.",
+                     f->read_as, shape);
+        else
+            snprintf(msg, size, "Right: %s is %s.", f->expr, shape);
+        formula_moral(f, msg, size);
+        next_question(q, s, 1);
+        return QUIZ_RIGHT;
+    }
+    if (++q->tries < QUIZ_TRIES) {
+        if (f->read)
+            snprintf(msg, size, "Not quite. Hint: work from the inside out and take each "
+                                "product the way its shapes fit; %s.", f->first);
+        else
+            snprintf(msg, size, "Not quite. Hint: work from the inside out; a column times "
+                                "a row (n" TIMES "1)·(1" TIMES "m) is an n" TIMES "m matrix.");
+        return QUIZ_RETRY;
+    }
+    return formula_missed(q, s, msg, size);
+}
+
 quiz_verdict quiz_answer(quiz *q, const engine_step *s, const char *text,
                          char *msg, size_t size)
 {
@@ -647,10 +856,12 @@ quiz_verdict quiz_answer(quiz *q, const engine_step *s, const char *text,
         size = sizeof scratch;
     }
     msg[0] = '\0';
-    if (q->stage == QUIZ_ASK_SHAPE)
-        return answer_shape(q, s, text, msg, size);
-    if (q->stage == QUIZ_ASK_VALUE)
-        return answer_value(q, s, text, msg, size);
+    switch (q->stage) {
+    case QUIZ_ASK_SHAPE: return answer_shape(q, s, text, msg, size);
+    case QUIZ_ASK_VALUE: return answer_value(q, s, text, msg, size);
+    case QUIZ_ASK_FORMULA: return answer_formula(q, s, text, msg, size);
+    case QUIZ_FINISHED: break;
+    }
     snprintf(msg, size, "No question is open.");
     return QUIZ_UNREADABLE;
 }
@@ -663,12 +874,102 @@ quiz_verdict quiz_skip(quiz *q, const engine_step *s, char *msg, size_t size)
         size = sizeof scratch;
     }
     msg[0] = '\0';
-    if (q->stage == QUIZ_ASK_SHAPE)
-        return shape_missed(q, s, msg, size);
-    if (q->stage == QUIZ_ASK_VALUE)
-        return value_missed(q, s, msg, size);
+    switch (q->stage) {
+    case QUIZ_ASK_SHAPE: return shape_missed(q, s, msg, size);
+    case QUIZ_ASK_VALUE: return value_missed(q, s, msg, size);
+    case QUIZ_ASK_FORMULA: return formula_missed(q, s, msg, size);
+    case QUIZ_FINISHED: break;
+    }
     snprintf(msg, size, "No question is open.");
     return QUIZ_UNREADABLE;
+}
+
+void quiz_question(const quiz *q, const engine_step *s, char *buf, size_t size)
+{
+    char label[64];
+    if (size == 0)
+        return;
+    buf[0] = '\0';
+    switch (q->stage) {
+    case QUIZ_ASK_SHAPE:
+        snprintf(buf, size, "What shape is %s?", s->result.name);
+        return;
+    case QUIZ_ASK_VALUE:
+        element_label(s, q->focus, label, sizeof label);
+        snprintf(buf, size, "What is %s?", label);
+        return;
+    case QUIZ_ASK_FORMULA:
+        if (q->formula.read)
+            snprintf(buf, size, "A student wrote %s = %s. Taking each product the way its "
+                                "shapes fit, what shape does it give?", q->formula.claim,
+                     q->formula.expr);
+        else
+            snprintf(buf, size, "What shape does %s give?", q->formula.expr);
+        return;
+    case QUIZ_FINISHED:
+        return;
+    }
+}
+
+void quiz_caption(const quiz *q, const engine_step *s, char *buf, size_t size)
+{
+    char label[64];
+    if (size == 0)
+        return;
+    buf[0] = '\0';
+    switch (q->stage) {
+    case QUIZ_ASK_SHAPE:
+        snprintf(buf, size, "shape of %s? ", s->result.name);
+        return;
+    case QUIZ_ASK_VALUE:
+        element_label(s, q->focus, label, sizeof label);
+        snprintf(buf, size, "%s = ? ", label);
+        return;
+    case QUIZ_ASK_FORMULA:
+        snprintf(buf, size, "shape of %s? ", q->formula.expr);
+        return;
+    case QUIZ_FINISHED:
+        return;
+    }
+}
+
+void quiz_hiding(const quiz *q, const engine_step *s, quiz_hidden *out)
+{
+    memset(out, 0, sizeof *out);
+    if (q->stage != QUIZ_ASK_SHAPE && q->stage != QUIZ_ASK_VALUE)
+        return;
+    out->result = 1;
+    out->layer = s->layer;
+    switch (s->kind) {
+    case STEP_SUM:
+        out->values = 1;
+        out->kind = VALUES_SUM;
+        return;
+    case STEP_ACTIVATION:
+        out->values = 1;
+        out->kind = VALUES_ACTIVATION;
+        return;
+    case STEP_DELTA:
+        out->values = 1;
+        out->kind = VALUES_INCOMING;
+        return;
+    case STEP_DERIVATIVE:
+        out->values = 1;
+        out->kind = VALUES_DELTA;
+        return;
+    case STEP_SEND:
+        /* what is sent down arrives at the layer below */
+        out->values = 1;
+        out->kind = VALUES_INCOMING;
+        out->layer = s->layer - 1;
+        return;
+    case STEP_LOSS: case STEP_GRAD_COPY: case STEP_GRADIENT: case STEP_BIAS_GRAD:
+    case STEP_BATCH_MEAN: case STEP_UPDATE: case STEP_UPDATE_BIAS: case STEP_KIND_COUNT:
+        /* a matrix or a scalar of its own, or δ again (the bias gradient,
+         * the copy beat), which the step before has shown */
+        out->layer = 0;
+        return;
+    }
 }
 
 void quiz_summary(const quiz *q, char *buf, size_t size)
@@ -676,7 +977,16 @@ void quiz_summary(const quiz *q, char *buf, size_t size)
     if (size == 0)
         return;
     buf[0] = '\0';
-    text_append(buf, size, "Score: %d of %d right.\n", q->correct, q->asked);
+    text_append(buf, size, "Score: %d of %d right at the first try", q->correct, q->asked);
+    const char *sep = ": ";
+    for (int k = 0; k < QUIZ_KIND_COUNT; k++) {
+        const quiz_tally *t = &q->tally[k];
+        if (t->asked == 0)
+            continue;
+        text_append(buf, size, "%s%s %d of %d", sep, kind_names[k], t->first_try, t->asked);
+        sep = ", ";
+    }
+    text_append(buf, size, ".\n");
     if (q->n_missed == 0) {
         text_append(buf, size, "Nothing missed.\n");
         return;

@@ -297,10 +297,16 @@ START_TEST(quiz_wrong_then_right_on_the_question)
     ck_assert_str_eq(msg, "Right: G[2][1] = −0.06335.");
     ck_assert_int_eq(q.stage, QUIZ_FINISHED);
     ck_assert_int_eq(quiz_answer(&q, s, "1", msg, sizeof msg), QUIZ_UNREADABLE);
+    /* both right, but neither at the first try: no score */
     ck_assert_int_eq(q.asked, 2);
-    ck_assert_int_eq(q.correct, 2);
+    ck_assert_int_eq(q.correct, 0);
+    ck_assert_int_eq(q.tally[QUIZ_KIND_SHAPE].asked, 1);
+    ck_assert_int_eq(q.tally[QUIZ_KIND_SHAPE].first_try, 0);
+    ck_assert_int_eq(q.tally[QUIZ_KIND_SHAPE].second, 1);
+    ck_assert_int_eq(q.tally[QUIZ_KIND_VALUE].second, 1);
     quiz_summary(&q, msg, sizeof msg);
-    ck_assert_str_eq(msg, "Score: 2 of 2 right.\nNothing missed.\n");
+    ck_assert_str_eq(msg, "Score: 0 of 2 right at the first try: shapes of results 0 of 1, "
+                          "values 0 of 1.\nNothing missed.\n");
     engine_free(e);
     lesson_free(&l);
 }
@@ -329,7 +335,8 @@ START_TEST(quiz_two_misses_show_the_answer)
     ck_assert_int_eq(q.n_missed, 2);
     ck_assert_str_eq(q.missed[0].step_id, "backward.2.send");
     quiz_summary(&q, sum, sizeof sum);
-    ck_assert_str_eq(sum, "Score: 0 of 2 right.\nMissed:\n"
+    ck_assert_str_eq(sum, "Score: 0 of 2 right at the first try: shapes of results 0 of 1, "
+                          "values 0 of 1.\nMissed:\n"
                           "  backward.2.send: shape of ∂E/∂h_j: 3\n"
                           "  backward.2.send: ∂E/∂h_3 = 0.2679\n");
     engine_free(e);
@@ -362,7 +369,8 @@ START_TEST(quiz_skip_counts_a_miss)
     ck_assert_int_eq(quiz_skip(&q, s, msg, sizeof msg), QUIZ_UNREADABLE);
     ck_assert_str_eq(msg, "No question is open.");
     quiz_summary(&q, sum, sizeof sum);
-    ck_assert_str_eq(sum, "Score: 0 of 2 right.\nMissed:\n"
+    ck_assert_str_eq(sum, "Score: 0 of 2 right at the first try: shapes of results 0 of 1, "
+                          "values 0 of 1.\nMissed:\n"
                           "  backward.2.send: shape of ∂E/∂h_j: 3\n"
                           "  backward.2.send: ∂E/∂h_3 = 0.2679\n");
     engine_free(e);
@@ -395,6 +403,276 @@ START_TEST(quiz_misses_are_bounded)
 }
 END_TEST
 
+/* Only a first answer scores; a later right one is counted apart. */
+START_TEST(quiz_first_tries_score)
+{
+    lesson l;
+    engine *e = question_at(&l, "forward.1.sum");
+    const engine_step *s = engine_current(e);
+    quiz q;
+    char msg[QUIZ_TEXT_SIZE], num[64];
+    quiz_init(&q);
+    quiz_begin(&q, s, 0);
+    ck_assert_int_eq(quiz_answer(&q, s, "3", msg, sizeof msg), QUIZ_RIGHT);
+    snprintf(num, sizeof num, "%.6g", s->result.v[0]);
+    ck_assert_int_eq(quiz_answer(&q, s, num, msg, sizeof msg), QUIZ_RIGHT);
+    ck_assert_int_eq(q.stage, QUIZ_FINISHED);
+    ck_assert_int_eq(q.correct, 2);
+    /* the next step: the shape wrong then right, the value skipped */
+    engine_next(e);
+    s = engine_current(e);
+    quiz_begin(&q, s, 0);
+    ck_assert_int_eq(quiz_answer(&q, s, "3x3", msg, sizeof msg), QUIZ_RETRY);
+    ck_assert_int_eq(quiz_answer(&q, s, "3", msg, sizeof msg), QUIZ_RIGHT);
+    ck_assert_int_eq(quiz_skip(&q, s, msg, sizeof msg), QUIZ_SHOWN);
+    ck_assert_int_eq(q.asked, 4);
+    ck_assert_int_eq(q.correct, 2);
+    const quiz_tally *sh = &q.tally[QUIZ_KIND_SHAPE], *va = &q.tally[QUIZ_KIND_VALUE];
+    ck_assert_int_eq(sh->asked, 2);
+    ck_assert_int_eq(sh->first_try, 1);
+    ck_assert_int_eq(sh->second, 1);
+    ck_assert_int_eq(sh->shown, 0);
+    ck_assert_int_eq(va->asked, 2);
+    ck_assert_int_eq(va->first_try, 1);
+    ck_assert_int_eq(va->shown, 1);
+    ck_assert_int_eq(q.tally[QUIZ_KIND_FORMULA].asked, 0);
+    char sum[1024];
+    quiz_summary(&q, sum, sizeof sum);
+    ck_assert_str_eq(sum, "Score: 2 of 4 right at the first try: shapes of results 1 of 2, "
+                          "values 1 of 2.\nMissed:\n"
+                          "  forward.1.activation: h_1 = 0.6106\n");
+    ck_assert_str_eq(quiz_kind_name(QUIZ_KIND_SHAPE), "shapes of results");
+    ck_assert_str_eq(quiz_kind_name(QUIZ_KIND_VALUE), "values");
+    ck_assert_str_eq(quiz_kind_name(QUIZ_KIND_FORMULA), "shapes of formulas");
+    ck_assert_str_eq(quiz_kind_name(QUIZ_KIND_COUNT), "?");
+    engine_free(e);
+    lesson_free(&l);
+}
+END_TEST
+
+/* The question's own formula on W_ij's gradient step: read the way its
+ * shapes fit it gives 2×1, where ∂E/∂W_ij is 2×3. */
+START_TEST(quiz_formula_of_the_question)
+{
+    lesson l;
+    engine *e = question_at(&l, "backward.1.gradient");
+    const engine_step *s = engine_current(e);
+    quiz q;
+    char msg[QUIZ_TEXT_SIZE], text[QUIZ_TEXT_SIZE], num[64];
+    quiz_init(&q);
+    quiz_open(&q, s, 3, &l.net);
+    ck_assert_int_eq(q.has_formula, 1);
+    quiz_question(&q, s, text, sizeof text);
+    ck_assert_str_eq(text, "What shape is G_ij?");
+    quiz_caption(&q, s, text, sizeof text);
+    ck_assert_str_eq(text, "shape of G_ij? ");
+    ck_assert_int_eq(quiz_answer(&q, s, "2x3", msg, sizeof msg), QUIZ_RIGHT);
+    quiz_question(&q, s, text, sizeof text);
+    ck_assert_str_eq(text, "What is G[2][1]?");
+    quiz_caption(&q, s, text, sizeof text);
+    ck_assert_str_eq(text, "G[2][1] = ? ");
+    snprintf(num, sizeof num, "%.6g", 0.5 * question_delta_j(0));
+    ck_assert_int_eq(quiz_answer(&q, s, num, msg, sizeof msg), QUIZ_RIGHT);
+    ck_assert_int_eq(q.stage, QUIZ_ASK_FORMULA);
+    quiz_question(&q, s, text, sizeof text);
+    ck_assert_str_eq(text, "A student wrote ∂E/∂W_ij = W_jk * g'(W_ij * x) * x * err. Taking "
+                           "each product the way its shapes fit, what shape does it give?");
+    quiz_caption(&q, s, text, sizeof text);
+    ck_assert_str_eq(text, "shape of W_jk * g'(W_ij * x) * x * err? ");
+    ck_assert_int_eq(quiz_answer(&q, s, "two by one", msg, sizeof msg), QUIZ_UNREADABLE);
+    ck_assert_int_eq(q.tries, 0);
+    ck_assert_int_eq(quiz_answer(&q, s, "2x3", msg, sizeof msg), QUIZ_RETRY);
+    ck_assert_str_eq(msg, "Not quite. Hint: work from the inside out and take each product "
+                          "the way its shapes fit; W_ij * x fits only as W_ijᵀ * x → 3.");
+    /* a vector of 2 is 2×1 */
+    ck_assert_int_eq(quiz_answer(&q, s, "2", msg, sizeof msg), QUIZ_RIGHT);
+    ck_assert_str_eq(msg, "Right: taken the way its shapes fit, ((W_jkᵀ * g'(W_ijᵀ * x)) ⊙ x) "
+                          "⊙ err, it gives 2×1. But ∂E/∂W_ij has one entry per weight, 2×3, the "
+                          "shape of W_ij, so this cannot be it: ∂E/∂W_ij = x_i · δ_jᵀ, an outer "
+                          "product.");
+    ck_assert_int_eq(q.stage, QUIZ_FINISHED);
+    quiz_question(&q, s, text, sizeof text);
+    ck_assert_str_eq(text, "");
+    ck_assert_int_eq(q.asked, 3);
+    ck_assert_int_eq(q.correct, 2);
+    ck_assert_int_eq(q.tally[QUIZ_KIND_FORMULA].asked, 1);
+    ck_assert_int_eq(q.tally[QUIZ_KIND_FORMULA].first_try, 0);
+    ck_assert_int_eq(q.tally[QUIZ_KIND_FORMULA].second, 1);
+    quiz_summary(&q, msg, sizeof msg);
+    ck_assert_str_eq(msg, "Score: 2 of 3 right at the first try: shapes of results 1 of 1, "
+                          "values 1 of 1, shapes of formulas 0 of 1.\nNothing missed.\n");
+    /* quiz_begin asks no formula */
+    quiz_begin(&q, s, 0);
+    ck_assert_int_eq(q.has_formula, 0);
+    engine_free(e);
+    lesson_free(&l);
+}
+END_TEST
+
+/* In the rows convention the formula still gives 2×1 and ∂E/∂W_ij is
+ * 3×2; on W_jk's step δ_k * h_j, read as δ_k·h_jᵀ, is exactly right. */
+START_TEST(quiz_formula_rows)
+{
+    lesson l;
+    lesson_error err;
+    ck_assert_int_eq(lesson_load_default(&l, &err), 0);
+    engine *e = engine_new(&l.net, CONV_ROWS);
+    ck_assert_ptr_nonnull(e);
+    ck_assert(engine_seek(e, "backward.1.gradient"));
+    const engine_step *s = engine_current(e);
+    quiz q;
+    char msg[QUIZ_TEXT_SIZE];
+    quiz_init(&q);
+    quiz_open(&q, s, 0, &l.net);
+    ck_assert_int_eq(quiz_skip(&q, s, msg, sizeof msg), QUIZ_SHOWN);
+    ck_assert_int_eq(quiz_skip(&q, s, msg, sizeof msg), QUIZ_SHOWN);
+    ck_assert_int_eq(q.stage, QUIZ_ASK_FORMULA);
+    ck_assert_int_eq(quiz_answer(&q, s, "3x2", msg, sizeof msg), QUIZ_RETRY);
+    ck_assert_str_eq(msg, "Not quite. Hint: work from the inside out and take each product "
+                          "the way its shapes fit; W_jk * g'(W_ij * x) * x fits only as "
+                          "(W_jk * g'(W_ij * x)) ⊙ x → 2.");
+    ck_assert_int_eq(quiz_answer(&q, s, "1x2", msg, sizeof msg), QUIZ_SHOWN);
+    ck_assert_str_eq(msg, "It gives 2×1, taken the way its shapes fit: ((W_jk * g'(W_ij * x)) ⊙ "
+                          "x) ⊙ err. But ∂E/∂W_ij has one entry per weight, 3×2, the shape of "
+                          "W_ij, so this cannot be it: ∂E/∂W_ij = δ_j · x_iᵀ, an outer product.");
+    ck_assert_int_eq(q.n_missed, 3);
+    ck_assert_int_eq(q.missed[2].kind, QUIZ_KIND_FORMULA);
+    ck_assert_str_eq(q.missed[2].what, "W_jk * g'(W_ij * x) * x * err gives 2×1");
+    ck_assert(engine_seek(e, "backward.2.gradient"));
+    s = engine_current(e);
+    quiz_open(&q, s, 0, &l.net);
+    quiz_skip(&q, s, msg, sizeof msg);
+    quiz_skip(&q, s, msg, sizeof msg);
+    ck_assert_int_eq(q.stage, QUIZ_ASK_FORMULA);
+    ck_assert_str_eq(q.formula.expr, "δ_k * h_j");
+    ck_assert_int_eq(quiz_answer(&q, s, "(2, 3)", msg, sizeof msg), QUIZ_RIGHT);
+    ck_assert_str_eq(msg, "Right: taken the way its shapes fit, δ_k * h_jᵀ, it gives 2×3. That "
+                          "is the shape of W_jk, as ∂E/∂W_jk must be: ∂E/∂W_jk = δ_k · h_jᵀ.");
+    engine_free(e);
+    lesson_free(&l);
+}
+END_TEST
+
+START_TEST(quiz_formulas_by_layer)
+{
+    lesson l;
+    lesson_error err;
+    ck_assert_int_eq(lesson_load_default(&l, &err), 0);
+    quiz_formula f;
+    ck_assert_int_eq(quiz_formula_for(&l.net, CONV_COLUMNS, 1, &f), 1);
+    ck_assert_str_eq(f.expr, "W_jk * g'(W_ij * x) * x * err");
+    ck_assert_str_eq(f.claim, "∂E/∂W_ij");
+    ck_assert_str_eq(f.of, "W_ij");
+    ck_assert_int_eq(f.read, 1);
+    ck_assert(f.rows == 2 && f.cols == 1 && !f.scalar);
+    ck_assert(f.want_rows == 2 && f.want_cols == 3);
+    ck_assert_str_eq(f.read_as, "((W_jkᵀ * g'(W_ijᵀ * x)) ⊙ x) ⊙ err");
+    ck_assert_str_eq(f.first, "W_ij * x fits only as W_ijᵀ * x → 3");
+    ck_assert_str_eq(f.build, "x_i · δ_jᵀ");
+    /* the top layer in columns: δ_k * h_j read as δ_k·h_jᵀ, 2×3, the
+     * transpose of the 3×2 G_jk */
+    ck_assert_int_eq(quiz_formula_for(&l.net, CONV_COLUMNS, 2, &f), 1);
+    ck_assert_str_eq(f.expr, "δ_k * h_j");
+    ck_assert(f.rows == 2 && f.cols == 3 && f.want_rows == 3 && f.want_cols == 2);
+    ck_assert_str_eq(f.build, "h_j · δ_kᵀ");
+    ck_assert_int_eq(quiz_formula_for(&l.net, CONV_COLUMNS, 0, &f), 0);
+    ck_assert_int_eq(quiz_formula_for(&l.net, CONV_COLUMNS, 3, &f), 0);
+    ck_assert_int_eq(quiz_formula_for(NULL, CONV_COLUMNS, 1, &f), 0);
+    lesson_free(&l);
+    /* a deeper network: δ times the layer below, in the screen's names;
+     * with one shape on both sides the product is read element by element */
+    ck_assert_int_eq(lesson_load_file("lessons/07-deeper.yaml", &l, &err), 0);
+    ck_assert_int_eq(l.net.layers, 3);
+    ck_assert_int_eq(quiz_formula_for(&l.net, CONV_COLUMNS, 2, &f), 1);
+    ck_assert_str_eq(f.expr, "δ_k * h¹_j");
+    ck_assert_int_eq(l.net.width[1], l.net.width[2]);
+    ck_assert_str_eq(f.read_as, "δ_k ⊙ h¹_j");
+    ck_assert(f.rows == l.net.width[2] && f.cols == 1);
+    ck_assert_str_eq(f.build, "h¹_j · δ_kᵀ");
+    lesson_free(&l);
+    /* one output: the question's chain meets a 1×1 err that no reading
+     * fits after a 3×2, so δ_j * x is asked instead */
+    ck_assert_int_eq(lesson_load_file("lessons/11-learning-rate.yaml", &l, &err), 0);
+    ck_assert_int_eq(l.net.width[2], 1);
+    ck_assert_int_eq(quiz_formula_for(&l.net, CONV_COLUMNS, 1, &f), 1);
+    ck_assert_str_eq(f.expr, "δ_j * x");
+    ck_assert_str_eq(f.read_as, "δ_j * xᵀ");
+    ck_assert(f.rows == 3 && f.cols == 2 && f.want_rows == 2 && f.want_cols == 3);
+    lesson_free(&l);
+}
+END_TEST
+
+/* What an open question hides is exactly the network vector that holds
+ * the result's numbers, checked against the engine's own vectors. */
+START_TEST(quiz_hides_what_the_diagram_would_tell)
+{
+    lesson l;
+    lesson_error err;
+    ck_assert_int_eq(lesson_load_default(&l, &err), 0);
+    for (int c = 0; c < CONV_COUNT; c++) {
+        engine *e = engine_new(&l.net, (engine_conv)c);
+        int with_values = 0;
+        for (int i = 0; i < engine_step_count(e); i++) {
+            const engine_step *s = engine_step_at(e, i);
+            quiz q;
+            quiz_hidden h;
+            quiz_init(&q);
+            quiz_hiding(&q, s, &h);
+            ck_assert_int_eq(h.result, 0); /* nothing open */
+            quiz_open(&q, s, 0, &l.net);
+            quiz_hiding(&q, s, &h);
+            ck_assert_int_eq(h.result, 1);
+            if (h.values) {
+                with_values++;
+                const double *v = engine_values(e, h.kind, h.layer);
+                ck_assert_ptr_nonnull(v);
+                ck_assert_int_eq(s->result.rank, 1);
+                ck_assert_int_eq(s->result.rows, l.net.width[h.layer]);
+                for (int k = 0; k < s->result.rows; k++)
+                    ck_assert_msg(v[k] == s->result.v[k], "%s[%d]", s->id, k);
+            } else {
+                /* no vector of the diagram holds these numbers unshown */
+                ck_assert_msg(s->kind != STEP_SUM && s->kind != STEP_ACTIVATION &&
+                              s->kind != STEP_DELTA && s->kind != STEP_DERIVATIVE &&
+                              s->kind != STEP_SEND, "%s", s->id);
+            }
+            /* by the formula question the step is shown */
+            char msg[QUIZ_TEXT_SIZE];
+            quiz_skip(&q, s, msg, sizeof msg);
+            quiz_skip(&q, s, msg, sizeof msg);
+            quiz_hiding(&q, s, &h);
+            ck_assert_int_eq(h.result, 0);
+            ck_assert_int_eq(h.values, 0);
+        }
+        /* two sums, two activations, two deltas in, two δ, two sends */
+        ck_assert_int_eq(with_values, 10);
+        engine_free(e);
+    }
+    lesson_free(&l);
+}
+END_TEST
+
+/* Softmax's δ is told by the step's activation, not by its text. */
+START_TEST(hint_softmax_by_activation)
+{
+    lesson l;
+    lesson_error err;
+    ck_assert_int_eq(lesson_load_file("lessons/08-softmax.yaml", &l, &err), 0);
+    engine *e = engine_new(&l.net, l.net.convention);
+    ck_assert(engine_seek(e, "backward.2.activation"));
+    const engine_step *s = engine_current(e);
+    ck_assert_int_eq(s->act, ACT_SOFTMAX);
+    char hint[QUIZ_TEXT_SIZE];
+    quiz_value_hint(s, 0, hint, sizeof hint);
+    ck_assert_str_eq(hint, "δ_1 = y_1·(∂E/∂y_1 − Σ y_k·∂E/∂y_k): work that out");
+    ck_assert(engine_seek(e, "backward.1.activation"));
+    quiz_value_hint(engine_current(e), 0, hint, sizeof hint);
+    ck_assert_str_eq(hint, "δ_1 = ∂E/∂h_1 · g′(z_1): multiply those two");
+    engine_free(e);
+    lesson_free(&l);
+}
+END_TEST
+
 /* Every step of every bundled lesson, in both conventions: the shape hint
  * names a rule, the value hint keeps back the final number, and the true
  * shape and value are accepted. */
@@ -403,7 +681,7 @@ START_TEST(every_step_of_every_lesson)
     DIR *d = opendir("lessons");
     ck_assert_msg(d != NULL, "run the tests from the top folder");
     struct dirent *ent;
-    int lessons = 0, steps = 0;
+    int lessons = 0, steps = 0, formulas = 0;
     while ((ent = readdir(d)) != NULL) {
         size_t len = strlen(ent->d_name);
         if (len < 6 || strcmp(ent->d_name + len - 5, ".yaml") != 0)
@@ -432,8 +710,10 @@ START_TEST(every_step_of_every_lesson)
                     ck_assert_msg(strstr(hint, tail - 3) == NULL, "%s %s: hint '%s' tells '%s'",
                                   path, s->id, hint, tail);
                 quiz q;
+                char text[QUIZ_TEXT_SIZE];
                 quiz_init(&q);
-                quiz_begin(&q, s, last);
+                quiz_open(&q, s, last, &l.net);
+                ck_assert_msg(q.has_formula == (s->kind == STEP_GRADIENT), "%s %s", path, s->id);
                 snprintf(right, sizeof right, "%dx%d", s->result.rank ? s->result.rows : 1,
                          s->result.rank == 2 ? s->result.cols : 1);
                 ck_assert_int_eq(quiz_answer(&q, s, right, msg, sizeof msg), QUIZ_RIGHT);
@@ -442,7 +722,18 @@ START_TEST(every_step_of_every_lesson)
                     ck_assert_msg(quiz_answer(&q, s, right, msg, sizeof msg) == QUIZ_RIGHT,
                                   "%s %s: %s", path, s->id, msg);
                 }
+                if (q.stage == QUIZ_ASK_FORMULA) {
+                    /* the formula's shape, worked out again from its reading */
+                    quiz_question(&q, s, text, sizeof text);
+                    ck_assert_ptr_nonnull(strstr(text, q.formula.expr));
+                    snprintf(right, sizeof right, "%dx%d", q.formula.rows, q.formula.cols);
+                    ck_assert_msg(quiz_answer(&q, s, right, msg, sizeof msg) == QUIZ_RIGHT,
+                                  "%s %s: %s", path, s->id, msg);
+                    ck_assert_ptr_nonnull(strstr(msg, q.formula.build));
+                    formulas++;
+                }
                 ck_assert_int_eq(q.stage, QUIZ_FINISHED);
+                ck_assert_int_eq(q.correct, q.asked);
             }
             engine_free(e);
         }
@@ -451,6 +742,7 @@ START_TEST(every_step_of_every_lesson)
     closedir(d);
     ck_assert_int_ge(lessons, 1);
     ck_assert_int_ge(steps, 2 * 16);
+    ck_assert_int_ge(formulas, 2 * 2 * lessons);
 }
 END_TEST
 
@@ -470,12 +762,19 @@ Suite *quiz_suite(void)
     tcase_add_test(t, hint_gradient_columns_and_rows);
     tcase_add_test(t, hint_sum_and_send);
     tcase_add_test(t, hint_elementwise_and_others);
+    tcase_add_test(t, hint_softmax_by_activation);
     suite_add_tcase(s, t);
     t = tcase_create("flow");
+    tcase_set_timeout(t, 120); /* every step of every lesson, slow under the sanitizers */
     tcase_add_test(t, quiz_wrong_then_right_on_the_question);
     tcase_add_test(t, quiz_two_misses_show_the_answer);
     tcase_add_test(t, quiz_skip_counts_a_miss);
     tcase_add_test(t, quiz_misses_are_bounded);
+    tcase_add_test(t, quiz_first_tries_score);
+    tcase_add_test(t, quiz_formula_of_the_question);
+    tcase_add_test(t, quiz_formula_rows);
+    tcase_add_test(t, quiz_formulas_by_layer);
+    tcase_add_test(t, quiz_hides_what_the_diagram_would_tell);
     tcase_add_test(t, every_step_of_every_lesson);
     suite_add_tcase(s, t);
     return s;

@@ -29,13 +29,13 @@ wait_for "Not quite"
 wait_for "quiz 0/0"
 type_text "3"; keys Enter
 wait_for "Right"
-wait_for "quiz 1/1"
+wait_for "quiz 0/1"                 # right at the second try: not scored
 wait_for "z_j[1] = ?"
 keys Tab                          # skip the value: counted as missed
 wait_for "Skipped, counted as missed"
-wait_for "quiz 1/2"
+wait_for "quiz 0/2"
 keys Escape                       # after the feedback Esc ends the quiz, backstep stays
-wait_gone "quiz 1/2"
+wait_gone "quiz 0/2"
 sleep 0.3
 screen | grep -q "backstep exited" && fail "Esc in the quiz quit backstep"
 wait_for "q quit"
@@ -44,12 +44,12 @@ wait_for "shape of z_j?"
 keys Escape
 wait_gone "quiz 0/0"
 
-# The shape checker on the question's formula: it breaks at W_ij * x.
+# The shape checker on the question's formula: W_ij * x fits only read as W_ijᵀ * x.
 keys :
 wait_for "Shape checker"
 type_text "W_jk * g'(W_ij * x) * x * err"; keys Enter
-wait_for "W_ij * x  does not fit: (2×3)·(2×1): 3 ≠ 2"
-wait_for "→ no shape: column 16"
+wait_for "does not fit: (2×3)·(2×1): 3 ≠ 2"
+wait_for "read as W_ijᵀ * x"
 keys Escape
 wait_gone "Shape checker"
 
