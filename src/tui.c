@@ -1,22 +1,31 @@
-/* tui.c - the only code that includes curses: terminal setup and teardown,
- * colors, the key loop, resize and signals, and putting the frames the
- * screen lays out on the terminal one changed cell at a time. */
+/* tui.c - the only code that includes curses: the terminal set up and given
+ * back (on every signal that ends the program too), colours, the key loop
+ * with its waits and hang-ups, resize, and putting the frames the screen
+ * lays out on the terminal one changed cell at a time. */
 #include "tui.h"
 
 #include <curses.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <term.h>
+#include <termios.h>
+#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
 #include "keys.h"
 #include "screen.h"
+#include "text.h"
 #include "utf8.h"
 
-enum { MAX_WAIT_MS = 250 }; /* the longest one wait for a key, so a signal is heard */
+enum {
+    MAX_WAIT_MS = 250,   /* the longest one wait for a key, so a signal is heard */
+    EMPTY_READS = 50,    /* reads that return at once with nothing: the terminal is gone */
+};
 
 /* The curses attribute of each frame_attr and every printable ASCII
  * character in every class, made by tui_colors: like curses' own screen,
@@ -189,23 +198,165 @@ void tui_draw(const frame *f, frame *prev)
     }
 }
 
-/* Set by the signal handler; the key loop restores the terminal and exits. */
-static volatile sig_atomic_t got_signal;
+/* ---- giving the terminal back, whatever ends the program ---- */
 
-static void on_signal(int sig)
+/* The signal that ended the key loop's wait: the loop gives the terminal
+ * back and returns 128 + its number. */
+static volatile sig_atomic_t got_signal;
+/* 1 while the key loop waits for a key: a signal then only sets got_signal. */
+static volatile sig_atomic_t waiting;
+/* 1 while curses has the terminal. */
+static volatile sig_atomic_t terminal_taken;
+/* What gives the terminal back without curses, safe in a signal handler:
+ * the terminal's settings from before, and the sequences that reset the
+ * colours, show the cursor and leave the alternate screen. */
+static struct termios saved_modes;
+static int saved_modes_ok;
+static int term_fd = -1;
+static char restore_seq[256];
+static size_t restore_len;
+
+/* Gives the terminal back; async-signal-safe. */
+static void restore_terminal(void)
 {
-    got_signal = sig;
+    if (!terminal_taken)
+        return;
+    if (restore_len > 0) {
+        ssize_t n = write(term_fd, restore_seq, restore_len);
+        (void)n;
+    }
+    if (saved_modes_ok)
+        tcsetattr(term_fd, TCSANOW, &saved_modes);
+    terminal_taken = 0;
 }
 
-static void install_signals(void)
+/* Gives the terminal back, then lets sig do what it does by default. */
+static void end_by(int sig)
 {
+    restore_terminal();
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(sig);
+    _exit(128 + sig); /* a default action that does not end the process */
+}
+
+/* A signal whose default is to end the program: heard by the key loop when
+ * it waits, else (in the middle of work) the terminal is given back here
+ * and the signal ends the program at once. */
+static void on_ending_signal(int sig)
+{
+    if (waiting) {
+        got_signal = sig;
+        return;
+    }
+    end_by(sig);
+}
+
+/* A fault: the terminal is given back, then the default action (a core). */
+static void on_fault(int sig)
+{
+    end_by(sig);
+}
+
+/* Catches every signal that ends a program by default. */
+static void catch_signals(void)
+{
+    static const int ending[] = {
+        SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM,
+        SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ,
+#ifdef SIGPOLL
+        SIGPOLL,
+#endif
+#ifdef SIGSTKFLT
+        SIGSTKFLT,
+#endif
+#ifdef SIGPWR
+        SIGPWR,
+#endif
+    };
+    static const int faults[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGSYS, SIGTRAP};
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = on_ending_signal;
+    for (size_t i = 0; i < sizeof ending / sizeof ending[0]; i++)
+        sigaction(ending[i], &sa, NULL);
+#if defined(SIGRTMIN) && defined(SIGRTMAX)
+    for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+        sigaction(sig, &sa, NULL);
+#endif
+    sa.sa_handler = on_fault;
+    sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
+        sigaction(faults[i], &sa, NULL);
+}
+
+/* Appends terminfo capability cap to the restore sequence. */
+static void restore_add(const char *cap)
+{
+    const char *s = tigetstr((char *)cap);
+    if (!s || s == (char *)-1)
+        return;
+    size_t n = strlen(s);
+    if (restore_len + n < sizeof restore_seq) {
+        memcpy(restore_seq + restore_len, s, n);
+        restore_len += n;
+    }
+}
+
+/* ---- the terminal ---- */
+
+/* Whether TERM names a terminal the screen can be drawn on: 0, or -1 with
+ * one line on stderr. */
+static int terminal_usable(void)
+{
+    const char *term = getenv("TERM");
+    char shown[128];
+    if (!term || !term[0]) {
+        fprintf(stderr,
+                "backstep: TERM is %s: the screen needs the terminal's type "
+                "(e.g. TERM=xterm-256color); for a walkthrough without one, use --print\n",
+                term ? "empty" : "not set");
+        return -1;
+    }
+    text_sanitize(term, shown, sizeof shown);
+    int err = 0;
+    if (setupterm(term, STDOUT_FILENO, &err) != OK) {
+        if (err < 0)
+            fprintf(stderr, "backstep: no terminal database (terminfo) to look TERM='%s' up in; "
+                            "use --print\n", shown);
+        else
+            fprintf(stderr, "backstep: unknown terminal type TERM='%s'; set TERM to the "
+                            "terminal's type (e.g. xterm-256color) or use --print\n", shown);
+        return -1;
+    }
+    const char *cup = tigetstr("cup");
+    int usable = cup && cup != (char *)-1 && !tigetflag("hc") && tigetflag("gn") <= 0;
+    del_curterm(cur_term);
+    if (!usable) {
+        fprintf(stderr, "backstep: terminal type TERM='%s' cannot move the cursor, so the "
+                        "screen cannot be drawn; use --print\n", shown);
+        return -1;
+    }
+    return 0;
+}
+
+/* Whether the terminal went away: hung up, closed, at the end of input. */
+static int terminal_gone(void)
+{
+    struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+    return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
+/* Monotonic milliseconds. */
+static double millis(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 /* The key code of what curses read, as keys.h spells it. */
@@ -270,9 +421,18 @@ static void map_home_end(void)
  * gives it back.  NULL when curses cannot. */
 static SCREEN *take_terminal(int no_color)
 {
+    term_fd = STDOUT_FILENO;
+    saved_modes_ok = tcgetattr(term_fd, &saved_modes) == 0;
     SCREEN *scr = newterm(NULL, stdout, stdin);
     if (!scr)
         return NULL;
+    restore_len = 0;
+    restore_add("sgr0");
+    restore_add("op");
+    restore_add("rmkx");
+    restore_add("cnorm");
+    restore_add("rmcup");
+    terminal_taken = 1;
     /* No look for typed keys between lines of an update: that look
      * flushed the output line by line, one write and one poll per line. */
     typeahead(-1);
@@ -284,7 +444,6 @@ static SCREEN *take_terminal(int no_color)
     map_home_end();
     curs_set(0);
     tui_colors(no_color);
-    install_signals();
     /* Until curses has left and re-entered the screen once, it sends its
      * output at every cursor move (one write per move, dozens a frame).
      * Leaving now, before anything is drawn, makes the first refresh
@@ -320,6 +479,8 @@ int tui_run(lesson *l, const tui_options *opt)
               "for a walkthrough without one, use --print\n", stderr);
         return 2;
     }
+    if (terminal_usable() != 0)
+        return 2;
     /* The locale is the caller's (main sets it, with LC_NUMERIC "C" so
      * numbers read 0.5): setting it again here would undo that. */
     const char *nc = getenv("NO_COLOR");
@@ -333,17 +494,16 @@ int tui_run(lesson *l, const tui_options *opt)
         frame_free(prev);
         return 1;
     }
+    catch_signals();
     SCREEN *scr = take_terminal(opt->no_color || (nc && nc[0]));
     if (!scr) {
-        const char *term = getenv("TERM");
-        fprintf(stderr, "backstep: cannot open the terminal (TERM=%s); try --print\n",
-                term ? term : "");
+        fprintf(stderr, "backstep: cannot open the terminal; try --print\n");
         screen_free(s);
         frame_free(cur);
         frame_free(prev);
-        return 1;
+        return 2;
     }
-    int status = 0, dirty = 1;
+    int status = 0, dirty = 1, empty = 0;
     for (;;) {
         if (got_signal) {
             status = 128 + got_signal;
@@ -354,13 +514,23 @@ int tui_run(lesson *l, const tui_options *opt)
         dirty = 0;
         int wait = screen_timeout(s);
         timeout(wait < MAX_WAIT_MS ? wait : MAX_WAIT_MS);
+        double asked = millis();
         wint_t ch;
+        waiting = 1;
         int kind = get_wch(&ch);
+        waiting = 0;
         if (kind == ERR) {
+            /* Nothing read: time passed, a signal came, or the terminal is
+             * gone (then reads return at once, forever). */
+            int at_once = wait > 0 && millis() - asked < 1.0 && errno != EINTR;
+            empty = at_once ? empty + 1 : 0;
+            if (terminal_gone() || empty >= EMPTY_READS)
+                break;
             errno = 0;
             dirty |= screen_tick(s);
             continue;
         }
+        empty = 0;
         if (kind == OK && ch == 27 && !lone_escape())
             continue; /* the rest of a sequence curses does not know */
         if (kind == KEY_CODE_YES && ch == KEY_RESIZE) {
@@ -376,6 +546,7 @@ int tui_run(lesson *l, const tui_options *opt)
         dirty = 1;
     }
     endwin();
+    terminal_taken = 0;
     delscreen(scr);
     screen_free(s);
     frame_free(cur);

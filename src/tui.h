@@ -13,9 +13,11 @@ typedef struct {
     int convention; /* -1 = the lesson's, else an engine_conv */
 } tui_options;
 
-/* Runs the screen on a loaded lesson until the user quits.  l may be
- * replaced in place by a lesson the user opens.  Returns the process exit
- * status. */
+/* Runs the screen on a loaded lesson until the user quits, the terminal
+ * goes away or a signal ends it, and gives the terminal back as it was in
+ * every case.  l may be replaced in place by a lesson the user opens.
+ * Returns the process exit status: 0, 128 + the signal that ended it, or 2
+ * when there is no usable terminal (one line on stderr says why). */
 int tui_run(lesson *l, const tui_options *opt);
 
 /* Sets up the attribute of every frame_attr class on the current curses
