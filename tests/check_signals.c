@@ -74,6 +74,8 @@ static pty_run start_on(const char *term, int ctty, const char *lesson_file)
         dup2(errp[1], 2);
         close(r.master);
         close(errp[0]);
+        struct rlimit no_core = {0, 0};
+        setrlimit(RLIMIT_CORE, &no_core); /* a fault leaves no core file behind */
         for (int s = 1; s < 32; s++)
             signal(s, SIG_DFL);
         sigset_t none;
@@ -214,8 +216,6 @@ END_TEST
 START_TEST(faults_give_the_terminal_back_then_end_by_the_signal)
 {
     int sig = faults[_i];
-    struct rlimit no_core = {0, 0};
-    setrlimit(RLIMIT_CORE, &no_core); /* inherited: no core file left behind */
     pty_run r = start("xterm-256color", 1);
     ck_assert(read_until(&r, "step 1/", 0));
     ck_assert(read_until(&r, NULL, 0.2));
