@@ -23,6 +23,7 @@ enum {
     MODE_MESSAGE_BYTES = 640,  /* a message on the bottom row */
     MODE_PATH_BYTES = 4096,    /* a file name */
     MODE_SCORE_BYTES = 32,     /* "quiz 3/4" */
+    MODE_MAX_MAPS = 8,         /* key maps that answer keys at one time */
 };
 
 typedef struct draw_cache draw_cache; /* memos and scratch of the drawing (draw.h) */
@@ -57,7 +58,7 @@ typedef struct {
     int message_bad;                  /* the message is an error */
     char open_path[MODE_PATH_BYTES];  /* MODE_LESSON: the lesson to open */
     char open_error[MODE_MESSAGE_BYTES]; /* why the last lesson asked for did not open */
-    keys_map maps[8];      /* the key maps that answer keys now, top first */
+    keys_map maps[MODE_MAX_MAPS]; /* the key maps that answer keys now, top first */
     int n_maps;
     draw_cache *cache;     /* memos and scratch of the drawing; drawing may fill them */
 } mode_ctx;

@@ -10,7 +10,7 @@ enum { PAGE = 10 }; /* lines a page key scrolls */
 
 /* The help between keys. */
 typedef struct {
-    keys_map maps[8]; /* the key maps it lists: those answering where it was opened */
+    keys_map maps[MODE_MAX_MAPS]; /* the maps it lists: those answering where it opened */
     int n_maps;
     int scroll;       /* first line shown */
 } help_mode;
@@ -29,7 +29,7 @@ static mode_reply help_open(mode_ctx *c, void *self, keys_action why)
 {
     help_mode *m = self;
     (void)why;
-    m->n_maps = c->n_maps < 8 ? c->n_maps : 8;
+    m->n_maps = c->n_maps < MODE_MAX_MAPS ? c->n_maps : MODE_MAX_MAPS;
     memcpy(m->maps, c->maps, sizeof m->maps[0] * (size_t)m->n_maps);
     m->scroll = 0;
     return MODE_DONE;
