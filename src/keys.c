@@ -1,161 +1,275 @@
-/* keys.c - the one table that drives key dispatch, the key bar and the help
- * overlay, so the three can never disagree. */
+/* keys.c - the one table that drives key dispatch, the key bars, the help
+ * and the key lists of the documentation, so none of them can disagree. */
 #include "keys.h"
 
 #include <string.h>
 
 #include "text.h"
 
+/* Short names for the columns that most rows leave at zero. */
+#define ENTER '\r', '\n', KEYS_K_ENTER
+#define NONE KEYS_MAP_GLOBAL
+
 static const keys_entry table[] = {
-    {{KEYS_K_RIGHT, 'l', 'n', ' '}, KEYS_NEXT, "→ l n Space", "→ next",
-     "next step; past the end, update and next sample", KEYS_WHEN_ALWAYS, 0, KEYS_GROUP_STEPPING},
-    {{KEYS_K_LEFT, 'h', 'p', KEYS_K_BACKSPACE}, KEYS_PREV, "← h p Backspace", "← prev",
-     "previous step, back to the identical screen", KEYS_WHEN_ALWAYS, 0, KEYS_GROUP_STEPPING},
-    {{KEYS_K_HOME, 'g'}, KEYS_FIRST, "Home g", NULL,
-     "first step of the pass", KEYS_WHEN_ALWAYS, 0, KEYS_GROUP_STEPPING},
-    {{KEYS_K_END, 'G'}, KEYS_LAST, "End G", NULL,
-     "last step of the pass", KEYS_WHEN_ALWAYS, 0, KEYS_GROUP_STEPPING},
-    {{KEYS_K_TAB}, KEYS_PHASE_NEXT, "Tab", "Tab phase",
-     "first step of the next phase", KEYS_WHEN_ALWAYS, 0, KEYS_GROUP_STEPPING},
-    {{KEYS_K_BACKTAB}, KEYS_PHASE_PREV, "Shift-Tab", NULL,
-     "first step of the previous phase", KEYS_WHEN_ALWAYS, 0, KEYS_GROUP_STEPPING},
-    {{KEYS_K_DOWN, 'j', ']'}, KEYS_FOCUS_NEXT, "↓ j ]", "↑↓ element",
-     "next element of the result, with its arithmetic (in this help: scrolls)", KEYS_WHEN_FOCUS, 1,
-     KEYS_GROUP_FOCUS},
-    {{KEYS_K_UP, 'k', '['}, KEYS_FOCUS_PREV, "↑ k [", NULL,
-     "previous element of the result", KEYS_WHEN_FOCUS, 1, KEYS_GROUP_FOCUS},
-    {{'c'}, KEYS_CONVENTION, "c", "c rows/cols",
-     "switch rows/columns: every shape turns around", KEYS_WHEN_ALWAYS, 0, KEYS_GROUP_DISPLAY},
-    {{'a'}, KEYS_AUTOPLAY, "a", "a play",
-     "autoplay: step on a timer (a again stops it)", KEYS_WHEN_ALWAYS, 0, KEYS_GROUP_STEPPING},
-    {{'+', '='}, KEYS_FASTER, "+", "+/- speed",
-     "autoplay faster", KEYS_WHEN_AUTOPLAY, 0, KEYS_GROUP_STEPPING},
-    {{'-', '_'}, KEYS_SLOWER, "-", NULL,
-     "autoplay slower", KEYS_WHEN_AUTOPLAY, 0, KEYS_GROUP_STEPPING},
-    {{'r'}, KEYS_RESET, "r", NULL,
-     "reset to the lesson's start", KEYS_WHEN_ALWAYS, 0, KEYS_GROUP_STEPPING},
-    {{'N'}, KEYS_SAMPLE, "N", "N sample",
-     "finish this pass, go to the next sample or epoch", KEYS_WHEN_ALWAYS, 0,
-     KEYS_GROUP_STEPPING},
-    {{'f'}, KEYS_PRECISION, "f", NULL,
-     "precision: 2, 4 or 6 decimals", KEYS_WHEN_ALWAYS, 0, KEYS_GROUP_DISPLAY},
-    {{'t'}, KEYS_TRAIN, "t", "t train",
-     "train some epochs, plot the loss, go on from the trained weights", KEYS_WHEN_ALWAYS, 0,
-     KEYS_GROUP_TOOLS},
-    {{'L'}, KEYS_LOG_SCALE, "L", NULL,
-     "loss plot: linear or log scale", KEYS_WHEN_ALWAYS, 0, KEYS_GROUP_TOOLS},
-    {{'v'}, KEYS_GRADCHECK, "v", "v check",
-     "gradient check: backprop beside central differences", KEYS_WHEN_ALWAYS, 0,
-     KEYS_GROUP_TOOLS},
-    {{'e'}, KEYS_EDIT, "e", "e edit",
-     "edit the focused input, target, weight or bias (else the learning rate)",
-     KEYS_WHEN_ALWAYS, 0, KEYS_GROUP_TOOLS},
-    {{'w'}, KEYS_SAVE, "w", NULL,
-     "save the network as a lesson file", KEYS_WHEN_ALWAYS, 0, KEYS_GROUP_TOOLS},
-    {{'z'}, KEYS_QUIZ, "z", "z quiz",
-     "quiz: answer each step's shape and a value before it is shown", KEYS_WHEN_ALWAYS, 0,
-     KEYS_GROUP_TOOLS},
-    {{KEYS_K_TAB}, KEYS_QUIZ_SKIP, "Tab (quiz)", "Tab skip",
-     "quiz: skip the question, counted as missed", KEYS_WHEN_QUIZ, 0, KEYS_GROUP_TOOLS},
-    /* Esc ends a quiz rather than leaving backstep; with no quiz on it
-     * quits like q.  This row comes before the quit row, so it hears Esc. */
-    {{KEYS_K_ESC}, KEYS_QUIZ_END, "Esc (quiz)", NULL,
-     "quiz: end the quiz (Esc quits only when no quiz is on)", KEYS_WHEN_ALWAYS, 1,
-     KEYS_GROUP_TOOLS},
-    {{':'}, KEYS_SHAPE, ":", ": shapes",
-     "shape checker: type an expression, see every sub-expression's shape", KEYS_WHEN_ALWAYS,
-     0, KEYS_GROUP_TOOLS},
-    {{'o'}, KEYS_BROWSE, "o", "o open",
-     "open a lesson: the bundled ones, yours and this folder's", KEYS_WHEN_ALWAYS, 0,
-     KEYS_GROUP_TOOLS},
-    {{'?'}, KEYS_HELP, "?", "? help",
-     "show or hide this help", KEYS_WHEN_ALWAYS, 1, KEYS_GROUP_DISPLAY},
-    {{KEYS_K_PGDN}, KEYS_PAGE_DOWN, "PgDn", NULL,
-     "this help: a page down", KEYS_WHEN_ALWAYS, 1, KEYS_GROUP_DISPLAY},
-    {{KEYS_K_PGUP}, KEYS_PAGE_UP, "PgUp", NULL,
-     "this help: a page up", KEYS_WHEN_ALWAYS, 1, KEYS_GROUP_DISPLAY},
-    {{'q', KEYS_K_ESC}, KEYS_QUIT, "q Esc", "q quit",
-     "quit (first closes this help)", KEYS_WHEN_ALWAYS, 1, KEYS_GROUP_QUIT},
+    /* the stepping screen, and what it passes on (global), in key bar order */
+    {KEYS_MAP_STEP, {KEYS_K_RIGHT, 'l', 'n', ' '}, KEYS_NEXT, "→ l n Space", "→ next",
+     "next step; past the end, update and next sample", 0, 0, 0, KEYS_GROUP_STEPPING, NONE},
+    {KEYS_MAP_STEP, {KEYS_K_LEFT, 'h', 'p', KEYS_K_BACKSPACE}, KEYS_PREV, "← h p Backspace",
+     "← prev", "previous step, back to the identical screen", 0, 0, 0, KEYS_GROUP_STEPPING,
+     NONE},
+    {KEYS_MAP_STEP, {KEYS_K_HOME, 'g'}, KEYS_FIRST, "Home g", NULL, "first step of the pass", 0,
+     0, 0, KEYS_GROUP_STEPPING, NONE},
+    {KEYS_MAP_STEP, {KEYS_K_END, 'G'}, KEYS_LAST, "End G", NULL, "last step of the pass", 0, 0,
+     0, KEYS_GROUP_STEPPING, NONE},
+    {KEYS_MAP_STEP, {KEYS_K_TAB}, KEYS_PHASE_NEXT, "Tab", "Tab phase",
+     "first step of the next phase", 0, 0, 0, KEYS_GROUP_STEPPING, NONE},
+    {KEYS_MAP_STEP, {KEYS_K_BACKTAB}, KEYS_PHASE_PREV, "Shift-Tab", NULL,
+     "first step of the previous phase", 0, 0, 0, KEYS_GROUP_STEPPING, NONE},
+    {KEYS_MAP_STEP, {KEYS_K_DOWN, 'j', ']'}, KEYS_FOCUS_NEXT, "↓ j ]", "↑↓ element",
+     "next element of the result, with its arithmetic", KEYS_WHEN_FOCUS, 0, 0,
+     KEYS_GROUP_FOCUS, NONE},
+    {KEYS_MAP_STEP, {KEYS_K_UP, 'k', '['}, KEYS_FOCUS_PREV, "↑ k [", NULL,
+     "previous element of the result", KEYS_WHEN_FOCUS, 0, 0, KEYS_GROUP_FOCUS, NONE},
+    {KEYS_MAP_STEP, {'c'}, KEYS_CONVENTION, "c", "c rows/cols",
+     "switch rows/columns: every shape turns around", 0, 0, 0, KEYS_GROUP_DISPLAY, NONE},
+    {KEYS_MAP_STEP, {'a'}, KEYS_AUTOPLAY, "a", "a play",
+     "autoplay: step on a timer (a again stops it)", 0, 0, 0, KEYS_GROUP_STEPPING, NONE},
+    {KEYS_MAP_STEP, {'+', '='}, KEYS_FASTER, "+", "+/- speed", "autoplay faster",
+     KEYS_WHEN_AUTOPLAY, 0, 0, KEYS_GROUP_STEPPING, NONE},
+    {KEYS_MAP_STEP, {'-', '_'}, KEYS_SLOWER, "-", NULL, "autoplay slower", KEYS_WHEN_AUTOPLAY,
+     0, 0, KEYS_GROUP_STEPPING, NONE},
+    {KEYS_MAP_STEP, {'r'}, KEYS_RESET, "r", NULL, "reset to the lesson's start", 0, 0, 0,
+     KEYS_GROUP_STEPPING, NONE},
+    {KEYS_MAP_STEP, {'N'}, KEYS_SAMPLE, "N", "N sample",
+     "finish this pass, go to the next sample or epoch", 0, 0, 0, KEYS_GROUP_STEPPING, NONE},
+    {KEYS_MAP_STEP, {'f'}, KEYS_PRECISION, "f", NULL, "precision: 2, 4 or 6 decimals", 0, 0, 0,
+     KEYS_GROUP_DISPLAY, NONE},
+    {KEYS_MAP_GLOBAL, {'t'}, KEYS_TRAIN, "t", "t train",
+     "train some epochs, plot the loss, go on from the trained weights", 0, 0, 0,
+     KEYS_GROUP_TOOLS, KEYS_MAP_TRAIN},
+    {KEYS_MAP_GLOBAL, {'v'}, KEYS_GRADCHECK, "v", "v check",
+     "gradient check: backprop beside central differences", 0, 0, 0, KEYS_GROUP_TOOLS,
+     KEYS_MAP_CHECK},
+    {KEYS_MAP_GLOBAL, {'e'}, KEYS_EDIT, "e", "e edit",
+     "edit the focused input, target, weight or bias (else the learning rate)", 0, 0, 0,
+     KEYS_GROUP_TOOLS, KEYS_MAP_EDIT},
+    {KEYS_MAP_GLOBAL, {'w'}, KEYS_SAVE, "w", NULL,
+     "save the network as a lesson file (a bundled lesson as a copy in this folder)", 0, 0, 0,
+     KEYS_GROUP_TOOLS, KEYS_MAP_EDIT},
+    {KEYS_MAP_GLOBAL, {'z'}, KEYS_QUIZ, "z", "z quiz",
+     "quiz: answer each step's shape and a value before it is shown (z again ends it)", 0, 0,
+     0, KEYS_GROUP_TOOLS, KEYS_MAP_QUIZ},
+    {KEYS_MAP_GLOBAL, {':'}, KEYS_SHAPE, ":", ": shapes",
+     "shape checker: type an expression, see every sub-expression's shape", 0, 0, 0,
+     KEYS_GROUP_TOOLS, KEYS_MAP_SHAPE},
+    {KEYS_MAP_GLOBAL, {'o'}, KEYS_BROWSE, "o", "o open",
+     "open a lesson: the bundled ones, yours and this folder's", 0, 0, 0, KEYS_GROUP_TOOLS,
+     KEYS_MAP_BROWSE},
+    {KEYS_MAP_GLOBAL, {'?'}, KEYS_HELP, "?", "? help", "this help: the keys of the screen you are on",
+     0, 0, 1, KEYS_GROUP_QUIT, KEYS_MAP_HELP},
+    {KEYS_MAP_GLOBAL, {'q', KEYS_K_ESC}, KEYS_QUIT, "q Esc", "q quit",
+     "quit (asking first when there are unsaved edits)", 0, 0, 1, KEYS_GROUP_QUIT,
+     KEYS_MAP_EDIT},
+
+    /* the quiz, above the stepping screen */
+    {KEYS_MAP_QUIZ, {ENTER}, KEYS_ENTER, "Enter", NULL,
+     "answer the question: a shape such as 3x2 (or 3 for a vector), then a number",
+     KEYS_WHEN_ASKING, KEYS_WHEN_ASKING, 0, KEYS_GROUP_QUIZ, NONE},
+    {KEYS_MAP_QUIZ, {KEYS_K_TAB}, KEYS_QUIZ_SKIP, "Tab", "Tab skip",
+     "skip the question, counted as missed", KEYS_WHEN_ASKING, KEYS_WHEN_ASKING, 0,
+     KEYS_GROUP_QUIZ, NONE},
+    {KEYS_MAP_QUIZ, {KEYS_K_ESC}, KEYS_QUIZ_END, "Esc", NULL, "end the quiz (backstep stays)",
+     0, 0, 0, KEYS_GROUP_QUIZ, NONE},
+
+    /* the shape checker */
+    {KEYS_MAP_SHAPE, {ENTER}, KEYS_ENTER, "Enter", "Enter check",
+     "work out the shape of every part of the expression", 0, 0, 0, KEYS_GROUP_SHAPE, NONE},
+    {KEYS_MAP_SHAPE, {KEYS_K_ESC}, KEYS_BACK, "Esc", "Esc close", "close the shape checker", 0,
+     0, 1, KEYS_GROUP_SHAPE, NONE},
+
+    /* training and its plot */
+    {KEYS_MAP_TRAIN, {KEYS_K_ESC}, KEYS_STOP, "Esc", "Esc stops after this chunk",
+     "while training: stop after the chunk under way", KEYS_WHEN_RUNNING, KEYS_WHEN_RUNNING,
+     0, KEYS_GROUP_TRAIN, NONE},
+    {KEYS_MAP_TRAIN, {'L'}, KEYS_LOG_SCALE, "L", "L linear/log",
+     "loss plot: linear or log scale", KEYS_WHEN_PLOTTED, KEYS_WHEN_PLOTTED, 0,
+     KEYS_GROUP_TRAIN, NONE},
+    {KEYS_MAP_TRAIN, {KEYS_K_ESC, ENTER, 'q'}, KEYS_BACK, "Esc Enter q",
+     "Esc/Enter back to the steps, from the trained weights",
+     "back to the steps, which go on from the trained weights", KEYS_WHEN_PLOTTED,
+     KEYS_WHEN_PLOTTED, 1, KEYS_GROUP_TRAIN, NONE},
+    {KEYS_MAP_TRAIN, {'?'}, KEYS_HELP, "?", NULL, "this help", 0, 0, 0, KEYS_GROUP_TRAIN,
+     KEYS_MAP_HELP},
+
+    /* the gradient check */
+    {KEYS_MAP_CHECK, {KEYS_K_DOWN, 'j'}, KEYS_DOWN, "↓ j", "↑↓ scroll", "scroll down a row", 0,
+     0, 0, KEYS_GROUP_CHECK, NONE},
+    {KEYS_MAP_CHECK, {KEYS_K_UP, 'k'}, KEYS_UP, "↑ k", NULL, "scroll up a row", 0, 0, 0,
+     KEYS_GROUP_CHECK, NONE},
+    {KEYS_MAP_CHECK, {KEYS_K_HOME, 'g'}, KEYS_TOP, "Home g", NULL, "back to the first row", 0,
+     0, 0, KEYS_GROUP_CHECK, NONE},
+    {KEYS_MAP_CHECK, {KEYS_K_ESC, ENTER, 'q'}, KEYS_BACK, "Esc Enter q",
+     "Esc/Enter back to the steps", "back to the steps", 0, 0, 1, KEYS_GROUP_CHECK, NONE},
+    {KEYS_MAP_CHECK, {'?'}, KEYS_HELP, "?", NULL, "this help", 0, 0, 0, KEYS_GROUP_CHECK,
+     KEYS_MAP_HELP},
+
+    /* editing and saving: the questions on the bottom row */
+    {KEYS_MAP_EDIT, {'y', 'Y'}, KEYS_YES, "y", NULL,
+     "yes: discard the unsaved edits, or overwrite the file", 0, 0, 0, KEYS_GROUP_EDIT, NONE},
+    {KEYS_MAP_EDIT, {'n', 'N', KEYS_K_ESC}, KEYS_NO, "n Esc", NULL,
+     "no (so does any other key): nothing is lost or written", 0, 0, 0, KEYS_GROUP_EDIT, NONE},
+
+    /* the lesson browser */
+    {KEYS_MAP_BROWSE, {KEYS_K_DOWN, 'j'}, KEYS_DOWN, "↓ j", "↑↓ choose", "next lesson", 0, 0,
+     0, KEYS_GROUP_BROWSE, NONE},
+    {KEYS_MAP_BROWSE, {KEYS_K_UP, 'k'}, KEYS_UP, "↑ k", NULL, "previous lesson", 0, 0, 0,
+     KEYS_GROUP_BROWSE, NONE},
+    {KEYS_MAP_BROWSE, {KEYS_K_HOME, 'g'}, KEYS_TOP, "Home g", NULL, "first lesson", 0, 0, 0,
+     KEYS_GROUP_BROWSE, NONE},
+    {KEYS_MAP_BROWSE, {KEYS_K_END, 'G'}, KEYS_BOTTOM, "End G", NULL, "last lesson", 0, 0, 0,
+     KEYS_GROUP_BROWSE, NONE},
+    {KEYS_MAP_BROWSE, {ENTER, KEYS_K_RIGHT}, KEYS_CHOOSE, "Enter →", "Enter open",
+     "open the lesson, or show why it does not load", 0, 0, 0, KEYS_GROUP_BROWSE, NONE},
+    {KEYS_MAP_BROWSE, {KEYS_K_ESC, 'q', 'o'}, KEYS_BACK, "Esc q o", "Esc back",
+     "back to the lesson on screen", 0, 0, 1, KEYS_GROUP_BROWSE, NONE},
+    {KEYS_MAP_BROWSE, {'?'}, KEYS_HELP, "?", NULL, "this help", 0, 0, 0, KEYS_GROUP_BROWSE,
+     KEYS_MAP_HELP},
+
+    /* the help */
+    {KEYS_MAP_HELP, {KEYS_K_DOWN, 'j', ']'}, KEYS_DOWN, "↓ j", "↑↓ scroll",
+     "scroll down a line", 0, 0, 0, KEYS_GROUP_HELP, NONE},
+    {KEYS_MAP_HELP, {KEYS_K_UP, 'k', '['}, KEYS_UP, "↑ k", NULL, "scroll up a line", 0, 0, 0,
+     KEYS_GROUP_HELP, NONE},
+    {KEYS_MAP_HELP, {KEYS_K_PGDN, ' '}, KEYS_PAGE_DOWN, "PgDn Space", "PgUp/PgDn page",
+     "a page down", 0, 0, 0, KEYS_GROUP_HELP, NONE},
+    {KEYS_MAP_HELP, {KEYS_K_PGUP}, KEYS_PAGE_UP, "PgUp", NULL, "a page up", 0, 0, 0,
+     KEYS_GROUP_HELP, NONE},
+    {KEYS_MAP_HELP, {'?', 'q', KEYS_K_ESC}, KEYS_BACK, "? q Esc", "? q close",
+     "close this help", 0, 0, 1, KEYS_GROUP_HELP, NONE},
+
+    /* typing in a prompt */
+    {KEYS_MAP_TEXT, {ENTER}, KEYS_ENTER, "Enter", NULL, "done: use what was typed", 0, 0, 0,
+     KEYS_GROUP_TEXT, NONE},
+    {KEYS_MAP_TEXT, {KEYS_K_ESC}, KEYS_CANCEL, "Esc", NULL, "give up: nothing changes", 0, 0, 0,
+     KEYS_GROUP_TEXT, NONE},
+    {KEYS_MAP_TEXT, {KEYS_K_LEFT}, KEYS_CURSOR_LEFT, "←", NULL, "cursor a character left", 0,
+     0, 0, KEYS_GROUP_TEXT, NONE},
+    {KEYS_MAP_TEXT, {KEYS_K_RIGHT}, KEYS_CURSOR_RIGHT, "→", NULL, "cursor a character right",
+     0, 0, 0, KEYS_GROUP_TEXT, NONE},
+    {KEYS_MAP_TEXT, {KEYS_K_HOME, KEYS_CTRL_A}, KEYS_LINE_START, "Home Ctrl-A", NULL,
+     "cursor to the start of the line", 0, 0, 0, KEYS_GROUP_TEXT, NONE},
+    {KEYS_MAP_TEXT, {KEYS_K_END, KEYS_CTRL_E}, KEYS_LINE_END, "End Ctrl-E", NULL,
+     "cursor to the end of the line", 0, 0, 0, KEYS_GROUP_TEXT, NONE},
+    {KEYS_MAP_TEXT, {KEYS_K_BACKSPACE}, KEYS_DELETE_BACK, "Backspace", NULL,
+     "delete the character before the cursor", 0, 0, 0, KEYS_GROUP_TEXT, NONE},
+    {KEYS_MAP_TEXT, {KEYS_K_DELETE, KEYS_CTRL_D}, KEYS_DELETE, "Delete Ctrl-D", NULL,
+     "delete the character under the cursor", 0, 0, 0, KEYS_GROUP_TEXT, NONE},
+    {KEYS_MAP_TEXT, {KEYS_CTRL_U}, KEYS_CLEAR_LINE, "Ctrl-U", NULL, "empty the line", 0, 0, 0,
+     KEYS_GROUP_TEXT, NONE},
 };
+
+#undef ENTER
+#undef NONE
+
+enum { ROWS = sizeof table / sizeof table[0] };
 
 const keys_entry *keys_table(size_t *count)
 {
-    *count = sizeof table / sizeof table[0];
+    *count = ROWS;
     return table;
 }
 
-keys_action keys_lookup(int code, int help_open)
+const keys_entry *keys_find(keys_map map, int code, unsigned context)
 {
     if (code == 0)
-        return KEYS_NONE;
-    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
-        if ((help_open && !table[i].in_help) || (table[i].when & KEYS_WHEN_QUIZ))
+        return NULL;
+    for (size_t i = 0; i < ROWS; i++) {
+        if (table[i].map != map || (table[i].only & context) != table[i].only)
             continue;
         for (int k = 0; k < KEYS_PER_ACTION && table[i].code[k]; k++)
             if (table[i].code[k] == code)
-                return table[i].action;
+                return &table[i];
     }
-    return KEYS_NONE;
+    return NULL;
 }
 
-keys_action keys_lookup_quiz(int code)
+keys_action keys_lookup(keys_map map, int code, unsigned context)
 {
-    for (size_t i = 0; code && i < sizeof table / sizeof table[0]; i++) {
-        if (!(table[i].when & KEYS_WHEN_QUIZ))
-            continue;
-        for (int k = 0; k < KEYS_PER_ACTION && table[i].code[k]; k++)
-            if (table[i].code[k] == code)
-                return table[i].action;
-    }
-    return KEYS_NONE;
+    const keys_entry *k = keys_find(map, code, context);
+    return k ? k->action : KEYS_NONE;
 }
 
 const char *keys_group_name(keys_group g)
 {
     static const char *const names[KEYS_GROUP_COUNT] = {
-        "stepping", "focus", "views & tools", "display", "quit",
+        [KEYS_GROUP_STEPPING] = "stepping",      [KEYS_GROUP_FOCUS] = "focus",
+        [KEYS_GROUP_DISPLAY] = "display",        [KEYS_GROUP_TOOLS] = "views & tools",
+        [KEYS_GROUP_QUIT] = "help & quit",       [KEYS_GROUP_QUIZ] = "quiz",
+        [KEYS_GROUP_SHAPE] = "shape checker",    [KEYS_GROUP_TRAIN] = "training",
+        [KEYS_GROUP_CHECK] = "gradient check",   [KEYS_GROUP_EDIT] = "questions",
+        [KEYS_GROUP_BROWSE] = "lesson browser",  [KEYS_GROUP_HELP] = "this help",
+        [KEYS_GROUP_TEXT] = "typing",
     };
-    return g >= 0 && g < KEYS_GROUP_COUNT ? names[g] : "";
+    return g >= 0 && g < KEYS_GROUP_COUNT && names[g] ? names[g] : "";
 }
 
-/* Whether entry k goes on the key bar in this context. */
-static int on_bar(const keys_entry *k, unsigned context)
+const char *keys_map_name(keys_map m)
 {
-    if (!k->label || (k->when & context) != k->when)
+    static const char *const names[KEYS_MAP_COUNT] = {
+        [KEYS_MAP_GLOBAL] = "on the stepping screen and in the quiz",
+        [KEYS_MAP_STEP] = "stepping",
+        [KEYS_MAP_QUIZ] = "the quiz (z)",
+        [KEYS_MAP_SHAPE] = "the shape checker (:)",
+        [KEYS_MAP_TRAIN] = "training and its loss plot (t)",
+        [KEYS_MAP_CHECK] = "the gradient check (v)",
+        [KEYS_MAP_EDIT] = "the questions before overwriting a file or leaving with edits not saved",
+        [KEYS_MAP_BROWSE] = "the lesson browser (o)",
+        [KEYS_MAP_HELP] = "the help (?)",
+        [KEYS_MAP_TEXT] = "typing in a prompt",
+    };
+    return m >= 0 && m < KEYS_MAP_COUNT && names[m] ? names[m] : "";
+}
+
+/* Whether row k goes on a key bar of these maps in this context. */
+static int on_bar(const keys_entry *k, const keys_map *maps, int n_maps, unsigned context)
+{
+    if (!k->label || (k->when & context) != k->when || (k->only & context) != k->only)
         return 0;
-    /* While a quiz question waits, every other key is typing. */
-    if (context & KEYS_WHEN_QUIZ)
-        return (k->when & KEYS_WHEN_QUIZ) != 0;
-    return !(context & KEYS_WHEN_HELP) || (k->in_help && k->when == KEYS_WHEN_ALWAYS);
+    for (int i = 0; i < n_maps; i++)
+        if (maps[i] == k->map)
+            return 1;
+    return 0;
 }
 
-size_t keys_bar(unsigned context, int cols, char *buf, size_t size)
+size_t keys_bar(const keys_map *maps, int n_maps, unsigned context, int cols, const char *sep,
+                char *buf, size_t size)
 {
-    size_t n = sizeof table / sizeof table[0];
+    int sepw = text_width(sep);
+    size_t sepb = strlen(sep);
     int reserved = 0;
     if (size == 0)
         return 0;
     buf[0] = '\0';
-    /* The ways out (help, quit) always keep their place. */
-    for (size_t i = 0; i < n; i++)
-        if (on_bar(&table[i], context) && table[i].in_help)
-            reserved += text_width(table[i].label) + 2;
+    /* The ways out always keep their place. */
+    for (size_t i = 0; i < ROWS; i++)
+        if (on_bar(&table[i], maps, n_maps, context) && table[i].keep)
+            reserved += text_width(table[i].label) + sepw;
     size_t len = 0;
     int used = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < ROWS; i++) {
         const keys_entry *k = &table[i];
-        if (!on_bar(k, context))
+        if (!on_bar(k, maps, n_maps, context))
             continue;
-        int w = text_width(k->label) + (len ? 2 : 0);
-        size_t b = strlen(k->label) + (len ? 2 : 0);
-        int room = cols - (k->in_help ? 0 : reserved);
+        int w = text_width(k->label) + (len ? sepw : 0);
+        size_t b = strlen(k->label) + (len ? sepb : 0);
+        int room = cols - (k->keep ? 0 : reserved);
         if (used + w > room || len + b + 1 > size)
             continue;
-        if (k->in_help)
-            reserved -= text_width(k->label) + 2;
+        if (k->keep)
+            reserved -= text_width(k->label) + sepw;
         if (len) {
-            memcpy(buf + len, "  ", 2);
-            len += 2;
+            memcpy(buf + len, sep, sepb);
+            len += sepb;
         }
         memcpy(buf + len, k->label, strlen(k->label) + 1);
         len += strlen(k->label);

@@ -13,11 +13,11 @@
  * Drawing: the caption, then the text; the cursor sits prompt_cursor_column()
  * cells after the text's first cell.
  *
- * Keys: printable characters insert at the cursor (UTF-8, no control
- * characters); ← → move by one character, Home/End or Ctrl-A/Ctrl-E to the
- * ends; Backspace deletes before the cursor, Delete or Ctrl-D under it;
- * Ctrl-U empties the line; Enter ('\r', '\n' or KEYS_K_ENTER) and Esc
- * finish.  Plain data, no allocation. */
+ * Keys: the key table's typing rows (keys.h, KEYS_MAP_TEXT): ← → move by
+ * one character, Home/End or Ctrl-A/Ctrl-E to the ends; Backspace deletes
+ * before the cursor, Delete or Ctrl-D under it; Ctrl-U empties the line;
+ * Enter and Esc finish.  Every other printable character inserts at the
+ * cursor (UTF-8, no control characters).  Plain data, no allocation. */
 #ifndef BACKSTEP_PROMPT_H
 #define BACKSTEP_PROMPT_H
 

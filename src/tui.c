@@ -1,85 +1,37 @@
-/* tui.c - the only code that includes curses: terminal setup and teardown,
- * colors, the key loop, resize and signals, and putting the view's frames
- * on screen one changed cell at a time. */
+/* tui.c - the only code that includes curses: the terminal set up and given
+ * back (on every signal that ends the program too), colours, the key loop
+ * with its waits and hang-ups, resize, and putting the frames the screen
+ * lays out on the terminal one changed cell at a time. */
 #include "tui.h"
 
 #include <curses.h>
 #include <errno.h>
-#include <langinfo.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <term.h>
+#include <termios.h>
+#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
 #include "keys.h"
-#include "view.h"
-#include "view_lab.h"
+#include "screen.h"
+#include "text.h"
+#include "utf8.h"
 
-/* The terminal's curses attribute for each view_attr, set by tui_colors.
- * Per screen setup, not program state: every frame is drawn with it. */
-static attr_t palette[VIEW_ATTR_COUNT];
+enum {
+    MAX_WAIT_MS = 250,   /* the longest one wait for a key, so a signal is heard */
+    EMPTY_READS = 50,    /* reads that return at once with nothing: the terminal is gone */
+};
 
-/* Set by the signal handler; the key loop restores the terminal and exits. */
-static volatile sig_atomic_t got_signal;
-
-static void cells_build(void);
-
-static void on_signal(int sig)
-{
-    got_signal = sig;
-}
-
-void tui_colors(int no_color)
-{
-    for (int i = 0; i < VIEW_ATTR_COUNT; i++)
-        palette[i] = A_NORMAL;
-    if (no_color || !has_colors() || start_color() == ERR) {
-        palette[VIEW_TITLE] = A_BOLD;
-        palette[VIEW_FORWARD] = A_BOLD;
-        palette[VIEW_BACKWARD] = A_BOLD | A_UNDERLINE;
-        palette[VIEW_FOCUS] = A_REVERSE | A_BOLD;
-        palette[VIEW_USED] = A_UNDERLINE | A_BOLD;
-        palette[VIEW_WARNING] = A_BOLD | A_UNDERLINE;
-        palette[VIEW_DIM] = A_DIM;
-        palette[VIEW_KEYBAR] = A_REVERSE;
-        cells_build();
-        return;
-    }
-    use_default_colors();
-    /* 8-color safe: foreground on the terminal's own background (-1). */
-    static const short pairs[][3] = {
-        {1, COLOR_CYAN, -1},         /* title */
-        {2, COLOR_GREEN, -1},        /* forward */
-        {3, COLOR_MAGENTA, -1},      /* backward */
-        {4, COLOR_BLUE, -1},         /* positive */
-        {5, COLOR_RED, -1},          /* negative */
-        {6, COLOR_BLACK, COLOR_YELLOW}, /* focus */
-        {7, COLOR_YELLOW, -1},       /* used */
-        {8, COLOR_WHITE, COLOR_RED}, /* warning */
-        {9, COLOR_BLACK, COLOR_CYAN}, /* key bar */
-        {10, COLOR_BLUE, -1},        /* border */
-    };
-    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
-        init_pair(pairs[i][0], pairs[i][1], pairs[i][2]);
-    palette[VIEW_TITLE] = COLOR_PAIR(1) | A_BOLD;
-    palette[VIEW_FORWARD] = COLOR_PAIR(2) | A_BOLD;
-    palette[VIEW_BACKWARD] = COLOR_PAIR(3) | A_BOLD;
-    palette[VIEW_POSITIVE] = A_NORMAL;
-    palette[VIEW_NEGATIVE] = COLOR_PAIR(5);
-    palette[VIEW_FOCUS] = COLOR_PAIR(6) | A_BOLD;
-    palette[VIEW_USED] = COLOR_PAIR(7) | A_BOLD | A_UNDERLINE;
-    palette[VIEW_WARNING] = COLOR_PAIR(8) | A_BOLD;
-    palette[VIEW_DIM] = A_DIM;
-    palette[VIEW_KEYBAR] = COLOR_PAIR(9);
-    palette[VIEW_BORDER] = COLOR_PAIR(10);
-    cells_build();
-}
-
-/* Every printable ASCII character in every class, made once per
- * tui_colors: most cells are drawn from here without decoding. */
-static cchar_t ascii_cells[VIEW_ATTR_COUNT][128];
+/* The curses attribute of each frame_attr and every printable ASCII
+ * character in every class, made by tui_colors: like curses' own screen,
+ * they belong to the one terminal the process draws on. */
+static attr_t palette[FRAME_ATTR_COUNT];
+static cchar_t ascii_cells[FRAME_ATTR_COUNT][128];
 static int ascii_cells_ready; /* 0 until built (tui_colors builds it) */
 
 /* The attribute for one character: an underline under a rule, a box edge,
@@ -102,9 +54,68 @@ static attr_t line_attr(attr_t a, const char *ch)
  * line_attr. */
 static attr_t cell_attr(int cls, const char *ch)
 {
-    if (cls == VIEW_USED || cls == VIEW_WARNING)
+    if (cls == FRAME_USED || cls == FRAME_WARNING)
         return palette[cls];
     return line_attr(palette[cls], ch);
+}
+
+/* Fills the table of ASCII cells from the palette. */
+static void cells_build(void)
+{
+    for (int a = 0; a < FRAME_ATTR_COUNT; a++)
+        for (int c = 0; c < 128; c++) {
+            wchar_t wc[2] = {(wchar_t)(c >= 0x20 && c < 0x7F ? c : '?'), L'\0'};
+            char one[2] = {(char)wc[0], '\0'};
+            setcchar(&ascii_cells[a][c], wc, cell_attr(a, one) & ~A_COLOR,
+                     (short)PAIR_NUMBER(palette[a]), NULL);
+        }
+    ascii_cells_ready = 1;
+}
+
+void tui_colors(int no_color)
+{
+    for (int i = 0; i < FRAME_ATTR_COUNT; i++)
+        palette[i] = A_NORMAL;
+    if (no_color || !has_colors() || start_color() == ERR) {
+        palette[FRAME_TITLE] = A_BOLD;
+        palette[FRAME_FORWARD] = A_BOLD;
+        palette[FRAME_BACKWARD] = A_BOLD | A_UNDERLINE;
+        palette[FRAME_FOCUS] = A_REVERSE | A_BOLD;
+        palette[FRAME_USED] = A_UNDERLINE | A_BOLD;
+        palette[FRAME_WARNING] = A_BOLD | A_UNDERLINE;
+        palette[FRAME_DIM] = A_DIM;
+        palette[FRAME_KEYBAR] = A_REVERSE;
+        cells_build();
+        return;
+    }
+    use_default_colors();
+    /* 8-color safe: foreground on the terminal's own background (-1). */
+    static const short pairs[][3] = {
+        {1, COLOR_CYAN, -1},            /* title */
+        {2, COLOR_GREEN, -1},           /* forward */
+        {3, COLOR_MAGENTA, -1},         /* backward */
+        {4, COLOR_BLUE, -1},            /* positive */
+        {5, COLOR_RED, -1},             /* negative */
+        {6, COLOR_BLACK, COLOR_YELLOW}, /* focus */
+        {7, COLOR_YELLOW, -1},          /* used */
+        {8, COLOR_WHITE, COLOR_RED},    /* warning */
+        {9, COLOR_BLACK, COLOR_CYAN},   /* key bar */
+        {10, COLOR_BLUE, -1},           /* border */
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        init_pair(pairs[i][0], pairs[i][1], pairs[i][2]);
+    palette[FRAME_TITLE] = COLOR_PAIR(1) | A_BOLD;
+    palette[FRAME_FORWARD] = COLOR_PAIR(2) | A_BOLD;
+    palette[FRAME_BACKWARD] = COLOR_PAIR(3) | A_BOLD;
+    palette[FRAME_POSITIVE] = A_NORMAL;
+    palette[FRAME_NEGATIVE] = COLOR_PAIR(5);
+    palette[FRAME_FOCUS] = COLOR_PAIR(6) | A_BOLD;
+    palette[FRAME_USED] = COLOR_PAIR(7) | A_BOLD | A_UNDERLINE;
+    palette[FRAME_WARNING] = COLOR_PAIR(8) | A_BOLD;
+    palette[FRAME_DIM] = A_DIM;
+    palette[FRAME_KEYBAR] = COLOR_PAIR(9);
+    palette[FRAME_BORDER] = COLOR_PAIR(10);
+    cells_build();
 }
 
 /* Builds the cchar_t of one cell's text in class attr. */
@@ -116,20 +127,16 @@ static void cell_make(cchar_t *out, const char *ch, int attr)
         *out = ascii_cells[attr][c0];
         return;
     }
-    wchar_t wc[VIEW_CELL_BYTES + 1];
-    mbstate_t ps;
-    memset(&ps, 0, sizeof ps);
-    size_t n = 0;
+    wchar_t wc[FRAME_CELL_BYTES + 1];
+    size_t n = 0, left = strlen(ch);
     const char *p = ch;
-    while (*p && n < VIEW_CELL_BYTES) {
-        size_t k = mbrtowc(&wc[n], p, strlen(p), &ps);
-        if (k == 0 || k == (size_t)-1 || k == (size_t)-2) {
-            wc[n] = L'?';
-            k = 1;
-            memset(&ps, 0, sizeof ps);
-        }
+    while (left > 0 && n < FRAME_CELL_BYTES) {
+        uint32_t cp;
+        int k = utf8_decode(p, left, &cp);
+        wc[n++] = k > 0 ? (wchar_t)cp : L'?';
+        k = k > 0 ? k : 1;
         p += k;
-        n++;
+        left -= (size_t)k;
     }
     if (n == 0)
         wc[n++] = L' ';
@@ -138,30 +145,17 @@ static void cell_make(cchar_t *out, const char *ch, int attr)
         *out = ascii_cells[attr]['?'];
 }
 
-/* Fills the table of ASCII cells from the palette. */
-static void cells_build(void)
-{
-    for (int a = 0; a < VIEW_ATTR_COUNT; a++)
-        for (int c = 0; c < 128; c++) {
-            wchar_t wc[2] = {(wchar_t)(c >= 0x20 && c < 0x7F ? c : '?'), L'\0'};
-            char one[2] = {(char)wc[0], '\0'};
-            setcchar(&ascii_cells[a][c], wc, cell_attr(a, one) & ~A_COLOR,
-                     (short)PAIR_NUMBER(palette[a]), NULL);
-        }
-    ascii_cells_ready = 1;
-}
-
-static int same_cell(const view_cell *a, const view_cell *b)
+static int same_cell(const frame_cell *a, const frame_cell *b)
 {
     return memcmp(a, b, sizeof *a) == 0;
 }
 
-void tui_draw(const view_frame *f, view_frame *prev)
+void tui_draw(const frame *f, frame *prev)
 {
-    /* Unchanged rows are skipped with one memcmp (view.c pads every cell
+    /* Unchanged rows are skipped with one memcmp (frame.c pads every cell
      * with NULs); in a changed row, the stretch from the first to the last
      * changed cell goes to curses as one run of prepared cells. */
-    static cchar_t run[VIEW_MAX_WIDTH + 1];
+    cchar_t run[FRAME_MAX_WIDTH + 1];
     int full = prev->width != f->width || prev->height != f->height;
     size_t w = (size_t)f->width;
     if (!ascii_cells_ready)
@@ -169,8 +163,8 @@ void tui_draw(const view_frame *f, view_frame *prev)
     if (full)
         erase();
     for (int r = 0; r < f->height; r++) {
-        const view_cell *row = &f->cells[(size_t)r * w];
-        const view_cell *old = &prev->cells[(size_t)r * w];
+        const frame_cell *row = &f->cells[(size_t)r * w];
+        const frame_cell *old = &prev->cells[(size_t)r * w];
         int first = 0, last = f->width - 1;
         if (!full) {
             if (memcmp(row, old, w * sizeof *row) == 0)
@@ -186,14 +180,14 @@ void tui_draw(const view_frame *f, view_frame *prev)
         for (int c = first; c <= last; c++) {
             if (row[c].ch[0] == '\0')
                 continue; /* right half of a wide character */
-            int a = row[c].attr < VIEW_ATTR_COUNT ? row[c].attr : 0;
+            int a = row[c].attr < FRAME_ATTR_COUNT ? row[c].attr : 0;
             cell_make(&run[n++], row[c].ch, a);
         }
         /* A wide character that ends the run may overhang it by a column. */
         if (n > 0)
             mvadd_wchnstr(r, first, run, n);
         if (!full)
-            memcpy((view_cell *)old + first, row + first,
+            memcpy((frame_cell *)old + first, row + first,
                    (size_t)(last - first + 1) * sizeof *row);
     }
     refresh();
@@ -202,6 +196,167 @@ void tui_draw(const view_frame *f, view_frame *prev)
         prev->height = f->height;
         memcpy(prev->cells, f->cells, w * (size_t)f->height * sizeof *f->cells);
     }
+}
+
+/* ---- giving the terminal back, whatever ends the program ---- */
+
+/* The signal that ended the key loop's wait: the loop gives the terminal
+ * back and returns 128 + its number. */
+static volatile sig_atomic_t got_signal;
+/* 1 while the key loop waits for a key: a signal then only sets got_signal. */
+static volatile sig_atomic_t waiting;
+/* 1 while curses has the terminal. */
+static volatile sig_atomic_t terminal_taken;
+/* What gives the terminal back without curses, safe in a signal handler:
+ * the terminal's settings from before, and the sequences that reset the
+ * colours, show the cursor and leave the alternate screen. */
+static struct termios saved_modes;
+static int saved_modes_ok;
+static int term_fd = -1;
+static char restore_seq[256];
+static size_t restore_len;
+
+/* Gives the terminal back; async-signal-safe. */
+static void restore_terminal(void)
+{
+    if (!terminal_taken)
+        return;
+    if (restore_len > 0) {
+        ssize_t n = write(term_fd, restore_seq, restore_len);
+        (void)n;
+    }
+    if (saved_modes_ok)
+        tcsetattr(term_fd, TCSANOW, &saved_modes);
+    terminal_taken = 0;
+}
+
+/* Gives the terminal back, then lets sig do what it does by default. */
+static void end_by(int sig)
+{
+    restore_terminal();
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(sig);
+    _exit(128 + sig); /* a default action that does not end the process */
+}
+
+/* A signal whose default is to end the program: heard by the key loop when
+ * it waits, else (in the middle of work) the terminal is given back here
+ * and the signal ends the program at once. */
+static void on_ending_signal(int sig)
+{
+    if (waiting) {
+        got_signal = sig;
+        return;
+    }
+    end_by(sig);
+}
+
+/* A fault: the terminal is given back, then the default action (a core). */
+static void on_fault(int sig)
+{
+    end_by(sig);
+}
+
+/* Catches every signal that ends a program by default. */
+static void catch_signals(void)
+{
+    static const int ending[] = {
+        SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM,
+        SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ,
+#ifdef SIGPOLL
+        SIGPOLL,
+#endif
+#ifdef SIGSTKFLT
+        SIGSTKFLT,
+#endif
+#ifdef SIGPWR
+        SIGPWR,
+#endif
+    };
+    static const int faults[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGSYS, SIGTRAP};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_ending_signal;
+    for (size_t i = 0; i < sizeof ending / sizeof ending[0]; i++)
+        sigaction(ending[i], &sa, NULL);
+#if defined(SIGRTMIN) && defined(SIGRTMAX)
+    for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+        sigaction(sig, &sa, NULL);
+#endif
+    sa.sa_handler = on_fault;
+    sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
+        sigaction(faults[i], &sa, NULL);
+}
+
+/* Appends terminfo capability cap to the restore sequence. */
+static void restore_add(const char *cap)
+{
+    const char *s = tigetstr((char *)cap);
+    if (!s || s == (char *)-1)
+        return;
+    size_t n = strlen(s);
+    if (restore_len + n < sizeof restore_seq) {
+        memcpy(restore_seq + restore_len, s, n);
+        restore_len += n;
+    }
+}
+
+/* ---- the terminal ---- */
+
+/* Whether TERM names a terminal the screen can be drawn on: 0, or -1 with
+ * one line on stderr. */
+static int terminal_usable(void)
+{
+    const char *term = getenv("TERM");
+    char shown[128];
+    if (!term || !term[0]) {
+        fprintf(stderr,
+                "backstep: TERM is %s: the screen needs the terminal's type "
+                "(e.g. TERM=xterm-256color); for a walkthrough without one, use --print\n",
+                term ? "empty" : "not set");
+        return -1;
+    }
+    text_sanitize(term, shown, sizeof shown);
+    int err = 0;
+    if (setupterm(term, STDOUT_FILENO, &err) != OK) {
+        if (err < 0)
+            fprintf(stderr, "backstep: no terminal database (terminfo) to look TERM='%s' up in; "
+                            "use --print\n", shown);
+        else
+            fprintf(stderr, "backstep: unknown terminal type TERM='%s'; set TERM to the "
+                            "terminal's type (e.g. xterm-256color) or use --print\n", shown);
+        return -1;
+    }
+    const char *cup = tigetstr("cup");
+    int usable = cup && cup != (char *)-1 && !tigetflag("hc") && tigetflag("gn") <= 0;
+    del_curterm(cur_term);
+    if (!usable) {
+        fprintf(stderr, "backstep: terminal type TERM='%s' cannot move the cursor, so the "
+                        "screen cannot be drawn; use --print\n", shown);
+        return -1;
+    }
+    return 0;
+}
+
+/* Whether the terminal went away: hung up, closed, at the end of input. */
+static int terminal_gone(void)
+{
+    struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+    return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
+/* Monotonic milliseconds. */
+static double millis(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 /* The key code of what curses read, as keys.h spells it. */
@@ -233,52 +388,6 @@ static int translate_key(int kind, wint_t ch)
     }
 }
 
-static void install_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-}
-
-/* Whether the locale can show the UTF-8 symbols. */
-static int locale_utf8(void)
-{
-    const char *cs = nl_langinfo(CODESET);
-    return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
-}
-
-/* Opens the lesson the browser chose in place of *l, with a new engine in
- * *e.  Returns 0, or -1 with the reason shown in the browser (nothing is
- * replaced then). */
-static int open_lesson(view_state *st, engine **e, lesson *l)
-{
-    lesson next;
-    lesson_error err;
-    if (lesson_load_file(st->learn.open_path, &next, &err) != 0) {
-        view_browse_failed(st, err.message);
-        return -1;
-    }
-    engine *ne = engine_new(&next.net, next.net.convention);
-    if (!ne) {
-        lesson_free(&next);
-        view_browse_failed(st, "out of memory: the lesson stays as it was");
-        return -1;
-    }
-    engine_free(*e);
-    *e = ne;
-    lesson_free(l);
-    *l = next;
-    st->focus = 0;
-    st->autoplay = 0;
-    view_learn_attach(st, l); /* quiz mode stays as it was, its score starts over */
-    view_quiz_sync(st, *e);
-    return 0;
-}
-
 /* After an Esc: 1 when nothing follows within the escape delay (the user
  * pressed Esc), else 0 with the rest of the unknown sequence read and
  * dropped, so an unmapped key never reads as Esc and quits. */
@@ -308,43 +417,22 @@ static void map_home_end(void)
     }
 }
 
-int tui_run(lesson *l, const tui_options *opt)
+/* Takes the terminal: curses on stdout and stdin, keys, colours, and what
+ * gives it back.  NULL when curses cannot. */
+static SCREEN *take_terminal(int no_color)
 {
-    /* Without a terminal on both ends there is nobody to answer keys (a
-     * closed stdin would read as an endless stream of nothing) and nothing
-     * to draw on: refuse at once rather than spin or write escape codes. */
-    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        fputs("backstep: the screen needs a terminal on standard input and output; "
-              "for a walkthrough without one, use --print\n", stderr);
-        return 2;
-    }
-    /* The locale is the caller's (main sets it, with LC_NUMERIC "C" so
-     * numbers read 0.5): setting it again here would undo that. */
-    int ascii = opt->ascii || !locale_utf8();
-    const char *nc = getenv("NO_COLOR");
-    int no_color = opt->no_color || (nc && nc[0]);
-    engine_conv conv = opt->convention >= 0 && opt->convention < CONV_COUNT
-                           ? (engine_conv)opt->convention
-                           : l->net.convention;
-    engine *e = engine_new(&l->net, conv);
-    view_frame *cur = view_frame_new(), *prev = view_frame_new();
-    if (!e || !cur || !prev) {
-        fprintf(stderr, "backstep: out of memory\n");
-        engine_free(e);
-        view_frame_free(cur);
-        view_frame_free(prev);
-        return 1;
-    }
+    term_fd = STDOUT_FILENO;
+    saved_modes_ok = tcgetattr(term_fd, &saved_modes) == 0;
     SCREEN *scr = newterm(NULL, stdout, stdin);
-    if (!scr) {
-        const char *term = getenv("TERM");
-        fprintf(stderr, "backstep: cannot open the terminal (TERM=%s); try --print\n",
-                term ? term : "");
-        engine_free(e);
-        view_frame_free(cur);
-        view_frame_free(prev);
-        return 1;
-    }
+    if (!scr)
+        return NULL;
+    restore_len = 0;
+    restore_add("sgr0");
+    restore_add("op");
+    restore_add("rmkx");
+    restore_add("cnorm");
+    restore_add("rmcup");
+    terminal_taken = 1;
     /* No look for typed keys between lines of an update: that look
      * flushed the output line by line, one write and one poll per line. */
     typeahead(-1);
@@ -356,99 +444,112 @@ int tui_run(lesson *l, const tui_options *opt)
     map_home_end();
     curs_set(0);
     tui_colors(no_color);
-    install_signals();
     /* Until curses has left and re-entered the screen once, it sends its
      * output at every cursor move (one write per move, dozens a frame).
      * Leaving now, before anything is drawn, makes the first refresh
      * resume instead, and every frame after goes out in one write. */
     endwin();
+    return scr;
+}
 
-    view_state st;
-    view_state_init(&st, ascii);
-    view_lab lab;
-    view_lab_init(&lab, l);
-    st.lab = &lab;
-    view_learn_attach(&st, l);
-    if (opt->quiz)
-        view_apply(&st, e, KEYS_QUIZ);
-    int status = 0, dirty = 1;
+/* Puts the screen's current layout on the terminal. */
+static void show(const screen *s, frame *cur, frame *prev)
+{
+    int h, w;
+    getmaxyx(stdscr, h, w);
+    screen_layout(s, cur, w, h);
+    tui_draw(cur, prev);
+    if (cur->cursor_row >= 0) {
+        /* A prompt is open: the cursor shows where typing goes. */
+        curs_set(1);
+        move(cur->cursor_row, cur->cursor_col);
+        refresh();
+    } else {
+        curs_set(0);
+    }
+}
+
+int tui_run(lesson *l, const tui_options *opt)
+{
+    /* Without a terminal on both ends there is nobody to answer keys (a
+     * closed stdin would read as an endless stream of nothing) and nothing
+     * to draw on: refuse at once rather than spin or write escape codes. */
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fputs("backstep: the screen needs a terminal on standard input and output; "
+              "for a walkthrough without one, use --print\n", stderr);
+        return 2;
+    }
+    if (terminal_usable() != 0)
+        return 2;
+    /* The locale is the caller's (main sets it, with LC_NUMERIC "C" so
+     * numbers read 0.5): setting it again here would undo that. */
+    const char *nc = getenv("NO_COLOR");
+    screen_options so = {opt->ascii || !utf8_locale(), opt->quiz, opt->convention};
+    screen *s = screen_new(l, &so);
+    frame *cur = frame_new(), *prev = frame_new();
+    if (!s || !cur || !prev) {
+        fprintf(stderr, "backstep: out of memory\n");
+        screen_free(s);
+        frame_free(cur);
+        frame_free(prev);
+        return 1;
+    }
+    catch_signals();
+    SCREEN *scr = take_terminal(opt->no_color || (nc && nc[0]));
+    if (!scr) {
+        fprintf(stderr, "backstep: cannot open the terminal; try --print\n");
+        screen_free(s);
+        frame_free(cur);
+        frame_free(prev);
+        return 2;
+    }
+    int status = 0, dirty = 1, empty = 0;
     for (;;) {
         if (got_signal) {
             status = 128 + got_signal;
             break;
         }
-        if (dirty) {
-            int h, w;
-            getmaxyx(stdscr, h, w);
-            view_layout(cur, w, h, e, l, &st);
-            tui_draw(cur, prev);
-            if (cur->cursor_row >= 0) {
-                /* A prompt is open: the cursor shows where typing goes. */
-                curs_set(1);
-                move(cur->cursor_row, cur->cursor_col);
-                refresh();
-            } else {
-                curs_set(0);
-            }
-            dirty = 0;
-        }
-        if (view_lab_training(&lab)) {
-            /* One chunk, then a look at the keys without waiting, so Esc
-             * is heard between chunks. */
-            view_train_run(&lab, e);
-            dirty = 1;
-            timeout(0);
-        } else {
-            timeout(st.autoplay ? st.delay_ms : 250);
-        }
+        if (dirty)
+            show(s, cur, prev);
+        dirty = 0;
+        int wait = screen_timeout(s);
+        timeout(wait < MAX_WAIT_MS ? wait : MAX_WAIT_MS);
+        double asked = millis();
         wint_t ch;
+        waiting = 1;
         int kind = get_wch(&ch);
-        if (kind == OK && ch == 27 && !lone_escape()) {
-            timeout(0);
-            continue; /* the rest of a sequence curses does not know */
-        }
+        waiting = 0;
         if (kind == ERR) {
-            if (st.autoplay && !got_signal && errno != EINTR) {
-                view_apply(&st, e, KEYS_NEXT);
-                dirty = 1;
-            }
+            /* Nothing read: time passed, a signal came, or the terminal is
+             * gone (then reads return at once, forever). */
+            int at_once = wait > 0 && millis() - asked < 1.0 && errno != EINTR;
+            empty = at_once ? empty + 1 : 0;
+            if (terminal_gone() || empty >= EMPTY_READS)
+                break;
             errno = 0;
+            dirty |= screen_tick(s);
             continue;
         }
+        empty = 0;
+        if (kind == OK && ch == 27 && !lone_escape())
+            continue; /* the rest of a sequence curses does not know */
         if (kind == KEY_CODE_YES && ch == KEY_RESIZE) {
             prev->width = prev->height = 0; /* draw every cell again */
             dirty = 1;
             continue;
         }
-        if (view_learn_grab(&st)) {
-            if (view_learn_key(&st, e, translate_key(kind, ch)) == VIEW_LEARN_OPEN &&
-                open_lesson(&st, &e, l) == 0) {
-                view_lab_free(&lab);
-                view_lab_init(&lab, l);
-            }
-            dirty = 1;
+        int code = translate_key(kind, ch);
+        if (code == 0)
             continue;
-        }
-        int quit = 0;
-        if (view_lab_key(&st, e, translate_key(kind, ch), &quit)) {
-            if (quit)
-                break;
-            dirty = 1;
-            continue;
-        }
-        keys_action a = keys_lookup(translate_key(kind, ch), st.help);
-        if (a == KEYS_NONE)
-            continue;
-        if (view_apply(&st, e, a))
+        if (screen_key(s, code))
             break;
         dirty = 1;
     }
     endwin();
+    terminal_taken = 0;
     delscreen(scr);
-    view_lab_free(&lab);
-    view_learn_free(&st);
-    engine_free(e);
-    view_frame_free(cur);
-    view_frame_free(prev);
+    screen_free(s);
+    frame_free(cur);
+    frame_free(prev);
     return status;
 }

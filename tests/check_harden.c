@@ -20,7 +20,7 @@
 #include "print.h"
 #include "shape.h"
 #include "text.h"
-#include "view.h"
+#include "screen.h"
 #include "backstep_run.h"
 
 #define ESCAPES "tests/lessons/escapes.yaml"
@@ -148,35 +148,32 @@ START_TEST(test_escapes_screen)
     lesson l;
     lesson_error err;
     ck_assert_msg(lesson_load_file(ESCAPES, &l, &err) == 0, "%s", err.message);
-    engine *e = engine_new(&l.net, l.net.convention);
-    ck_assert_ptr_nonnull(e);
-    view_frame *f = view_frame_new();
+    screen_options opt = {0, 0, -1};
+    screen *s = screen_new(&l, &opt);
+    ck_assert_ptr_nonnull(s);
+    frame *f = frame_new();
     ck_assert_ptr_nonnull(f);
-    view_state st;
-    view_state_init(&st, 0);
-    view_learn_attach(&st, &l);
     static const char full[] =
         "Escapes ^[]0;pwned^G ^[[2J^[[31mRED^[[0m <U+009B>1;1H ^[[?25l end";
     for (int pass = 0; pass < 2; pass++) {
         for (int w = 80; w <= 250; w++) {
-            view_layout(f, w, 30, e, &l, &st);
+            screen_layout(s, f, w, 30);
             char row[4096];
             for (int r = 0; r < 30; r++) {
-                size_t n = view_row_text(f, r, row, sizeof row);
+                size_t n = frame_row_text(f, r, row, sizeof row);
                 assert_terminal_safe("screen row", row, n);
             }
-            view_row_text(f, 0, row, sizeof row);
+            frame_row_text(f, 0, row, sizeof row);
             const char *t = strstr(row, "Escapes ^[]0;pwned^G");
             ck_assert_msg(t != NULL, "width %d, pass %d: header '%s'", w, pass, row);
             if (strncmp(t, full, strlen(full)) != 0)
                 ck_assert_msg(strstr(t, "…") != NULL, "width %d: title cut without …: '%s'", w,
                               row);
         }
-        view_apply(&st, e, KEYS_PHASE_NEXT); /* from the lesson's expression to the pass */
+        screen_key(s, KEYS_K_TAB); /* from the lesson's expression to the pass */
     }
-    view_learn_free(&st);
-    view_frame_free(f);
-    engine_free(e);
+    screen_free(s);
+    frame_free(f);
     lesson_free(&l);
 }
 END_TEST

@@ -1,17 +1,18 @@
 /* check_prompt.c - the one-line text input: typing, moving, deleting over
  * multi-byte characters, the length limit, Enter and Esc, the cursor cell. */
 #include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include <stdio.h>
-
-#include "catalog.h"
 #include "engine.h"
+#include "frame.h"
 #include "keys.h"
 #include "lesson.h"
 #include "prompt.h"
-#include "view.h"
+#include "screen.h"
 
 /* Types a UTF-8 string one code point at a time. */
 static void type(prompt *p, const char *s)
@@ -166,45 +167,56 @@ START_TEST(full_line_of_four_byte_characters)
 }
 END_TEST
 
+/* The initial text is inserted, never obeyed: a newline in a file name is
+ * no Enter, a Ctrl-U no emptying, and invalid UTF-8 is left out. */
+START_TEST(initial_text_is_text)
+{
+    prompt p;
+    prompt_open(&p, "save as: ", "a\nb\x15" "c\xff" "d", 0);
+    ck_assert_int_eq(p.open, 1);
+    ck_assert_str_eq(prompt_text(&p), "abcd");
+    ck_assert_int_eq(prompt_cursor_column(&p), 4);
+}
+END_TEST
+
 /* ---- the tools on the screen: quiz, shape checker, expressions, browser ---- */
 
 static lesson les;
+static screen *scr;
 static engine *eng;
-static view_frame *frame;
-static view_state st;
+static frame *frame_;
 
 static void screen_setup(void)
 {
     lesson_error err;
     ck_assert_int_eq(lesson_load_default(&les, &err), 0);
-    eng = engine_new(&les.net, les.net.convention);
-    frame = view_frame_new();
-    ck_assert_ptr_nonnull(eng);
-    ck_assert_ptr_nonnull(frame);
-    view_state_init(&st, 0);
-    view_learn_attach(&st, &les);
+    screen_options opt = {0, 0, -1};
+    scr = screen_new(&les, &opt);
+    frame_ = frame_new();
+    ck_assert_ptr_nonnull(scr);
+    ck_assert_ptr_nonnull(frame_);
+    eng = screen_engine(scr);
 }
 
 static void screen_teardown(void)
 {
-    view_learn_free(&st);
-    view_frame_free(frame);
-    engine_free(eng);
+    screen_free(scr);
+    frame_free(frame_);
     lesson_free(&les);
 }
 
 static int on_screen(const char *text)
 {
-    view_layout(frame, 80, 24, eng, &les, &st);
-    return view_find(frame, text, NULL) >= 0;
+    screen_layout(scr, frame_, 80, 24);
+    return frame_find(frame_, text, NULL) >= 0;
 }
 
 /* Types an answer into the open prompt and presses Enter. */
 static void answer(const char *text)
 {
     for (const char *p = text; *p; p++)
-        view_learn_key(&st, eng, (unsigned char)*p);
-    view_learn_key(&st, eng, '\r');
+        screen_key(scr, (unsigned char)*p);
+    screen_key(scr, '\r');
 }
 
 static int step_index(const char *id)
@@ -220,9 +232,8 @@ START_TEST(quiz_wrong_then_right)
     int i = step_index("backward.2.gradient");
     ck_assert_int_ge(i, 0);
     engine_goto(eng, i);
-    view_apply(&st, eng, KEYS_QUIZ);
-    ck_assert(view_learn_grab(&st));
-    ck_assert(view_quiz_hiding(&st, eng));
+    screen_key(scr, 'z');
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_QUIZ);
     const engine_step *s = engine_current(eng);
     ck_assert(on_screen("quiz 0/0  epoch 1"));
     ck_assert(on_screen("What shape is this step's result?"));
@@ -231,37 +242,42 @@ START_TEST(quiz_wrong_then_right)
     snprintf(num, sizeof num, "%.4f", s->result.v[0]);
     ck_assert(!on_screen(num));
     ck_assert(on_screen("[ ? ]"));
+    ck_assert(on_screen("shapes  (3×2), rows × (3) → ?"));
     char wrong[32], right[32];
     snprintf(wrong, sizeof wrong, "%dx%d", s->result.cols, s->result.rows + 1);
     snprintf(right, sizeof right, "(%d, %d)", s->result.rows, s->result.cols);
     answer(wrong);
-    ck_assert_int_eq(st.learn.quiz.tries, 1);
     ck_assert(on_screen("Hint"));
     ck_assert(on_screen("quiz 0/0"));
+    ck_assert(on_screen("shape of G_jk?")); /* asked again */
     answer(right); /* right at the second try: not scored */
     ck_assert(on_screen("quiz 0/1"));
     ck_assert(on_screen("What is the value of this element of the result?"));
-    snprintf(num, sizeof num, "%.6f", s->result.v[st.learn.quiz.focus]);
+    ck_assert(on_screen("G_jk[1][1] = ?")); /* the focused element */
+    snprintf(num, sizeof num, "%.6f", s->result.v[0]);
     answer(num);
     ck_assert(on_screen("quiz 1/2"));
-    ck_assert(!view_quiz_hiding(&st, eng));
-    ck_assert(!view_learn_grab(&st));
+    ck_assert(!on_screen("[ ? ]"));
     snprintf(num, sizeof num, "%.4f", s->result.v[0]);
     ck_assert_msg(on_screen(num), "revealed result shows %s", num);
+    /* Answered: keys step again, and the next step is asked about. */
+    screen_key(scr, KEYS_K_RIGHT);
+    ck_assert(on_screen("Step backward.2.send"));
+    ck_assert(on_screen("[ ? ]"));
 }
 END_TEST
 
 START_TEST(quiz_summary_at_end_of_pass)
 {
     engine_goto(eng, engine_step_count(eng) - 1);
-    view_apply(&st, eng, KEYS_QUIZ);
+    screen_key(scr, 'z');
     answer("17x19");
-    ck_assert_int_eq(st.learn.quiz.tries, 1);
+    ck_assert(on_screen("Hint"));
     answer("nonsense"); /* unreadable: no try used */
-    ck_assert_int_eq(st.learn.quiz.tries, 1);
+    ck_assert(on_screen("What shape is this step's result?"));
     answer("17x19");
-    ck_assert_int_eq(st.learn.quiz.stage, QUIZ_ASK_VALUE);
-    while (st.learn.quiz.stage != QUIZ_FINISHED)
+    ck_assert(on_screen("What is the value of this element of the result?"));
+    for (int tries = 0; tries < 4 && !on_screen("Score: "); tries++)
         answer("12345");
     ck_assert(on_screen("Score: "));
     ck_assert(on_screen("Missed:"));
@@ -270,20 +286,23 @@ END_TEST
 
 START_TEST(shape_checker_question_formula)
 {
-    view_apply(&st, eng, KEYS_SHAPE);
-    ck_assert(view_learn_grab(&st));
+    screen_key(scr, ':');
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_SHAPE);
     ck_assert(on_screen("Shape checker"));
     answer("W_jk * g'(W_ij * x) * x * err");
     ck_assert(on_screen("does not fit: (2×3)·(2×1): 3 ≠ 2"));
     ck_assert(on_screen("read as W_jkᵀ * g'(W_ijᵀ * x)"));
-    ck_assert(frame->cursor_row >= 0);
+    ck_assert(frame_->cursor_row >= 0);
     /* The expression stays for editing: Ctrl-U, then the right gradient. */
-    view_learn_key(&st, eng, 21);
+    screen_key(scr, 21);
     answer("x * (W_jk * err .* g'(W_ij' * x))'");
     ck_assert(on_screen("→ 2×3"));
-    view_learn_key(&st, eng, KEYS_K_ESC);
-    ck_assert(!view_learn_grab(&st));
+    screen_key(scr, KEYS_K_ESC);
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
     ck_assert(on_screen("Step forward.1.sum"));
+    /* Opened again, the last expression waits in the prompt. */
+    screen_key(scr, ':');
+    ck_assert(on_screen(": x * (W_jk * err .* g'(W_ij' * x))'"));
 }
 END_TEST
 
@@ -292,58 +311,95 @@ START_TEST(expressions_of_lesson_02)
     lesson two;
     lesson_error err;
     ck_assert_int_eq(lesson_load_file("lessons/02-two-by-one.yaml", &two, &err), 0);
-    engine *e2 = engine_new(&two.net, two.net.convention);
-    ck_assert_ptr_nonnull(e2);
-    view_learn_attach(&st, &two);
-    view_layout(frame, 80, 24, e2, &two, &st);
-    ck_assert_int_ge(view_find(frame, "Shapes 1/", NULL), 0);
-    ck_assert_int_ge(view_find(frame, "The question's formula: it breaks at W_ij * x", NULL), 0);
-    ck_assert_int_ge(view_find(frame, "3 ≠ 2", NULL), 0);
-    view_apply(&st, e2, KEYS_NEXT);
-    view_layout(frame, 80, 24, e2, &two, &st);
-    ck_assert_int_ge(view_find(frame, "Shapes 2/", NULL), 0);
-    ck_assert_int_ge(view_find(frame, "W_ijᵀ * x  3", NULL), 0);
+    screen_options opt = {0, 0, -1};
+    screen *s2 = screen_new(&two, &opt);
+    ck_assert_ptr_nonnull(s2);
+    engine *e2 = screen_engine(s2);
+    screen_layout(s2, frame_, 80, 24);
+    ck_assert_int_ge(frame_find(frame_, "Shapes 1/", NULL), 0);
+    ck_assert_int_ge(frame_find(frame_, "The question's formula: it breaks at W_ij * x", NULL), 0);
+    ck_assert_int_ge(frame_find(frame_, "3 ≠ 2", NULL), 0);
+    screen_key(s2, KEYS_K_RIGHT);
+    screen_layout(s2, frame_, 80, 24);
+    ck_assert_int_ge(frame_find(frame_, "Shapes 2/", NULL), 0);
+    ck_assert_int_ge(frame_find(frame_, "W_ijᵀ * x  3", NULL), 0);
     ck_assert_int_eq(engine_step_index(e2), 0);
     /* Tab leaves for the pass; ← from its first step comes back. */
-    view_apply(&st, e2, KEYS_PHASE_NEXT);
-    view_layout(frame, 80, 24, e2, &two, &st);
-    ck_assert_int_ge(view_find(frame, "Step forward.1.sum", NULL), 0);
-    view_apply(&st, e2, KEYS_PREV);
-    ck_assert_int_eq(st.learn.expr, two.n_expressions);
-    view_learn_attach(&st, &les);
-    engine_free(e2);
+    screen_key(s2, KEYS_K_TAB);
+    screen_layout(s2, frame_, 80, 24);
+    ck_assert_int_ge(frame_find(frame_, "Step forward.1.sum", NULL), 0);
+    screen_key(s2, KEYS_K_LEFT);
+    ck_assert_int_eq(screen_ctx(s2)->tour, two.n_expressions);
+    char want[32];
+    snprintf(want, sizeof want, "Shapes %d/%d", two.n_expressions, two.n_expressions);
+    screen_layout(s2, frame_, 80, 24);
+    ck_assert_int_ge(frame_find(frame_, want, NULL), 0);
+    screen_free(s2);
     lesson_free(&two);
 }
 END_TEST
 
+/* The selected row of the browser. */
+static const char *selected(void)
+{
+    static char line[1024];
+    screen_layout(scr, frame_, 80, 24);
+    for (int r = 0; r < frame_->height; r++)
+        if (frame_at(frame_, r, 2)->attr == FRAME_FOCUS) {
+            frame_row_text(frame_, r, line, sizeof line);
+            return line;
+        }
+    return "";
+}
+
 START_TEST(browser_lists_every_bundled_lesson)
 {
-    /* The current folder is one of the places lessons are found. */
-    ck_assert_int_eq(chdir("lessons"), 0);
-    view_apply(&st, eng, KEYS_BROWSE);
-    ck_assert_int_eq(chdir(".."), 0);
-    ck_assert_int_eq(st.learn.tool, VIEW_LEARN_BROWSE);
-    ck_assert_int_ge(st.learn.cat.n, 11);
-    view_layout(frame, 80, 24, eng, &les, &st);
-    ck_assert_int_ge(view_find(frame, "Open a lesson", NULL), 0);
+    /* The current folder is one of the places lessons are found; a lesson
+     * there that does not load is listed with its reason. */
+    char dir[] = "/tmp/backstep-browse-XXXXXX", bad[64], cwd[4096], cmd[256];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd, "cp lessons/*.yaml '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    snprintf(bad, sizeof bad, "%s/00-broken.yaml", dir);
+    FILE *fp = fopen(bad, "w");
+    ck_assert_ptr_nonnull(fp);
+    fputs("title: broken\nlayers: [2, x]\n", fp);
+    fclose(fp);
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    ck_assert_int_eq(chdir(dir), 0);
+    screen_key(scr, 'o');
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_BROWSE);
+    ck_assert(on_screen("Open a lesson"));
+    ck_assert(on_screen("↑↓ choose  Enter open  Esc back")); /* its own key bar */
     static const char *names[] = {"question", "two-by-one", "xor"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        ck_assert_msg(view_find(frame, names[i], NULL) >= 0, "lists %s", names[i]);
-    for (int i = 0; i < 11; i++) {
-        char title[256];
-        snprintf(title, sizeof title, "%s", st.learn.cat.entries[i].title ? st.learn.cat.entries[i].title : "");
-        title[40] = '\0';
-        ck_assert_msg(view_find(frame, title, NULL) >= 0, "title of %s", st.learn.cat.entries[i].name);
-    }
-    view_learn_key(&st, eng, KEYS_K_DOWN);
-    ck_assert_int_eq(st.learn.browse_sel, 1);
-    ck_assert_int_eq(view_learn_key(&st, eng, '\r'), VIEW_LEARN_OPEN);
-    ck_assert_str_eq(st.learn.open_path, st.learn.cat.entries[1].path);
-    view_browse_failed(&st, "x.yaml:3:7: unknown key 'wieghts', expected one of ...");
-    view_layout(frame, 80, 24, eng, &les, &st);
-    ck_assert_int_ge(view_find(frame, "x.yaml:3:7: unknown key", NULL), 0);
-    view_learn_key(&st, eng, KEYS_K_ESC);
-    ck_assert_int_eq(st.learn.tool, VIEW_LEARN_NONE);
+        ck_assert_msg(on_screen(names[i]), "lists %s", names[i]);
+    ck_assert(on_screen("does not load (Enter shows why)"));
+    /* The broken lesson, first by name: Enter shows why, FILE:LINE:COLUMN,
+     * and the browser stays. */
+    screen_key(scr, 'g');
+    ck_assert_ptr_nonnull(strstr(selected(), "broken"));
+    screen_key(scr, KEYS_K_ENTER);
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_BROWSE);
+    ck_assert(on_screen("00-broken.yaml:1:1: missing key"));
+    /* Another lesson opens in place of this one. */
+    for (int i = 0; i < 100 && !strstr(selected(), " xor "); i++)
+        screen_key(scr, 'j');
+    ck_assert_ptr_nonnull(strstr(selected(), " xor "));
+    screen_key(scr, KEYS_K_ENTER);
+    ck_assert_msg(screen_top(scr) == KEYS_MAP_STEP, "%s", screen_ctx(scr)->open_error);
+    eng = screen_engine(scr);
+    ck_assert_int_eq(engine_network(eng)->samples, 4);
+    ck_assert_ptr_nonnull(strstr(les.path, "06-xor.yaml"));
+    ck_assert(on_screen("XOR"));
+    /* Esc leaves the browser with nothing opened. */
+    screen_key(scr, 'o');
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_BROWSE);
+    screen_key(scr, KEYS_K_ESC);
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
+    ck_assert_int_eq(chdir(cwd), 0);
+    snprintf(cmd, sizeof cmd, "rm -r '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
 
@@ -377,6 +433,7 @@ Suite *prompt_suite(void)
     tcase_add_test(tc, ctrl_u_empties);
     tcase_add_test(tc, max_length_and_controls);
     tcase_add_test(tc, full_line_of_four_byte_characters);
+    tcase_add_test(tc, initial_text_is_text);
     suite_add_tcase(s, tc);
     TCase *sc = tcase_create("screen");
     tcase_add_checked_fixture(sc, screen_setup, screen_teardown);

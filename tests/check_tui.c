@@ -11,18 +11,18 @@
 #include <wchar.h>
 
 #include "engine.h"
+#include "frame.h"
 #include "keys.h"
 #include "lesson.h"
+#include "screen.h"
 #include "tui.h"
-#include "view.h"
-#include "view_lab.h"
 
 enum { SCREEN_BYTES = 80 * 250 * 4 + 80 };
 
 static lesson les;
+static screen *scr;
 static engine *eng;
-static view_frame *cur, *prev;
-static view_state st;
+static frame *cur, *prev;
 static SCREEN *scr;
 static FILE *out, *in;
 
@@ -38,11 +38,15 @@ static void setup(void)
     ck_assert_ptr_nonnull(scr);
     set_term(scr);
     ck_assert_int_eq(lesson_load_default(&les, &err), 0);
-    eng = engine_new(&les.net, les.net.convention);
-    cur = view_frame_new();
-    prev = view_frame_new();
-    ck_assert(eng && cur && prev);
-    view_state_init(&st, 0);
+    screen_options opt = {0, 0, -1};
+    scr = screen_new(&les, &opt);
+    cur = frame_new();
+    prev = frame_new();
+    ck_assert(scr && cur && prev);
+    eng = screen_engine(scr);
+    /* The lesson's description gives way to the narration after a move. */
+    screen_key(scr, KEYS_K_RIGHT);
+    screen_key(scr, KEYS_K_LEFT);
 }
 
 static void teardown(void)
@@ -51,9 +55,9 @@ static void teardown(void)
     delscreen(scr);
     fclose(out);
     fclose(in);
-    view_frame_free(cur);
-    view_frame_free(prev);
-    engine_free(eng);
+    frame_free(cur);
+    frame_free(prev);
+    screen_free(scr);
     lesson_free(&les);
 }
 
@@ -61,8 +65,19 @@ static void teardown(void)
 static void show(int w, int h)
 {
     resizeterm(h, w);
-    view_layout(cur, COLS, LINES, eng, &les, &st);
+    screen_layout(scr, cur, COLS, LINES);
     tui_draw(cur, prev);
+}
+
+/* Gives the screen keys, as typed ('\n' is Enter), and the time the work
+ * they start takes. */
+static void type_keys(const char *keys)
+{
+    for (const char *p = keys; *p; p++) {
+        screen_key(scr, *p == '\n' ? KEYS_K_ENTER : (unsigned char)*p);
+        while (screen_timeout(scr) == 0)
+            screen_tick(scr);
+    }
 }
 
 /* The screen's text, one line per row, trailing blanks cut. */
@@ -156,7 +171,7 @@ END_TEST
 START_TEST(golden_rows_convention)
 {
     go("backward.2.gradient");
-    view_apply(&st, eng, KEYS_CONVENTION);
+    type_keys("c");
     show(80, 24);
     golden("backward.2.gradient.rows");
 }
@@ -165,7 +180,7 @@ END_TEST
 START_TEST(golden_help)
 {
     go("backward.2.gradient");
-    view_apply(&st, eng, KEYS_HELP);
+    type_keys("?");
     show(80, 24);
     golden("help");
 }
@@ -177,7 +192,7 @@ START_TEST(golden_help_wide)
 {
     go("backward.2.gradient");
     show(200, 60);
-    view_apply(&st, eng, KEYS_HELP);
+    type_keys("?");
     show(200, 60);
     golden("help.200x60");
 }
@@ -186,34 +201,22 @@ END_TEST
 /* The gradient check table of the default lesson. */
 START_TEST(golden_gradcheck)
 {
-    view_lab lab;
-    view_lab_init(&lab, &les);
-    st.lab = &lab;
-    ck_assert_int_eq(view_check_open(&lab, eng), 0);
+    type_keys("v");
     show(80, 24);
     golden("gradcheck");
-    view_lab_free(&lab);
 }
 END_TEST
 
 /* The loss plot after 500 epochs, linear then log. */
 START_TEST(golden_train_plot)
 {
-    view_lab lab;
-    view_lab_init(&lab, &les);
-    st.lab = &lab;
-    ck_assert_int_eq(view_train_start(&lab, 500), 0);
-    while (view_train_run(&lab, eng))
-        ;
-    ck_assert_int_eq(lab.done, 500);
-    lab.mode = LAB_PLOT;
-    lab.started = 0; /* the plot names no time */
+    type_keys("t\025" "500\n");
+    ck_assert_int_eq(engine_epoch(eng), 501);
     show(80, 24);
     golden("train.500");
-    lab.log = 1;
+    type_keys("L");
     show(80, 24);
     golden("train.500.log");
-    view_lab_free(&lab);
 }
 END_TEST
 
@@ -222,7 +225,7 @@ START_TEST(golden_large_and_ascii)
     go("backward.1.gradient");
     show(120, 40);
     golden("backward.1.gradient.120x40");
-    st.ascii = 1;
+    screen_ctx(scr)->ascii = 1;
     show(80, 24);
     golden("backward.1.gradient.ascii");
 }
@@ -242,7 +245,7 @@ START_TEST(draws_only_changes)
     show(80, 24);
     mvaddch(5, 79, 'X');
     refresh();
-    view_layout(cur, 80, 24, eng, &les, &st);
+    screen_layout(scr, cur, 80, 24);
     tui_draw(cur, prev);
     ck_assert_int_eq((int)(mvinch(5, 79) & A_CHARTEXT), 'X');
     prev->width = 0;
@@ -255,7 +258,7 @@ END_TEST
 static void focused_cell(int *row, int *col)
 {
     for (int i = 0; i < cur->width * cur->height; i++)
-        if (cur->cells[i].attr == VIEW_FOCUS && cur->cells[i].ch[0] != ' ') {
+        if (cur->cells[i].attr == FRAME_FOCUS && cur->cells[i].ch[0] != ' ') {
             *row = i / cur->width;
             *col = i % cur->width;
             return;
@@ -304,7 +307,7 @@ START_TEST(monochrome_lines_not_underlined)
         lines++;
         chtype ch = mvinch(r, c);
         ck_assert_msg(!(ch & A_UNDERLINE), "\"%s\" at row %d column %d is underlined", x, r, c);
-        if (strcmp(x, "=") == 0 && cur->cells[i].attr == VIEW_BACKWARD) {
+        if (strcmp(x, "=") == 0 && cur->cells[i].attr == FRAME_BACKWARD) {
             ck_assert(ch & A_REVERSE);
             eq++;
         }
@@ -312,7 +315,7 @@ START_TEST(monochrome_lines_not_underlined)
     ck_assert_int_ge(eq, 1);
     ck_assert_int_gt(lines, 80);
     /* Text of the backward class keeps its underline. */
-    int r = 0, c = view_find(cur, "BACKWARD", &r);
+    int r = 0, c = frame_find(cur, "BACKWARD", &r);
     ck_assert_int_ge(c, 0);
     ck_assert(mvinch(r, c) & A_UNDERLINE);
 }
@@ -330,7 +333,7 @@ START_TEST(used_negative_number_underlined_whole)
         show(80, 24);
         int found = 0;
         for (int i = 0; i < cur->width * cur->height; i++) {
-            if (cur->cells[i].attr != VIEW_USED || strcmp(cur->cells[i].ch, "-") != 0)
+            if (cur->cells[i].attr != FRAME_USED || strcmp(cur->cells[i].ch, "-") != 0)
                 continue;
             chtype ch = mvinch(i / cur->width, i % cur->width);
             ck_assert_msg(ch & A_UNDERLINE, "the minus sign of a used number is not underlined");

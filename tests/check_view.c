@@ -1,6 +1,8 @@
-/* check_view.c - the screen's layout without a terminal: the default
+/* check_view.c - the screen's modes without a terminal: the default
  * lesson's key steps at 80×24 and 120×40, shapes, focus, the convention
- * switch, the key table and the too-small message. */
+ * switch, the key table and the help of every mode, the tools (gradient
+ * check, training, editing, saving, quiz, shape checker) driven by keys,
+ * and the too-small message. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -8,33 +10,53 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "draw.h"
 #include "engine.h"
+#include "frame.h"
 #include "keys.h"
 #include "lesson.h"
+#include "screen.h"
 #include "text.h"
-#include "view.h"
-#include "view_lab.h"
 
 static lesson les;
+static screen *scr;
 static engine *eng;
-static view_frame *frame;
-static view_state st;
+static mode_ctx *ctx;
+static frame *frame_;
+
+/* A screen on lesson l, drawn in ASCII when ascii is set. */
+static screen *screen_on(lesson *l, int ascii)
+{
+    screen_options opt = {ascii, 0, -1};
+    screen *s = screen_new(l, &opt);
+    ck_assert_ptr_nonnull(s);
+    return s;
+}
+
+/* Points the helpers below at screen s. */
+static void use(screen *s)
+{
+    scr = s;
+    eng = screen_engine(s);
+    ctx = screen_ctx(s);
+}
 
 static void setup(void)
 {
     lesson_error err;
     ck_assert_int_eq(lesson_load_default(&les, &err), 0);
-    eng = engine_new(&les.net, les.net.convention);
-    ck_assert_ptr_nonnull(eng);
-    frame = view_frame_new();
-    ck_assert_ptr_nonnull(frame);
-    view_state_init(&st, 0);
+    use(screen_on(&les, 0));
+    frame_ = frame_new();
+    ck_assert_ptr_nonnull(frame_);
+    /* The lesson's description gives way to the narration after a move. */
+    screen_key(scr, KEYS_K_RIGHT);
+    screen_key(scr, KEYS_K_LEFT);
 }
 
 static void teardown(void)
 {
-    view_frame_free(frame);
-    engine_free(eng);
+    frame_free(frame_);
+    screen_free(scr);
     lesson_free(&les);
 }
 
@@ -53,12 +75,37 @@ static void by_hand(double h[3], double d[2])
 
 static void lay(int w, int h)
 {
-    view_layout(frame, w, h, eng, &les, &st);
+    screen_layout(scr, frame_, w, h);
 }
 
 static int has(const char *text)
 {
-    return view_find(frame, text, NULL) >= 0;
+    return frame_find(frame_, text, NULL) >= 0;
+}
+
+/* Gives the screen one key code; returns 1 when it asked to leave. */
+static int key(int code)
+{
+    return screen_key(scr, code);
+}
+
+/* Gives the screen a string of keys, as typed ('\n' is Enter, 033 Esc),
+ * and the time any work they start takes. */
+static void type_keys(const char *keys)
+{
+    for (const char *p = keys; *p; p++) {
+        key(*p == '\n' ? KEYS_K_ENTER : *p == 27 ? KEYS_K_ESC : (unsigned char)*p);
+        while (screen_timeout(scr) == 0)
+            screen_tick(scr);
+    }
+}
+
+/* The text of a row of the frame. */
+static const char *row_text(int row)
+{
+    static char line[FRAME_MAX_WIDTH * FRAME_CELL_BYTES];
+    frame_row_text(frame_, row, line, sizeof line);
+    return line;
 }
 
 static void go(const char *id)
@@ -83,10 +130,10 @@ static void label_of(const engine_tensor *t, char *buf, size_t size)
 static int runs_of(int attr, char runs[][64], int max)
 {
     int n = 0;
-    for (int r = 0; r < frame->height; r++) {
+    for (int r = 0; r < frame_->height; r++) {
         int in = 0;
-        for (int c = 0; c <= frame->width; c++) {
-            const view_cell *x = c < frame->width ? &frame->cells[r * frame->width + c] : NULL;
+        for (int c = 0; c <= frame_->width; c++) {
+            const frame_cell *x = c < frame_->width ? &frame_->cells[r * frame_->width + c] : NULL;
             if (x && x->attr == attr) {
                 if (!in && n < max) {
                     runs[n][0] = '\0';
@@ -171,7 +218,7 @@ START_TEST(convention_switch)
     go("backward.2.gradient");
     lay(120, 40);
     label_of(&engine_current(eng)->result, before, sizeof before);
-    ck_assert(view_apply(&st, eng, KEYS_CONVENTION) == 0);
+    ck_assert(key('c') == 0);
     ck_assert_int_eq(engine_convention(eng), CONV_ROWS);
     lay(120, 40);
     const engine_step *s = engine_current(eng);
@@ -187,7 +234,7 @@ START_TEST(convention_switch)
         label_of(&s->operand[o], after, sizeof after);
         ck_assert_msg(strstr(after, "  2×3") != NULL, "operand %s", after);
     }
-    view_apply(&st, eng, KEYS_CONVENTION);
+    key('c');
     lay(120, 40);
     ck_assert(has(before));
 }
@@ -205,15 +252,15 @@ START_TEST(focus_walk)
     for (int i = 0; i < 6; i++) {
         int j = i / 2, k = i % 2;
         double g = h[j] * d[k];
-        ck_assert_int_eq(st.focus, i);
+        ck_assert_int_eq(ctx->focus, i);
         ck_assert_double_eq_tol(s->result.v[i], g, 1e-12);
         lay(80, 24);
         char runs[16][64], want[32], explain[512];
-        int n = runs_of(VIEW_FOCUS, runs, 16);
+        int n = runs_of(FRAME_FOCUS, runs, 16);
         ck_assert_int_eq(n, 1);
         num(g, want, sizeof want);
         ck_assert_str_eq(runs[0], want);
-        n = runs_of(VIEW_USED, runs, 16);
+        n = runs_of(FRAME_USED, runs, 16);
         ck_assert_int_eq(n, 2);
         char wd[32], wh[32];
         num(d[k], wd, sizeof wd);
@@ -226,11 +273,11 @@ START_TEST(focus_walk)
         snprintf(line, sizeof line, "▸ %s", explain);
         line[text_fit(line, 77)] = '\0';
         ck_assert_msg(has(line), "no arithmetic '%s'", line);
-        view_apply(&st, eng, KEYS_FOCUS_NEXT);
+        key(KEYS_K_DOWN);
     }
-    ck_assert_int_eq(st.focus, 5); /* stays on the last element */
-    view_apply(&st, eng, KEYS_FOCUS_PREV);
-    ck_assert_int_eq(st.focus, 4);
+    ck_assert_int_eq(ctx->focus, 5); /* stays on the last element */
+    key(KEYS_K_UP);
+    ck_assert_int_eq(ctx->focus, 4);
 }
 END_TEST
 
@@ -238,11 +285,11 @@ END_TEST
 START_TEST(focus_follows_transpose)
 {
     go("backward.2.gradient");
-    view_apply(&st, eng, KEYS_FOCUS_NEXT); /* G[1][2] */
-    double v = engine_current(eng)->result.v[st.focus];
-    view_apply(&st, eng, KEYS_CONVENTION);
-    ck_assert_int_eq(st.focus, 3); /* row 2, column 1 of the 2×3 */
-    ck_assert_double_eq(engine_current(eng)->result.v[st.focus], v);
+    key(KEYS_K_DOWN); /* G[1][2] */
+    double v = engine_current(eng)->result.v[ctx->focus];
+    key('c');
+    ck_assert_int_eq(ctx->focus, 3); /* row 2, column 1 of the 2×3 */
+    ck_assert_double_eq(engine_current(eng)->result.v[ctx->focus], v);
 }
 END_TEST
 
@@ -276,10 +323,10 @@ START_TEST(header)
     go("loss");
     lay(80, 24);
     char row[1024];
-    view_row_text(frame, 0, row, sizeof row);
+    frame_row_text(frame_, 0, row, sizeof row);
     ck_assert_msg(strncmp(row, " The 2-3-2 network from the question", 36) == 0, "%s", row);
     ck_assert_msg(strstr(row, "epoch 1  sample 1/1  loss"), "%s", row);
-    view_row_text(frame, 1, row, sizeof row);
+    frame_row_text(frame_, 1, row, sizeof row);
     ck_assert_msg(strncmp(row, " FORWARD  step 5/", 17) == 0, "%s", row);
 }
 END_TEST
@@ -287,19 +334,19 @@ END_TEST
 /* ← after → gives back exactly the same screen, at every step. */
 START_TEST(back_is_identical)
 {
-    static view_cell saved[80 * 24];
+    static frame_cell saved[80 * 24];
     int n = engine_step_count(eng);
     for (int i = 0; i + 1 < n; i++) {
         engine_goto(eng, i);
         lay(80, 24);
-        memcpy(saved, frame->cells, sizeof saved);
-        view_apply(&st, eng, KEYS_NEXT);
+        memcpy(saved, frame_->cells, sizeof saved);
+        key(KEYS_K_RIGHT);
         lay(80, 24);
-        view_apply(&st, eng, KEYS_PREV);
+        key(KEYS_K_LEFT);
         lay(80, 24);
         for (int c = 0; c < 80 * 24; c++) {
-            ck_assert_msg(strcmp(saved[c].ch, frame->cells[c].ch) == 0 &&
-                              saved[c].attr == frame->cells[c].attr,
+            ck_assert_msg(strcmp(saved[c].ch, frame_->cells[c].ch) == 0 &&
+                              saved[c].attr == frame_->cells[c].attr,
                           "step %d differs at row %d col %d", i, c / 80, c % 80);
         }
     }
@@ -310,10 +357,10 @@ START_TEST(too_small)
 {
     char row[1024];
     lay(79, 24);
-    view_row_text(frame, 12, row, sizeof row);
+    frame_row_text(frame_, 12, row, sizeof row);
     ck_assert_str_eq(row, "            backstep needs at least 80×24 (this terminal is 79×24)");
     lay(60, 20);
-    view_row_text(frame, 10, row, sizeof row);
+    frame_row_text(frame_, 10, row, sizeof row);
     ck_assert_str_eq(row, "   backstep needs at least 80×24 (this terminal is 60×20)");
     ck_assert(!has("Network"));
     lay(80, 24);
@@ -322,25 +369,36 @@ START_TEST(too_small)
 }
 END_TEST
 
-/* --ascii: not one byte above 0x7f anywhere, at any step, help included. */
+/* --ascii: not one byte above 0x7f anywhere, at any step, help included,
+ * in the tools too. */
 START_TEST(ascii_only)
 {
-    view_state_init(&st, 1);
-    for (int i = 0; i < engine_step_count(eng); i++) {
-        engine_goto(eng, i);
-        st.help = i == 3;
+    screen_free(scr);
+    use(screen_on(&les, 1));
+    for (int i = 0; i <= engine_step_count(eng); i++) {
+        if (i < engine_step_count(eng))
+            engine_goto(eng, i);
+        if (i == 3)
+            key('?');
+        if (i == engine_step_count(eng))
+            key(':');
         lay(80, 24);
         for (int c = 0; c < 80 * 24; c++)
-            for (const unsigned char *p = (const unsigned char *)frame->cells[c].ch; *p; p++)
+            for (const unsigned char *p = (const unsigned char *)frame_->cells[c].ch; *p; p++)
                 ck_assert_msg(*p < 0x80, "step %d: byte %02x at row %d col %d", i, *p,
                               c / 80, c % 80);
+        if (i == 3)
+            key('?');
     }
+    key(KEYS_K_ESC);
     go("backward.2.gradient");
-    st.help = 0;
     lay(80, 24);
     ck_assert(has("shapes  (3x2)"));
 }
 END_TEST
+
+/* The maps every mode looks its keys up in. */
+static const keys_map step_maps[] = {KEYS_MAP_STEP, KEYS_MAP_GLOBAL};
 
 START_TEST(key_table)
 {
@@ -353,108 +411,209 @@ START_TEST(key_table)
                 found = 1;
         ck_assert_msg(found, "action %d has no row", a);
     }
-    ck_assert_int_eq(keys_lookup(KEYS_K_RIGHT, 0), KEYS_NEXT);
-    ck_assert_int_eq(keys_lookup(' ', 0), KEYS_NEXT);
-    ck_assert_int_eq(keys_lookup(KEYS_K_BACKSPACE, 0), KEYS_PREV);
-    ck_assert_int_eq(keys_lookup('G', 0), KEYS_LAST);
-    ck_assert_int_eq(keys_lookup(KEYS_K_BACKTAB, 0), KEYS_PHASE_PREV);
-    ck_assert_int_eq(keys_lookup(']', 0), KEYS_FOCUS_NEXT);
-    ck_assert_int_eq(keys_lookup('N', 0), KEYS_SAMPLE);
-    ck_assert_int_eq(keys_lookup('x', 0), KEYS_NONE);
-    ck_assert_int_eq(keys_lookup('l', 1), KEYS_NONE);
-    ck_assert_int_eq(keys_lookup(KEYS_K_ESC, 1), KEYS_QUIZ_END);
-    ck_assert_int_eq(keys_lookup('q', 0), KEYS_QUIT);
+    /* Within a map, one key does one thing in any one condition. */
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            for (int x = 0; x < KEYS_PER_ACTION && k[i].code[x]; x++)
+                for (int y = 0; y < KEYS_PER_ACTION && k[j].code[y]; y++)
+                    ck_assert_msg(k[i].map != k[j].map || k[i].code[x] != k[j].code[y] ||
+                                      (k[i].only && k[j].only && !(k[i].only & k[j].only)),
+                                  "rows %zu and %zu of one map share key %d", i, j,
+                                  k[i].code[x]);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_STEP, KEYS_K_RIGHT, 0), KEYS_NEXT);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_STEP, ' ', 0), KEYS_NEXT);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_STEP, KEYS_K_BACKSPACE, 0), KEYS_PREV);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_STEP, 'G', 0), KEYS_LAST);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_STEP, KEYS_K_BACKTAB, 0), KEYS_PHASE_PREV);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_STEP, ']', 0), KEYS_FOCUS_NEXT);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_STEP, 'N', 0), KEYS_SAMPLE);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_STEP, 'x', 0), KEYS_NONE);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_STEP, 'q', 0), KEYS_NONE);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_GLOBAL, 'q', 0), KEYS_QUIT);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_GLOBAL, KEYS_K_ESC, 0), KEYS_QUIT);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_HELP, 'l', 0), KEYS_NONE);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_HELP, KEYS_K_ESC, 0), KEYS_BACK);
+    /* The tool screens' keys. */
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_BROWSE, 'G', 0), KEYS_BOTTOM);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_BROWSE, 'o', 0), KEYS_BACK);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_CHECK, 'g', 0), KEYS_TOP);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_CHECK, 'q', 0), KEYS_BACK);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_TRAIN, 'L', KEYS_WHEN_PLOTTED), KEYS_LOG_SCALE);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_TRAIN, 'L', KEYS_WHEN_RUNNING), KEYS_NONE);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_TRAIN, KEYS_K_ESC, KEYS_WHEN_RUNNING), KEYS_STOP);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_TRAIN, KEYS_K_ESC, KEYS_WHEN_PLOTTED), KEYS_BACK);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_TEXT, 21, 0), KEYS_CLEAR_LINE);
     char bar[256];
-    keys_bar(0, 78, bar, sizeof bar);
+    keys_bar(step_maps, 2, 0, 78, "  ", bar, sizeof bar);
     ck_assert_str_eq(bar, "→ next  ← prev  Tab phase  c rows/cols  a play  N sample  ? help  q quit");
-    keys_bar(KEYS_WHEN_FOCUS | KEYS_WHEN_AUTOPLAY, 78, bar, sizeof bar);
+    keys_bar(step_maps, 2, KEYS_WHEN_FOCUS | KEYS_WHEN_AUTOPLAY, 78, "  ", bar, sizeof bar);
     ck_assert_str_eq(bar, "→ next  ← prev  Tab phase  ↑↓ element  c rows/cols  a play  ? help  q quit");
-    keys_bar(KEYS_WHEN_HELP, 78, bar, sizeof bar);
-    ck_assert_str_eq(bar, "? help  q quit");
+    keys_map check = KEYS_MAP_CHECK;
+    keys_bar(&check, 1, 0, 78, "  ", bar, sizeof bar);
+    ck_assert_str_eq(bar, "↑↓ scroll  Esc/Enter back to the steps");
+    /* Every row that opens a mode opens one the screen has: each opens. */
+    for (size_t i = 0; i < n; i++) {
+        if (k[i].opens == KEYS_MAP_GLOBAL || k[i].opens == KEYS_MAP_EDIT)
+            continue;
+        screen_free(scr);
+        use(screen_on(&les, 0));
+        if (k[i].map == KEYS_MAP_CHECK)
+            key('v');
+        else if (k[i].map == KEYS_MAP_TRAIN)
+            type_keys("t\n");
+        else if (k[i].map == KEYS_MAP_BROWSE)
+            key('o');
+        key(k[i].code[0]);
+        ck_assert_msg(screen_top(scr) == k[i].opens, "%s (%s) opens no mode", k[i].keys,
+                      keys_map_name(k[i].map));
+    }
 }
 END_TEST
 
-/* Whether every key of the table and the start of its explanation have
+/* Whether every key of the maps and the start of its explanation have
  * been seen; seen[] collects over the screens shown so far. */
-static int help_seen_all(int *seen)
+static int help_seen_all(const keys_map *maps, int n_maps, int *seen)
 {
     size_t n;
     const keys_entry *k = keys_table(&n);
     int all = 1;
     for (size_t i = 0; i < n; i++) {
+        int listed = 0;
+        for (int m = 0; m < n_maps; m++)
+            listed |= k[i].map == maps[m];
+        if (!listed)
+            continue;
         char h[48];
         snprintf(h, sizeof h, "%s", k[i].help);
         h[text_fit(h, 30)] = '\0';
         int r1 = -1, r2 = -1;
-        if (view_find(frame, k[i].keys, &r1) >= 0 && view_find(frame, h, &r2) >= 0)
+        if (frame_find(frame_, k[i].keys, &r1) >= 0 && frame_find(frame_, h, &r2) >= 0)
             seen[i] = 1;
         all &= seen[i];
     }
     return all;
 }
 
-/* The help overlay lists every key of the table under its group's heading:
- * at 200×60 all at once in two columns, at 80×24 by scrolling. */
+/* The first line the help shows, from its footer "lines 11-28 of 38". */
+static int help_first_line(void)
+{
+    int row;
+    ck_assert_int_ge(frame_find(frame_, " lines ", &row), 0);
+    return atoi(strstr(row_text(row), " lines ") + 7);
+}
+
+/* The help on the stepping screen lists every key of stepping and every
+ * global one under its group's heading: at 200×60 all at once in two
+ * columns, at 80×24 by scrolling. */
 START_TEST(help_lists_keys)
 {
-    int seen[64] = {0};
+    int seen[128] = {0};
     size_t n;
     keys_table(&n);
-    ck_assert_uint_le(n, 64);
-    view_apply(&st, eng, KEYS_HELP);
+    ck_assert_uint_le(n, 128);
+    key('?');
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_HELP);
     lay(200, 60);
-    ck_assert_msg(help_seen_all(seen), "200x60 help lacks a key");
-    static const char *const groups[] = {"stepping", "focus", "views & tools", "display", "quit"};
+    ck_assert_msg(help_seen_all(step_maps, 2, seen), "200x60 help lacks a key");
+    static const char *const groups[] = {"stepping", "focus", "display", "views & tools",
+                                         "help & quit"};
     int row_of[5], col_of[5];
     for (int g = 0; g < 5; g++) {
-        col_of[g] = view_find(frame, groups[g], &row_of[g]);
+        col_of[g] = frame_find(frame_, groups[g], &row_of[g]);
         ck_assert_msg(col_of[g] >= 0, "no heading %s", groups[g]);
     }
     ck_assert_int_gt(col_of[4], col_of[0] + 40); /* a second column */
     ck_assert(has("? or q closes this help"));
+    ck_assert(has("↑↓ scroll  PgUp/PgDn page  ? q close"));
+    /* Keys of the tools are theirs, not the stepping screen's. */
+    ck_assert(!has("loss plot: linear or log scale"));
 
     memset(seen, 0, sizeof seen);
     lay(80, 24);
     ck_assert(has("lines 1-"));
-    ck_assert(!help_seen_all(seen)); /* too many keys for one screen */
+    ck_assert(!help_seen_all(step_maps, 2, seen)); /* too many keys for one screen */
     int pages = 0;
-    while (!help_seen_all(seen) && pages++ < 20) {
-        view_apply(&st, eng, KEYS_PAGE_DOWN);
+    while (!help_seen_all(step_maps, 2, seen) && pages++ < 20) {
+        key(KEYS_K_PGDN);
         lay(80, 24);
     }
-    ck_assert_msg(help_seen_all(seen), "80x24 help never shows some key");
-    ck_assert(has("views & tools") || has("display") || has("quit"));
+    ck_assert_msg(help_seen_all(step_maps, 2, seen), "80x24 help never shows some key");
+    ck_assert(has("views & tools") || has("help & quit"));
     /* ↑ scrolls back a line; the focus did not move meanwhile. */
-    int before = st.help_scroll;
-    view_apply(&st, eng, KEYS_FOCUS_PREV);
-    ck_assert_int_eq(st.help_scroll, before - 1);
-    ck_assert_int_eq(st.focus, 0);
-    ck_assert(view_apply(&st, eng, KEYS_QUIT) == 0); /* closes help first */
-    ck_assert_int_eq(st.help, 0);
-    view_apply(&st, eng, KEYS_HELP);
-    ck_assert_int_eq(st.help_scroll, 0); /* opens at the top again */
-    view_apply(&st, eng, KEYS_HELP);
-    ck_assert(view_apply(&st, eng, KEYS_QUIT) == 1);
+    int before = help_first_line();
+    key(KEYS_K_UP);
+    lay(80, 24);
+    ck_assert_int_eq(help_first_line(), before - 1);
+    ck_assert_int_eq(ctx->focus, 0);
+    ck_assert(key('q') == 0); /* closes help first */
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
+    key('?');
+    lay(80, 24);
+    ck_assert_int_eq(help_first_line(), 1); /* opens at the top again */
+    key('?');
+    ck_assert(key('q') == 1);
+}
+END_TEST
+
+/* ? on a tool screen lists that screen's keys, which the table holds too:
+ * the check table's j k g q, the plot's L, the browser's j k g G o. */
+START_TEST(help_per_mode)
+{
+    static const struct {
+        const char *open;    /* keys that open the tool */
+        keys_map map;        /* its key map */
+        const char *has;     /* a line of its help */
+        const char *has_not; /* a line of the stepping screen's */
+    } tools[] = {
+        {"v", KEYS_MAP_CHECK, "scroll down a row", "next step; past the end"},
+        {"t\n", KEYS_MAP_TRAIN, "loss plot: linear or log scale", "autoplay faster"},
+        {"o", KEYS_MAP_BROWSE, "last lesson", "train some epochs"},
+    };
+    for (size_t t = 0; t < sizeof tools / sizeof tools[0]; t++) {
+        int seen[128] = {0};
+        type_keys(tools[t].open);
+        ck_assert_int_eq(screen_top(scr), tools[t].map);
+        key('?');
+        ck_assert_int_eq(screen_top(scr), KEYS_MAP_HELP);
+        lay(200, 60);
+        ck_assert_msg(has(tools[t].has), "%s: no '%s'", tools[t].open, tools[t].has);
+        ck_assert_msg(!has(tools[t].has_not), "%s: '%s'", tools[t].open, tools[t].has_not);
+        ck_assert_msg(help_seen_all(&tools[t].map, 1, seen), "%s: a key is missing",
+                      tools[t].open);
+        key('q');
+        ck_assert_int_eq(screen_top(scr), tools[t].map); /* the help closes, the tool stays */
+        key(KEYS_K_ESC);
+        ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
+    }
+    /* In a quiz between questions: its keys, then stepping's, then the global ones. */
+    key('z');
+    key(KEYS_K_TAB);
+    key(KEYS_K_TAB);
+    key('?');
+    lay(200, 60);
+    ck_assert(has("end the quiz (backstep stays)"));
+    ck_assert(has("next step; past the end"));
+    ck_assert(has("train some epochs"));
 }
 END_TEST
 
 /* Tab and Shift-Tab go to the first step of the next/previous phase. */
 START_TEST(phases)
 {
-    view_apply(&st, eng, KEYS_PHASE_NEXT);
+    key(KEYS_K_TAB);
     ck_assert_str_eq(engine_current(eng)->id, "backward.2.delta");
-    view_apply(&st, eng, KEYS_PHASE_NEXT);
+    key(KEYS_K_TAB);
     ck_assert_str_eq(engine_current(eng)->id, "update.2");
-    view_apply(&st, eng, KEYS_PHASE_PREV);
+    key(KEYS_K_BACKTAB);
     ck_assert_str_eq(engine_current(eng)->id, "backward.2.delta");
-    view_apply(&st, eng, KEYS_LAST);
+    key(KEYS_K_END);
     ck_assert_int_eq(engine_step_index(eng), engine_step_count(eng) - 1);
-    view_apply(&st, eng, KEYS_FIRST);
+    key(KEYS_K_HOME);
     ck_assert_str_eq(engine_current(eng)->id, "forward.1.sum");
-    view_apply(&st, eng, KEYS_PRECISION);
-    ck_assert_int_eq(st.decimals, 6);
-    view_apply(&st, eng, KEYS_PRECISION);
-    ck_assert_int_eq(st.decimals, 2);
+    key('f');
+    ck_assert_int_eq(ctx->decimals, 6);
+    key('f');
+    ck_assert_int_eq(ctx->decimals, 2);
 }
 END_TEST
 
@@ -478,14 +637,14 @@ START_TEST(update_before_after)
 
     lay(80, 24);
     int rule = -1, row = -1;
-    ck_assert_int_ge(view_find(frame, "Before and after", &rule), 0);
-    ck_assert_int_ge(view_find(frame, "before W_jk  3×2", &row), 0);
+    ck_assert_int_ge(frame_find(frame_, "Before and after", &rule), 0);
+    ck_assert_int_ge(frame_find(frame_, "before W_jk  3×2", &row), 0);
     ck_assert_int_eq(row, rule + 1);
     ck_assert(has("change −η·G_jk  3×2"));
     ck_assert(has("after W_jk⁺  3×2"));
     /* The first row of the three matrices: W[1][1], −η·G[1][1], W⁺[1][1]. */
     char line[1024], a[32], b[32], c[32];
-    view_row_text(frame, row + 1, line, sizeof line);
+    frame_row_text(frame_, row + 1, line, sizeof line);
     num(w11, a, sizeof a);
     num(-eta * g11, b, sizeof b);
     num(w_new, c, sizeof c);
@@ -518,15 +677,15 @@ START_TEST(update_before_after)
     ck_assert(has("downhill"));
 
     /* Computed once per step: moving the focus or the help costs nothing. */
-    long n = view_loss_after_count();
-    view_apply(&st, eng, KEYS_FOCUS_NEXT);
+    long n = draw_update_count(ctx->cache);
+    key(KEYS_K_DOWN);
     lay(80, 24);
-    view_apply(&st, eng, KEYS_PRECISION);
+    key('f');
     lay(120, 40);
-    ck_assert_int_eq(view_loss_after_count(), n);
-    view_apply(&st, eng, KEYS_NEXT);
+    ck_assert_int_eq(draw_update_count(ctx->cache), n);
+    key(KEYS_K_RIGHT);
     lay(80, 24);
-    ck_assert_int_eq(view_loss_after_count(), n + 1);
+    ck_assert_int_eq(draw_update_count(ctx->cache), n + 1);
     /* Not on other steps. */
     go("backward.2.gradient");
     lay(80, 24);
@@ -534,52 +693,31 @@ START_TEST(update_before_after)
 }
 END_TEST
 
-/* Gives the workbench a string of keys, as typed. */
-static void type_keys(const char *keys)
-{
-    int quit = 0;
-    for (const char *p = keys; *p; p++) {
-        int code = *p == '\n' ? KEYS_K_ENTER : *p == 27 ? KEYS_K_ESC : (unsigned char)*p;
-        if (view_learn_grab(&st)) {
-            view_learn_key(&st, eng, code);
-            continue;
-        }
-        if (view_lab_key(&st, eng, code, &quit)) {
-            while (view_lab_training(st.lab))
-                view_train_run(st.lab, eng);
-            continue;
-        }
-        keys_action a = keys_lookup(code, st.help);
-        if (a != KEYS_NONE)
-            view_apply(&st, eng, a);
-    }
-}
-
 /* v on the default lesson: every weight's relative error below 1e-7,
  * every row "good". */
 START_TEST(gradcheck_view)
 {
-    view_lab lab;
-    view_lab_init(&lab, &les);
-    st.lab = &lab;
     type_keys("v");
-    ck_assert_int_eq(lab.mode, LAB_CHECK);
-    ck_assert_int_eq(lab.n_rows, 12);
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_CHECK);
     lay(80, 24);
     ck_assert(has("Gradient check · 12 parameters"));
+    /* The numbers on the screen are the engine's: every one good. */
+    engine_check rows[12];
+    ck_assert_int_eq(engine_gradcheck(eng, rows, 12), 12);
+    for (int i = 0; i < 12; i++) {
+        ck_assert_double_lt(rows[i].rel_error, 1e-7);
+        ck_assert_double_lt(fabs(rows[i].analytic), 10);
+    }
     int good = 0;
     char line[1024];
-    for (int i = 0; i < lab.n_rows; i++) {
-        ck_assert_double_lt(lab.rows[i].rel_error, 1e-7);
-        ck_assert_double_lt(fabs(lab.rows[i].analytic), 10);
-    }
-    for (int r = 0; r < frame->height; r++) {
-        view_row_text(frame, r, line, sizeof line);
+    for (int r = 0; r < frame_->height; r++) {
+        frame_row_text(frame_, r, line, sizeof line);
         if (strstr(line, "W_") && strstr(line, "good"))
             good++;
         ck_assert_msg(!strstr(line, "wrong") || strstr(line, "wrong above"), "%s", line);
     }
     ck_assert_int_eq(good, 12);
+    ck_assert_str_eq(row_text(23), " rows 1-12 of 12  ↑↓ scroll  Esc/Enter back to the steps");
     /* W_jk[1][1]'s analytic gradient is h_1·δ_1 by hand. */
     double h[3], d[2];
     by_hand(h, d);
@@ -587,12 +725,11 @@ START_TEST(gradcheck_view)
     text_number(h[0] * d[0], 8, g, sizeof g);
     snprintf(want, sizeof want, "W_jk[1][1]");
     int row = -1;
-    ck_assert_int_ge(view_find(frame, want, &row), 0);
-    view_row_text(frame, row, line, sizeof line);
+    ck_assert_int_ge(frame_find(frame_, want, &row), 0);
+    frame_row_text(frame_, row, line, sizeof line);
     ck_assert_msg(strstr(line, g + (g[0] == ' ')), "%s lacks %s", line, g);
     type_keys("\033");
-    ck_assert_int_eq(lab.mode, LAB_NONE);
-    view_lab_free(&lab);
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
 }
 END_TEST
 
@@ -601,53 +738,46 @@ END_TEST
  * the caption stays whole. */
 START_TEST(edit_rate_prompt_layout)
 {
-    view_lab lab;
-    view_lab_init(&lab, &les);
-    st.lab = &lab;
     go("forward.1.activation");
     type_keys("e");
-    ck_assert_int_eq(lab.edit_kind, EDIT_RATE);
-    ck_assert_str_eq(lab.in.caption, "learning rate η = 0.5000, new value: ");
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_EDIT);
     lay(100, 30);
-    char line[1024];
-    view_row_text(frame, 29, line, sizeof line);
-    ck_assert_str_eq(line, " learning rate η = 0.5000, new value: 0.5");
-    ck_assert_int_eq(frame->cursor_row, 29);
-    ck_assert_int_eq(frame->cursor_col, 41);
-    st.ascii = 1;
+    ck_assert_str_eq(row_text(29), " learning rate η = 0.5000, new value: 0.5");
+    ck_assert_int_eq(frame_->cursor_row, 29);
+    ck_assert_int_eq(frame_->cursor_col, 41);
+    ctx->ascii = 1;
     lay(100, 30);
-    view_row_text(frame, 29, line, sizeof line);
-    ck_assert_str_eq(line, " learning rate eta = 0.5000, new value: 0.5");
-    ck_assert_int_eq(frame->cursor_col, 43);
-    st.ascii = 0;
+    ck_assert_str_eq(row_text(29), " learning rate eta = 0.5000, new value: 0.5");
+    ck_assert_int_eq(frame_->cursor_col, 43);
+    ctx->ascii = 0;
     /* The longest value (40 characters) fits whole at 80 columns. */
     type_keys("\025");
     for (int i = 0; i < 45; i++)
         type_keys(i % 10 == 0 ? "1" : "0");
-    ck_assert_int_eq(prompt_length(&lab.in), 40);
     lay(80, 24);
-    view_row_text(frame, 23, line, sizeof line);
-    ck_assert_str_eq(line, " learning rate η = 0.5000, new value: "
-                           "1000000000100000000010000000001000000000");
-    ck_assert_int_eq(frame->cursor_col, 78);
+    ck_assert_str_eq(row_text(23), " learning rate η = 0.5000, new value: "
+                                   "1000000000100000000010000000001000000000");
+    ck_assert_int_eq(frame_->cursor_col, 78);
     /* A field narrower than the text scrolls it: the caption stays whole,
      * the cursor's end of the text shows, the cursor on the last cell. */
+    prompt p;
+    prompt_open(&p, "learning rate η = 0.5000, new value: ",
+                "1000000000100000000010000000001000000000", 40);
+    ck_assert_int_eq(prompt_length(&p), 40);
     lay(80, 24);
-    int at = view_prompt(frame, 0, 0, 5, 0, 50, &lab.in, VIEW_TITLE);
+    int at = frame_prompt(frame_, 5, 0, 50, &p, FRAME_TITLE, 0);
     ck_assert_int_eq(at, 37);
-    view_row_text(frame, 5, line, sizeof line);
-    ck_assert_ptr_nonnull(strstr(line, "learning rate η = 0.5000, new value: 001000000000"));
-    ck_assert_int_eq(frame->cursor_row, 5);
-    ck_assert_int_eq(frame->cursor_col, 49);
+    ck_assert_ptr_nonnull(strstr(row_text(5), "learning rate η = 0.5000, new value: 001000000000"));
+    ck_assert_int_eq(frame_->cursor_row, 5);
+    ck_assert_int_eq(frame_->cursor_col, 49);
     /* Home: the field shows the start again. */
-    prompt_key(&lab.in, KEYS_K_HOME);
+    prompt_key(&p, KEYS_K_HOME);
     lay(80, 24);
-    view_prompt(frame, 0, 0, 5, 0, 50, &lab.in, VIEW_TITLE);
-    view_row_text(frame, 5, line, sizeof line);
-    ck_assert_ptr_nonnull(strstr(line, "learning rate η = 0.5000, new value: 1000000000100"));
-    ck_assert_int_eq(frame->cursor_col, 37);
+    frame_prompt(frame_, 5, 0, 50, &p, FRAME_TITLE, 0);
+    ck_assert_ptr_nonnull(strstr(row_text(5), "learning rate η = 0.5000, new value: 1000000000100"));
+    ck_assert_int_eq(frame_->cursor_col, 37);
     type_keys("\033");
-    view_lab_free(&lab);
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
 }
 END_TEST
 
@@ -659,29 +789,43 @@ START_TEST(train_summary_fixed_weights)
     lesson x;
     lesson_error err;
     ck_assert_int_eq(lesson_load_file("lessons/06-xor.yaml", &x, &err), 0);
-    engine *e = engine_new(&x.net, x.net.convention);
-    ck_assert_ptr_nonnull(e);
-    double before = engine_net_mean_loss(engine_network(e));
-    view_lab lab;
-    view_lab_init(&lab, &x);
-    ck_assert_int_eq(view_train_start(&lab, 1000), 0);
-    while (view_train_run(&lab, e))
-        ;
-    ck_assert_double_eq_tol(lab.loss_before, before, 1e-15);
-    ck_assert_double_eq_tol(lab.loss_before, 0.1276, 5e-5);
-    ck_assert_double_eq_tol(lab.loss_after, engine_net_mean_loss(engine_network(e)), 1e-15);
-    ck_assert_double_eq_tol(lab.loss_after, 0.000591, 5e-7);
-    /* The per-epoch means differ: the first is taken while weights change. */
-    ck_assert(fabs(lab.loss[0] - lab.loss_before) > 1e-3);
-    view_state s2;
-    view_state_init(&s2, 0);
-    s2.lab = &lab;
-    view_layout(frame, 100, 30, e, &x, &s2);
+    screen_free(scr);
+    use(screen_on(&x, 0));
+    double before = engine_net_mean_loss(engine_network(eng));
+    ck_assert_double_eq_tol(before, 0.1276, 5e-5);
+    type_keys("t");
+    lay(80, 24);
+    ck_assert_str_eq(row_text(23), " train how many epochs? 1000");
+    type_keys("\n");
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_TRAIN);
+    double after = engine_net_mean_loss(engine_network(eng));
+    ck_assert_double_eq_tol(after, 0.000591, 5e-7);
+    char want[160];
+    snprintf(want, sizeof want,
+             "Training · 1000 epochs · mean loss over the samples: %.4g → %.4g", before, after);
+    lay(100, 30);
+    ck_assert_msg(has(want), "no '%s'", want);
     ck_assert(has("Training · 1000 epochs · mean loss over the samples: 0.1276 → 0.000591"));
     ck_assert(has("plot: per-epoch mean of the losses seen while the weights change"));
     ck_assert(has("per-epoch mean loss"));
-    view_lab_free(&lab);
-    engine_free(e);
+    ck_assert(has("linear scale"));
+    type_keys("L");
+    lay(100, 30);
+    ck_assert(has("log scale"));
+    ck_assert_str_eq(row_text(29),
+                     " L linear/log  Esc/Enter back to the steps, from the trained weights");
+    /* The steps go on from the trained weights. */
+    type_keys("\n");
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
+    lay(100, 30);
+    ck_assert(has("epoch 1001"));
+    /* A count that is not one is refused with the reason. */
+    type_keys("t\025" "abc\n");
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
+    lay(100, 30);
+    ck_assert(has("epochs: a whole number from 1 to 1000000"));
+    screen_free(scr);
+    use(screen_on(&les, 0));
     lesson_free(&x);
 }
 END_TEST
@@ -715,23 +859,23 @@ START_TEST(save_asks_before_overwriting)
     lesson bun;
     lesson_error err;
     ck_assert_int_eq(lesson_load_file(bpath, &bun, &err), 0);
-    view_lab lab;
-    view_lab_init(&lab, &bun);
-    ck_assert_str_eq(lab.path, "./bundled.yaml");
-    st.lab = &lab;
+    screen_free(scr);
+    use(screen_on(&bun, 0));
+    type_keys("w");
+    lay(200, 30);
+    ck_assert_str_eq(row_text(29), " save as: ./bundled.yaml");
     static char before[1 << 16], after[1 << 16];
     slurp(bpath, before, sizeof before);
     ck_assert(before[0]);
     char typed[256], asked[256];
-    snprintf(typed, sizeof typed, "w\025%s\n", bpath);
+    snprintf(typed, sizeof typed, "\025%s\n", bpath);
     type_keys(typed);
-    ck_assert_int_eq(lab.mode, LAB_ASK);
-    ck_assert_int_eq(lab.ask, ASK_OVERWRITE);
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_EDIT);
     lay(200, 30);
-    snprintf(asked, sizeof asked, "overwrite %s? (y/n)", bpath);
-    ck_assert_msg(has(asked), "no '%s'", asked);
+    snprintf(asked, sizeof asked, " overwrite %s? (y/n)", bpath);
+    ck_assert_str_eq(row_text(29), asked);
     type_keys("n");
-    ck_assert_int_eq(lab.mode, LAB_NONE);
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
     slurp(bpath, after, sizeof after);
     ck_assert_str_eq(after, before);
     lay(200, 30);
@@ -744,7 +888,6 @@ START_TEST(save_asks_before_overwriting)
     free(saved_xdg);
     snprintf(cmd, sizeof cmd, "rm -r '%s'", xdg);
     ck_assert_int_eq(system(cmd), 0);
-    view_lab_free(&lab);
 
     /* Some other file that exists: asked, y writes it. */
     char dir[] = "/tmp/backstep-save-XXXXXX", other[128], fresh[128];
@@ -755,38 +898,53 @@ START_TEST(save_asks_before_overwriting)
     ck_assert_ptr_nonnull(fp);
     fputs("title: other\n", fp);
     fclose(fp);
-    view_lab_init(&lab, &les);
-    ck_assert_str_eq(lab.path, "./backstep-lesson.yaml");
-    char keys[256];
-    snprintf(keys, sizeof keys, "w\025%s\n", other);
+    screen_free(scr);
+    use(screen_on(&les, 0));
+    type_keys("w");
+    lay(200, 30);
+    ck_assert_str_eq(row_text(29), " save as: ./backstep-lesson.yaml");
+    char keys[256], want[256];
+    snprintf(keys, sizeof keys, "\025%s\n", other);
     type_keys(keys);
-    ck_assert_int_eq(lab.ask, ASK_OVERWRITE);
-    char want[256];
-    snprintf(want, sizeof want, "overwrite %s? (y/n)", other);
-    ck_assert_str_eq(lab.in.caption, strcat(want, " "));
+    lay(200, 30);
+    snprintf(want, sizeof want, " overwrite %s? (y/n)", other);
+    ck_assert_str_eq(row_text(29), want);
     type_keys("y");
     snprintf(want, sizeof want, "saved %s", other);
-    ck_assert_str_eq(lab.message, want);
+    ck_assert_str_eq(ctx->message, want);
     slurp(other, after, sizeof after);
     ck_assert_ptr_null(strstr(after, "title: other"));
-    /* A new file is written without a question. */
-    snprintf(keys, sizeof keys, "w\025%s\n", fresh);
+    /* The message shows until the next key. */
+    lay(200, 30);
+    ck_assert(has(want));
+    type_keys("x");
+    lay(200, 30);
+    ck_assert(!has(want));
+    /* A new file is written without a question; w offers the last path. */
+    type_keys("w");
+    lay(200, 30);
+    snprintf(want, sizeof want, " save as: %s", other);
+    ck_assert_str_eq(row_text(29), want);
+    snprintf(keys, sizeof keys, "\025%s\n", fresh);
     type_keys(keys);
-    ck_assert_int_eq(lab.mode, LAB_NONE);
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
     ck_assert_int_eq(access(fresh, F_OK), 0);
-    view_lab_free(&lab);
 
     /* The lesson's own file, not bundled: saved over without a question. */
     lesson own;
     ck_assert_int_eq(lesson_load_file(fresh, &own, &err), 0);
-    view_lab_init(&lab, &own);
-    ck_assert_str_eq(lab.path, fresh);
-    type_keys("w\n");
-    ck_assert_int_eq(lab.mode, LAB_NONE);
+    screen_free(scr);
+    use(screen_on(&own, 0));
+    type_keys("w");
+    lay(200, 30);
+    snprintf(want, sizeof want, " save as: %s", fresh);
+    ck_assert_str_eq(row_text(29), want);
+    type_keys("\n");
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
     snprintf(want, sizeof want, "saved %s", fresh);
-    ck_assert_str_eq(lab.message, want);
-    view_lab_free(&lab);
-    st.lab = NULL;
+    ck_assert_str_eq(ctx->message, want);
+    screen_free(scr);
+    use(screen_on(&les, 0));
     ck_assert_int_eq(unlink(other), 0);
     ck_assert_int_eq(unlink(fresh), 0);
     ck_assert_int_eq(rmdir(dir), 0);
@@ -799,21 +957,18 @@ END_TEST
  * what changes, and the pass starts again from the edited network. */
 START_TEST(edit_weight_and_input)
 {
-    view_lab lab;
-    view_lab_init(&lab, &les);
-    st.lab = &lab;
     go("update.2");
     type_keys("e");
-    ck_assert_int_eq(lab.mode, LAB_ASK);
-    ck_assert_str_eq(lab.in.caption, "W_jk[1][1] = 0.7000, new value: ");
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_EDIT);
     lay(80, 24);
-    ck_assert(has("W_jk[1][1] = 0.7000, new value: 0.7"));
+    ck_assert_str_eq(row_text(23), " W_jk[1][1] = 0.7000, new value: 0.7");
     type_keys("\025" "1.5\n"); /* Ctrl-U empties the line */
-    ck_assert_int_eq(lab.modified, 1);
+    ck_assert_int_eq(ctx->modified, 1);
     ck_assert_double_eq_tol(engine_network(eng)->weights[1][0], 1.5, 1e-15);
     ck_assert_int_eq(engine_step_index(eng), 0);
     lay(80, 24);
     ck_assert(has("[modified]"));
+    ck_assert(has("W_jk[1][1] = 1.500000; the pass starts again"));
     /* y_1 = Σ_j h_j·W_jk[j][1] with the new weight: z_j is unchanged, y_1 grows
      * by h_1·0.8. */
     double h[3], d[2];
@@ -823,9 +978,10 @@ START_TEST(edit_weight_and_input)
     ck_assert_double_eq_tol(s->result.v[0], d[0] + 1.0 + h[0] * 0.8, 1e-12);
 
     go("forward.1.sum");
-    st.focus = 0;
+    ctx->focus = 0;
     type_keys("e");
-    ck_assert_str_eq(lab.in.caption, "x_i[1] = 1.0000, new value: ");
+    lay(80, 24);
+    ck_assert_str_eq(row_text(23), " x_i[1] = 1.0000, new value: 1");
     type_keys("\025" "2\n");
     ck_assert_double_eq_tol(engine_network(eng)->inputs[0], 2.0, 1e-15);
     /* z_j = W_ij[1][j]·x_1 + W_ij[2][j]·x_2 with x = (2, 0.5). */
@@ -845,24 +1001,36 @@ START_TEST(edit_weight_and_input)
     type_keys("e\025abc\n");
     lay(80, 24);
     ck_assert(has("x_i[1]: \"abc\" is not a finite number"));
-    view_lab_free(&lab);
+    /* With edits not saved, q asks first; n stays, y leaves. */
+    ck_assert_int_eq(key('q'), 0);
+    lay(80, 24);
+    ck_assert_str_eq(row_text(23), " discard unsaved edits? (y/n)");
+    ck_assert_int_eq(key('n'), 0);
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
+    ck_assert_int_eq(key(KEYS_K_ESC), 0);
+    ck_assert_int_eq(key('y'), 1);
 }
 END_TEST
 
-/* The lesson's description shows on the first step until the user moves. */
+/* The lesson's description shows on the first step until the user moves;
+ * opening a tool and coming back is no move. */
 START_TEST(description_panel)
 {
-    view_learn_attach(&st, &les);
-    ck_assert_int_eq(st.intro, 1);
+    screen_free(scr);
+    use(screen_on(&les, 0));
     lay(80, 24);
     ck_assert(has("About this lesson"));
     ck_assert(has("Two inputs, three sigmoid hidden units"));
     ck_assert(!has("── Why"));
-    view_apply(&st, eng, KEYS_PRECISION); /* not a move */
+    key('f'); /* not a move */
+    key(':');
+    key(KEYS_K_ESC);
+    key('?');
+    key('?');
     lay(80, 24);
     ck_assert(has("About this lesson"));
-    view_apply(&st, eng, KEYS_NEXT);
-    view_apply(&st, eng, KEYS_PREV);
+    key(KEYS_K_RIGHT);
+    key(KEYS_K_LEFT);
     lay(80, 24);
     ck_assert(!has("About this lesson"));
     ck_assert(has("── Why"));
@@ -877,24 +1045,25 @@ START_TEST(numeric_fault_header)
     lesson_error err;
     ck_assert_msg(lesson_load_file("lessons/11-learning-rate.yaml", &big, &err) == 0, "%s",
                   err.message);
-    engine *e = engine_new(&big.net, big.net.convention);
-    ck_assert_ptr_nonnull(e);
-    long bad = engine_train(e, 200, NULL);
+    screen_free(scr);
+    use(screen_on(&big, 0));
+    long bad = engine_train(eng, 200, NULL);
     ck_assert_int_ge(bad, 0);
-    view_layout(frame, 80, 24, e, &big, &st);
+    lay(80, 24);
     int first = -1;
-    for (int i = 0; i < engine_step_count(e) && first < 0; i++)
-        if (engine_step_at(e, i)->nonfinite)
+    for (int i = 0; i < engine_step_count(eng) && first < 0; i++)
+        if (engine_step_at(eng, i)->nonfinite)
             first = i;
     ck_assert_int_ge(first, 0);
     char want[96];
     snprintf(want, sizeof want, "not finite from step %d (%s)", first + 1,
-             engine_step_at(e, first)->id);
-    ck_assert_msg(view_find(frame, want, NULL) >= 0, "no '%s'", want);
+             engine_step_at(eng, first)->id);
+    ck_assert_msg(has(want), "no '%s'", want);
     /* The sample's loss is nan by then, shown as it is, apart from "loss". */
-    ck_assert(isnan(engine_pass_loss(e)));
-    ck_assert(view_find(frame, "loss nan", NULL) >= 0);
-    engine_free(e);
+    ck_assert(isnan(engine_pass_loss(eng)));
+    ck_assert(has("loss nan"));
+    screen_free(scr);
+    use(screen_on(&les, 0));
     lesson_free(&big);
 }
 END_TEST
@@ -902,32 +1071,34 @@ END_TEST
 /* Tab skips a quiz question: counted as missed, the answer shown. */
 START_TEST(quiz_tab_skip)
 {
-    view_learn_attach(&st, &les);
-    view_apply(&st, eng, KEYS_QUIZ);
-    ck_assert(view_context(&st, eng) & KEYS_WHEN_QUIZ);
-    char bar[256];
-    keys_bar(view_context(&st, eng), 78, bar, sizeof bar);
-    ck_assert_str_eq(bar, "Tab skip");
+    key('z');
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_QUIZ);
     lay(80, 24);
+    ck_assert_str_eq(row_text(23), " Tab skip"); /* every other key is typing */
     ck_assert(has("Enter answers · Tab skips · Esc ends the quiz"));
     ck_assert(has("shape of z_j?"));
-    view_learn_key(&st, eng, KEYS_K_TAB);
-    ck_assert_int_eq(st.learn.quiz.asked, 1);
-    ck_assert_int_eq(st.learn.quiz.correct, 0);
-    ck_assert_int_eq(st.learn.quiz.n_missed, 1);
-    ck_assert_str_eq(st.learn.quiz.missed[0].step_id, "forward.1.sum");
+    ck_assert(has("quiz 0/0"));
+    key(KEYS_K_TAB);
     lay(80, 24);
+    ck_assert(has("quiz 0/1"));
     ck_assert(has("Skipped, counted as missed."));
     ck_assert(has("z_j[1] = ?"));
-    view_learn_key(&st, eng, KEYS_K_TAB);
-    ck_assert_int_eq(st.learn.quiz.asked, 2);
-    ck_assert_int_eq(st.learn.quiz.n_missed, 2);
-    ck_assert_int_eq(view_quiz_hiding(&st, eng), 0);
-    ck_assert(!(view_context(&st, eng) & KEYS_WHEN_QUIZ));
+    key(KEYS_K_TAB);
+    lay(80, 24);
+    ck_assert(has("quiz 0/2"));
+    ck_assert(!has("[ ? ]")); /* the result shows */
+    ck_assert(has("→ next  ← prev")); /* the stepping keys are back */
     /* Outside a question Tab is the phase key again. */
-    ck_assert_int_eq(keys_lookup(KEYS_K_TAB, 0), KEYS_PHASE_NEXT);
-    ck_assert_int_eq(keys_lookup_quiz(KEYS_K_TAB), KEYS_QUIZ_SKIP);
-    ck_assert_int_eq(keys_lookup_quiz('s'), KEYS_NONE);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_QUIZ, KEYS_K_TAB, 0), KEYS_NONE);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_QUIZ, KEYS_K_TAB, KEYS_WHEN_ASKING), KEYS_QUIZ_SKIP);
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_QUIZ, 's', KEYS_WHEN_ASKING), KEYS_NONE);
+    key(KEYS_K_TAB);
+    ck_assert_str_eq(engine_current(eng)->id, "backward.2.delta");
+    /* A step not answered yet is asked about when the pass reaches it. */
+    key(KEYS_K_END);
+    lay(80, 24);
+    ck_assert(has("[ ? ]"));
+    ck_assert(has("What shape is this step's result?"));
 }
 END_TEST
 
@@ -935,26 +1106,34 @@ END_TEST
  * (the panel says so) and never quits, while q still quits. */
 START_TEST(quiz_esc_ends_quiz)
 {
-    view_learn_attach(&st, &les);
-    view_apply(&st, eng, KEYS_QUIZ);
-    view_learn_key(&st, eng, KEYS_K_TAB);
-    view_learn_key(&st, eng, KEYS_K_TAB);
-    ck_assert(!view_learn_grab(&st));
+    key('z');
+    key(KEYS_K_TAB);
+    key(KEYS_K_TAB);
     lay(100, 30);
     ck_assert(has("quiz 0/2"));
-    keys_action a = keys_lookup(KEYS_K_ESC, 0);
-    ck_assert_int_eq(a, KEYS_QUIZ_END);
-    ck_assert_int_eq(view_apply(&st, eng, a), 0);
-    ck_assert_int_eq(st.learn.quiz_on, 0);
+    ck_assert_int_eq(key(KEYS_K_ESC), 0);
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
     lay(100, 30);
     ck_assert(!has("quiz 0/2"));
     /* With no quiz on, Esc quits as before; with the help open it closes it. */
-    view_apply(&st, eng, KEYS_HELP);
-    ck_assert_int_eq(view_apply(&st, eng, a), 0);
-    ck_assert_int_eq(st.help, 0);
-    ck_assert_int_eq(view_apply(&st, eng, a), 1);
-    view_apply(&st, eng, KEYS_QUIZ);
-    ck_assert_int_eq(view_apply(&st, eng, keys_lookup('q', 0)), 1);
+    key('?');
+    ck_assert_int_eq(key(KEYS_K_ESC), 0);
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
+    ck_assert_int_eq(key(KEYS_K_ESC), 1);
+    /* z twice: on and off. */
+    key('z');
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_QUIZ);
+    key(KEYS_K_TAB);
+    key(KEYS_K_TAB);
+    key('z');
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
+    key('z');
+    ck_assert_int_eq(key(KEYS_K_ESC), 0); /* at the question: ends the quiz */
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
+    key('z');
+    key(KEYS_K_TAB);
+    key(KEYS_K_TAB);
+    ck_assert_int_eq(key('q'), 1);
 }
 END_TEST
 
@@ -962,7 +1141,7 @@ END_TEST
 START_TEST(speed_keys_ascii)
 {
     char bar[256];
-    keys_bar(KEYS_WHEN_AUTOPLAY, 200, bar, sizeof bar);
+    keys_bar(step_maps, 2, KEYS_WHEN_AUTOPLAY, 200, "  ", bar, sizeof bar);
     ck_assert_ptr_nonnull(strstr(bar, "+/- speed"));
     ck_assert_ptr_null(strstr(bar, "−"));
     size_t n;
@@ -975,10 +1154,20 @@ START_TEST(speed_keys_ascii)
             found = 1;
         }
     ck_assert(found);
-    ck_assert_int_eq(keys_lookup('-', 0), KEYS_SLOWER);
-    st.help = 1;
+    ck_assert_int_eq(keys_lookup(KEYS_MAP_STEP, '-', 0), KEYS_SLOWER);
+    key('?');
     lay(80, 24);
     ck_assert(has("│ -                autoplay slower"));
+    key('?');
+    int delay = ctx->delay_ms;
+    key('a');
+    key('+');
+    ck_assert_int_eq(ctx->delay_ms, delay / 2);
+    key('-');
+    key('-');
+    ck_assert_int_eq(ctx->delay_ms, delay * 2);
+    lay(80, 24);
+    ck_assert(has("▶ 2s"));
 }
 END_TEST
 
@@ -993,27 +1182,24 @@ START_TEST(modified_long_title)
     lesson_error err;
     ck_assert_msg(lesson_load_string("long.yaml", yaml, sizeof yaml - 1, &lng, &err) == 0, "%s",
                   err.message);
-    engine *e = engine_new(&lng.net, lng.net.convention);
-    ck_assert_ptr_nonnull(e);
-    view_lab lab;
-    view_lab_init(&lab, &lng);
-    st.lab = &lab;
-    view_layout(frame, 80, 24, e, &lng, &st);
+    screen_free(scr);
+    use(screen_on(&lng, 0));
+    lay(80, 24);
     char line[1024];
-    view_row_text(frame, 0, line, sizeof line);
+    frame_row_text(frame_, 0, line, sizeof line);
     ck_assert_msg(strstr(line, "A very long lesson title") && strstr(line, "…"), "%s", line);
     ck_assert(!strstr(line, "[modified]"));
-    lab.modified = 1;
-    view_layout(frame, 80, 24, e, &lng, &st);
-    view_row_text(frame, 0, line, sizeof line);
+    ctx->modified = 1;
+    lay(80, 24);
+    frame_row_text(frame_, 0, line, sizeof line);
     ck_assert_msg(strstr(line, "… [modified]") && strstr(line, "loss"), "%s", line);
     ck_assert_int_le(text_width(line), 80);
-    st.ascii = 1;
-    view_layout(frame, 80, 24, e, &lng, &st);
-    view_row_text(frame, 0, line, sizeof line);
+    ctx->ascii = 1;
+    lay(80, 24);
+    frame_row_text(frame_, 0, line, sizeof line);
     ck_assert_msg(strstr(line, "... [modified]"), "%s", line);
-    view_lab_free(&lab);
-    engine_free(e);
+    screen_free(scr);
+    use(screen_on(&les, 0));
     lesson_free(&lng);
 }
 END_TEST
@@ -1032,11 +1218,11 @@ START_TEST(pass_pane)
         text_sanitize(o->shapes, shp, sizeof shp);
         snprintf(want, sizeof want, "%2d %-26s %s", i + 1, o->id, shp);
         int row = -1;
-        int col = view_find(frame, want, &row);
+        int col = frame_find(frame_, want, &row);
         ck_assert_msg(col > 100, "no '%s' on the right", want);
         int cur = engine_step_index(eng) == i;
-        ck_assert_int_eq(frame->cells[row * frame->width + col + 3].attr == VIEW_FOCUS, cur);
-        view_row_text(frame, row, line, sizeof line);
+        ck_assert_int_eq(frame_->cells[row * frame_->width + col + 3].attr == FRAME_FOCUS, cur);
+        frame_row_text(frame_, row, line, sizeof line);
     }
     ck_assert(has("(2×3), rows × (2) → (2×3)"));
     /* The step pane is still whole on the left. */
@@ -1062,27 +1248,28 @@ START_TEST(tall_result_scrolls)
     lesson_error err;
     ck_assert_msg(lesson_load_string("wide.yaml", yaml, sizeof yaml - 1, &wide, &err) == 0,
                   "%s", err.message);
-    engine *w = engine_new(&wide.net, wide.net.convention);
-    ck_assert_ptr_nonnull(w);
-    ck_assert(engine_seek(w, "backward.2.send"));
-    const engine_step *s = engine_current(w);
+    screen_free(scr);
+    use(screen_on(&wide, 0));
+    ck_assert(engine_seek(eng, "backward.2.send"));
+    const engine_step *s = engine_current(eng);
     ck_assert_int_eq(s->result.rows, 20);
     char runs[16][64], want[32];
     for (int i = 0; i < 20; i++) {
-        st.focus = i;
-        view_layout(frame, 80, 24, w, &wide, &st);
-        ck_assert_int_eq(runs_of(VIEW_FOCUS, runs, 16), 1);
+        ctx->focus = i;
+        lay(80, 24);
+        ck_assert_int_eq(runs_of(FRAME_FOCUS, runs, 16), 1);
         num(s->result.v[i], want, sizeof want);
         ck_assert_msg(strcmp(runs[0], want) == 0, "focus %d shows %s, want %s", i, runs[0], want);
         int row;
-        int col = view_find(frame, "⋮", &row);
+        int col = frame_find(frame_, "⋮", &row);
         ck_assert_msg(col >= 0, "no elision mark at focus %d", i);
     }
-    st.focus = 0;
-    view_layout(frame, 80, 24, w, &wide, &st);
+    ctx->focus = 0;
+    lay(80, 24);
     ck_assert_msg(!has("∂E/∂h_20 ="), "focus 0 shows the last element's arithmetic");
     ck_assert(has("W_jk  20×3"));
-    engine_free(w);
+    screen_free(scr);
+    use(screen_on(&les, 0));
     lesson_free(&wide);
 }
 END_TEST
@@ -1102,16 +1289,16 @@ START_TEST(number_width_matches_print)
     for (size_t d = 0; d < sizeof decs / sizeof decs[0]; d++) {
         for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
             text_number(edge[i], decs[d], buf, sizeof buf);
-            ck_assert_msg(view_number_width(edge[i], decs[d]) == (int)strlen(buf),
+            ck_assert_msg(frame_number_width(edge[i], decs[d]) == (int)strlen(buf),
                           "%.17g at %d decimals: %d, printed \"%s\"", edge[i], decs[d],
-                          view_number_width(edge[i], decs[d]), buf);
+                          frame_number_width(edge[i], decs[d]), buf);
             checked++;
         }
         /* A sweep over 16 orders of magnitude, both signs. */
         for (double v = 1e-6; v < 1e10; v *= 1.0137) {
             for (int sign = -1; sign <= 1; sign += 2) {
                 text_number(sign * v, decs[d], buf, sizeof buf);
-                ck_assert_msg(view_number_width(sign * v, decs[d]) == (int)strlen(buf),
+                ck_assert_msg(frame_number_width(sign * v, decs[d]) == (int)strlen(buf),
                               "%.17g at %d decimals", sign * v, decs[d]);
                 checked++;
             }
@@ -1126,10 +1313,6 @@ END_TEST
  * plain. */
 START_TEST(shape_reason_wraps)
 {
-    view_lab lab;
-    view_lab_init(&lab, &les);
-    st.lab = &lab;
-    view_learn_attach(&st, &les);
     type_keys(":err * x^T + W_jk\n");
     lay(80, 24);
     ck_assert(has("Shape checker"));
@@ -1138,7 +1321,7 @@ START_TEST(shape_reason_wraps)
     char line[1024];
     int reason = 0;
     for (int r = 0; r < 23; r++) {
-        view_row_text(frame, r, line, sizeof line);
+        frame_row_text(frame_, r, line, sizeof line);
         ck_assert_msg(strstr(line, "…") == NULL || strstr(line, "g'(…)") != NULL,
                       "row %d is cut: %s", r, line);
         if (strstr(line, "no shape"))
@@ -1147,11 +1330,11 @@ START_TEST(shape_reason_wraps)
     ck_assert_int_gt(reason, 0);
     /* The row under the reason's end is blank and plain. */
     int end = 0;
-    view_find(frame, "same shape.", &end);
+    frame_find(frame_, "same shape.", &end);
     ck_assert_int_lt(end, 22);
-    ck_assert_int_eq(frame->cells[(size_t)(end + 1) * 80 + 10].attr, VIEW_NORMAL);
-    view_lab_free(&lab);
-    st.lab = NULL;
+    ck_assert_int_eq(frame_->cells[(size_t)(end + 1) * 80 + 10].attr, FRAME_NORMAL);
+    /* The checker's keys are on the key bar; stepping's are not. */
+    ck_assert_str_eq(row_text(23), " Enter check  Esc close");
 }
 END_TEST
 
@@ -1172,6 +1355,7 @@ Suite *view_suite(void)
     tcase_add_test(tc, ascii_only);
     tcase_add_test(tc, key_table);
     tcase_add_test(tc, help_lists_keys);
+    tcase_add_test(tc, help_per_mode);
     tcase_add_test(tc, phases);
     tcase_add_test(tc, tall_result_scrolls);
     tcase_add_test(tc, update_before_after);

@@ -1,5 +1,5 @@
 /* bench_render.c - the cost of one rendered step: the → key's work
- * (view_apply), the layout (view_layout) and the drawing (tui_draw and the
+ * (screen_key), the layout (screen_layout) and the drawing (tui_draw and the
  * refresh) on an off-screen terminal, newterm on /dev/null.
  *
  *   bench_render LESSON WIDTH HEIGHT STEPS
@@ -18,7 +18,7 @@
 #include "keys.h"
 #include "lesson.h"
 #include "tui.h"
-#include "view.h"
+#include "screen.h"
 
 /* CPU seconds of this process. */
 static double render_now(void)
@@ -53,9 +53,10 @@ int main(int argc, char **argv)
         return 2;
     }
     FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
-    engine *e = engine_new(&les.net, les.net.convention);
-    view_frame *cur = view_frame_new(), *prev = view_frame_new();
-    if (!out || !in || !e || !cur || !prev) {
+    screen_options opt = {0, 0, -1};
+    screen *s = screen_new(&les, &opt);
+    frame *cur = frame_new(), *prev = frame_new();
+    if (!out || !in || !s || !cur || !prev) {
         fprintf(stderr, "bench_render: cannot open /dev/null or out of memory\n");
         return 1;
     }
@@ -68,16 +69,14 @@ int main(int argc, char **argv)
     typeahead(-1); /* as tui_run sets it */
     tui_colors(0);
     resizeterm(height, width);
-    view_state st;
-    view_state_init(&st, 0);
-    view_layout(cur, COLS, LINES, e, &les, &st);
+    screen_layout(s, cur, COLS, LINES);
     tui_draw(cur, prev);
 
-    int per_pass = engine_step_count(e);
+    int per_pass = engine_step_count(screen_engine(s));
     double t0 = render_now();
     for (long i = 0; i < steps; i++) {
-        view_apply(&st, e, KEYS_NEXT);
-        view_layout(cur, COLS, LINES, e, &les, &st);
+        screen_key(s, KEYS_K_RIGHT);
+        screen_layout(s, cur, COLS, LINES);
         tui_draw(cur, prev);
     }
     double t = render_now() - t0;
@@ -88,9 +87,9 @@ int main(int argc, char **argv)
     delscreen(scr);
     fclose(out);
     fclose(in);
-    view_frame_free(cur);
-    view_frame_free(prev);
-    engine_free(e);
+    frame_free(cur);
+    frame_free(prev);
+    screen_free(s);
     lesson_free(&les);
     return 0;
 }

@@ -1,0 +1,171 @@
+/* draw.h - the pieces the modes compose their screens of, one file each,
+ * named after what it draws: the header, the network diagram, the matrices,
+ * the step pane, the update's before and after, the narration, the pass
+ * pane, the key bar, the help and the shape checker's derivations.  They
+ * read the shared state (mode.h) and draw into a frame (frame.h); none of
+ * them calls a mode.  No curses. */
+#ifndef BACKSTEP_DRAW_H
+#define BACKSTEP_DRAW_H
+
+#include <stdint.h>
+
+#include "engine.h"
+#include "frame.h"
+#include "keys.h"
+#include "mode.h"
+#include "plot.h"
+
+enum {
+    DRAW_HELP_LINES = 200,        /* lines of the help at most */
+    DRAW_DERIVATION_BYTES = 16384, /* a derivation as --shape prints it */
+};
+
+/* One line of the help: a group's heading, a key's first line, or the
+ * wrapped rest of its explanation. */
+typedef struct {
+    const char *keys;   /* the keys, on an entry's first line; else NULL */
+    char text[256];
+    int heading;        /* a group's heading */
+} draw_help_line;
+
+/* draw_step.c: the most rows any step of the pass wants, kept until the
+ * pass's contents, the width, the decimals or the ASCII choice change. */
+typedef struct {
+    int valid, width, ascii, decimals, steps, most;
+    uint64_t hash; /* of the steps' kinds, shapes, names and values */
+} draw_pass_memo;
+
+/* draw_update.c: the sample's loss after the updates so far, per step. */
+typedef struct {
+    const engine *e;
+    int epoch, sample, index, layers, valid;
+    double before, first, value;
+    long computed; /* how many times it was computed (for the tests) */
+} draw_after_memo;
+
+/* Memos and scratch of the drawing, one per screen (the dispatcher
+ * allocates it zeroed): what is costly to measure is remembered, and large
+ * buffers are not on the stack. */
+struct draw_cache {
+    draw_pass_memo pass;
+    draw_after_memo after;
+    double after_w[ENGINE_MAX_LAYERS][ENGINE_MAX_WIDTH * ENGINE_MAX_WIDTH];
+    double after_b[ENGINE_MAX_LAYERS][ENGINE_MAX_WIDTH];
+    double change[ENGINE_MAX_WIDTH * ENGINE_MAX_WIDTH]; /* −η·G */
+    draw_help_line help[DRAW_HELP_LINES];               /* draw_help.c */
+    char derivation[DRAW_DERIVATION_BYTES];             /* draw_derivation.c */
+    char text[FRAME_TEXT_BYTES];                        /* draw_narration.c */
+    char plot[PLOT_MAX_ROWS][PLOT_MAX_COLS * PLOT_CELL_BYTES + 1]; /* the loss plot's rows */
+};
+
+/* ---- draw_header.c ---- */
+
+/* The two header rows: the lesson's title, the quiz score, epoch, sample
+ * and loss; the phase, the step (or the lesson's shapes) and its title, the
+ * convention or where values stopped being finite. */
+void draw_header(frame *f, const mode_ctx *c);
+
+/* ---- draw_diagram.c ---- */
+
+/* Rows the diagram wants for this network on a screen `height` rows tall. */
+int draw_diagram_rows(const engine *e, int height);
+/* The network as columns of nodes with the current step's values, joined by
+ * buses, in rows top .. top+rows-1. */
+void draw_diagram(frame *f, const mode_ctx *c, int top, int rows);
+
+/* ---- draw_matrix.c ---- */
+
+/* One bracketed matrix or vector and the window of it on screen. */
+typedef struct {
+    const engine_tensor *t;
+    int is_result;
+    int r0, rn;                 /* first row shown, rows shown */
+    int c0, cn;                 /* first column shown, columns shown */
+    int colw[ENGINE_MAX_WIDTH]; /* width of each shown column's numbers */
+    int width;                  /* cells the block takes */
+    int more_up, more_down, more_left, more_right;
+    char label[96];             /* "W_jk  3×2" */
+} draw_block;
+
+/* Picks the window of a block around element `index` (row-major; -1 none)
+ * with at most max_rows rows and max_cols columns, and measures it. */
+void draw_block_fit(const frame *f, draw_block *b, int index, int max_rows, int max_cols,
+                    int decimals);
+/* Rows a block takes on screen, elision marks included (not its label). */
+int draw_block_rows(const draw_block *b);
+/* Draws a block with its label at row top, column x: the focused element
+ * of a result, and the operand elements it used (uses of operand
+ * op_index), marked; hide keeps a result's numbers and shape hidden. */
+void draw_matrix(frame *f, const draw_block *b, int top, int x, int decimals, int focus,
+                const engine_use *uses, int n_uses, int op_index, int flow, int hide);
+
+/* ---- draw_step.c ---- */
+
+/* Rows the step pane wants for step s at the frame's width. */
+int draw_step_rows(const frame *f, const engine_step *s, int decimals);
+/* The most rows any step of the pass wants (remembered in the cache). */
+int draw_step_rows_most(const frame *f, const mode_ctx *c);
+/* The step pane in rows top .. top+rows-1: formula, operands and result,
+ * the shape equation and the focused element's arithmetic. */
+void draw_step(frame *f, const mode_ctx *c, int top, int rows);
+
+/* ---- draw_update.c ---- */
+
+/* Rows the before-and-after pane wants for update step s. */
+int draw_update_rows(const engine_step *s);
+/* The update side by side: old values, −η·G, new values, and the sample's
+ * loss before and after.  Returns the rows used. */
+int draw_update(frame *f, const mode_ctx *c, int top, int rows);
+/* How many times the loss after an update has been computed: once per
+ * step, not per key (for the tests). */
+long draw_update_count(const draw_cache *cache);
+
+/* ---- draw_narration.c ---- */
+
+/* The right edge of running text: lines longer than about 100 columns are
+ * hard to read on a projector. */
+int draw_text_right(const frame *f);
+/* The "Why" pane: the current step's narration, the lesson's note or the
+ * built-in one, in rows top .. top+rows-1 (its rule included). */
+void draw_narration(frame *f, const mode_ctx *c, int top, int rows);
+/* The "About this lesson" pane: the lesson's description. */
+void draw_about(frame *f, const mode_ctx *c, int top, int rows);
+
+/* ---- draw_pass.c ---- */
+
+/* Columns the pass pane takes on a screen this size; 0 when it does not show. */
+int draw_pass_width(int width, int height);
+/* Every step of the pass with its shape equation, the current one marked,
+ * in columns left .. the frame's width, rows top .. bottom-1. */
+void draw_pass(frame *f, const mode_ctx *c, int left, int top, int bottom);
+
+/* ---- draw_keybar.c ---- */
+
+/* The KEYS_WHEN_* bits of the stepping screen now. */
+unsigned draw_step_context(const mode_ctx *c);
+/* The key bar on row `row`: the labels of maps[0 .. n_maps-1] in `context`. */
+void draw_keybar(frame *f, int row, const keys_map *maps, int n_maps, unsigned context);
+/* The key bar text after `lead` (e.g. "rows 1-12 of 12"), for the screens
+ * that draw their own bottom row. */
+void draw_keybar_after(frame *f, int row, const char *lead, keys_map map, unsigned context);
+/* The last edit's or save's outcome over the bottom row, when there is one. */
+void draw_message(frame *f, const mode_ctx *c);
+/* An open prompt on the bottom row, in place of the key bar. */
+void draw_question(frame *f, const prompt *p);
+
+/* ---- draw_help.c ---- */
+
+/* The help over the screen: the keys of maps[0 .. n_maps-1], grouped, from
+ * line `scroll` on; two columns when the screen is wide, else one that
+ * scrolls. */
+void draw_help(frame *f, const mode_ctx *c, const keys_map *maps, int n_maps, int scroll);
+/* The furthest the help of these maps can scroll on the smallest screen. */
+int draw_help_scroll_max(const mode_ctx *c, const keys_map *maps, int n_maps);
+
+/* ---- draw_derivation.c ---- */
+
+/* The derivation of expr as --shape prints it, one line a row from `row`
+ * up to `end`, with the checker's own marks; returns the row after it. */
+int draw_derivation(frame *f, const mode_ctx *c, int row, int end, const char *expr);
+
+#endif

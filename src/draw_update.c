@@ -1,0 +1,147 @@
+/* draw_update.c - the update's before and after, below its step pane: the
+ * old weights, the change −η·G and the new weights side by side, and the
+ * loss of the same sample before and after the update. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "draw.h"
+#include "text.h"
+
+enum { LINE_BYTES = 1024 };
+
+/* The loss of this pass's sample once the updates up to the current step
+ * are applied, remembered per step so keys that do not move the step
+ * (focus, help, precision) cost nothing.
+ *
+ * This belongs in the engine, which knows how an update changes the
+ * network: it rebuilds the updated network from the steps' values.  When
+ * the engine answers the question itself, this function is the one place
+ * to swap for it. */
+static double loss_after(draw_cache *cache, const engine *e)
+{
+    draw_after_memo *memo = &cache->after;
+    const engine_step *s = engine_current(e);
+    const engine_net *net = engine_network(e);
+    int index = engine_step_index(e);
+    double first = s->result.v ? s->result.v[0] : 0;
+    if (memo->valid && memo->e == e && memo->epoch == engine_epoch(e) &&
+        memo->sample == engine_sample(e) && memo->index == index &&
+        memo->layers == net->layers && memo->before == engine_pass_loss(e) &&
+        memo->first == first)
+        return memo->value;
+    engine_net n = *net; /* shares the samples; updated layers point at the scratch */
+    for (int i = 0; i <= index; i++) {
+        const engine_step *o = engine_step_at(e, i);
+        int l = o ? o->layer : 0;
+        if (!o || l < 1 || l > net->layers)
+            continue;
+        int nin = net->width[l - 1], nout = net->width[l];
+        if (o->kind == STEP_UPDATE) {
+            for (int a = 0; a < nin; a++)
+                for (int b = 0; b < nout; b++)
+                    cache->after_w[l - 1][a * nout + b] = o->convention == CONV_COLUMNS
+                                                              ? o->result.v[a * nout + b]
+                                                              : o->result.v[b * nin + a];
+            n.weights[l - 1] = cache->after_w[l - 1];
+        } else if (o->kind == STEP_UPDATE_BIAS && net->has_bias) {
+            memcpy(cache->after_b[l - 1], o->result.v, sizeof(double) * (size_t)nout);
+            n.biases[l - 1] = cache->after_b[l - 1];
+        }
+    }
+    memo->e = e;
+    memo->epoch = engine_epoch(e);
+    memo->sample = engine_sample(e);
+    memo->index = index;
+    memo->layers = net->layers;
+    memo->before = engine_pass_loss(e);
+    memo->first = first;
+    memo->value = engine_net_sample_loss(&n, engine_sample(e) - 1);
+    memo->valid = 1;
+    memo->computed++;
+    return memo->value;
+}
+
+long draw_update_count(const draw_cache *cache)
+{
+    return cache->after.computed;
+}
+
+int draw_update_rows(const engine_step *s)
+{
+    return 3 + s->result.rows + 1;
+}
+
+int draw_update(frame *f, const mode_ctx *c, int top, int rows)
+{
+    const engine *e = c->engine;
+    const engine_step *s = engine_current(e);
+    draw_block bl[3];
+    engine_tensor t[3];
+    int w = f->cols, n = s->result.rows * s->result.cols;
+    if (rows < 4 || s->n_operands < 3)
+        return 0;
+    double eta = s->operand[1].v[0];
+    double *change = c->cache->change;
+    for (int k = 0; k < n; k++)
+        change[k] = -(eta * s->operand[2].v[k]);
+    t[0] = s->operand[0];
+    t[1] = s->result;
+    t[2] = s->result;
+    char g[ENGINE_NAME_SIZE * 2];
+    text_sanitize(s->operand[2].name, g, sizeof g);
+    snprintf(t[1].name, sizeof t[1].name, "−η·%.*s", (int)sizeof t[1].name - 8, g);
+    t[1].v = change;
+    static const char *const label_of[3] = {"before ", "change ", "after "};
+    int focus = c->focus < n ? c->focus : 0;
+    engine_use uses[2] = {{0, focus}, {1, focus}};
+    int max_rows = rows - 3, max_cols = ENGINE_MAX_WIDTH, total = 0;
+    for (int pass = 0; pass < 8; pass++) {
+        total = 0;
+        for (int i = 0; i < 3; i++) {
+            bl[i].t = &t[i];
+            bl[i].is_result = i == 2;
+            draw_block_fit(f, &bl[i], focus, max_rows, max_cols, c->decimals);
+            char lab[sizeof bl[i].label];
+            memcpy(lab, bl[i].label, sizeof lab);
+            snprintf(bl[i].label, sizeof bl[i].label, "%s%.*s", label_of[i],
+                     (int)(sizeof lab - 10), lab);
+            int lw = frame_width(f, bl[i].label);
+            bl[i].width = bl[i].width > lw ? bl[i].width : lw;
+            total += bl[i].width + (i < 2 ? 5 : 0);
+        }
+        if (total <= w - 4 || max_cols == 1)
+            break;
+        max_cols = bl[0].cn > 2 ? bl[0].cn - 1 : 1;
+    }
+    frame_rule(f, top, "Before and after", NULL);
+    int x = 2, mrows = 0;
+    for (int i = 0; i < 3; i++)
+        mrows = draw_block_rows(&bl[i]) > mrows ? draw_block_rows(&bl[i]) : mrows;
+    for (int i = 0; i < 3; i++) {
+        if (x + bl[i].width > w)
+            break;
+        draw_matrix(f, &bl[i], top + 1, x, c->decimals, focus, uses, 2, i, FRAME_BACKWARD, 0);
+        x += bl[i].width;
+        if (i < 2) {
+            frame_put(f, top + 2 + (mrows - 1) / 2, x + 2, w, i == 0 ? "+" : "=",
+                      i == 0 ? FRAME_NORMAL : FRAME_BACKWARD);
+            x += 5;
+        }
+    }
+    double before = engine_pass_loss(e), after = loss_after(c->cache, e);
+    char b[FRAME_NUM_BYTES], a[FRAME_NUM_BYTES], d[FRAME_NUM_BYTES], line[LINE_BYTES];
+    frame_number_bare(before, c->decimals, b, sizeof b);
+    frame_number_bare(after, c->decimals, a, sizeof a);
+    frame_number_bare(after - before, c->decimals, d, sizeof d);
+    snprintf(line, sizeof line, "loss of sample %d:  before %s  →  after %s  (change %s)",
+             engine_sample(e), b, a, d);
+    int row = top + 2 + mrows;
+    int col = frame_put(f, row, 2, w, line, FRAME_TITLE);
+    const char *verdict = !isfinite(after)   ? ""
+                          : after < before ? "downhill"
+                                           : "not lower: η too large?";
+    if (col + 2 + frame_width(f, verdict) <= w)
+        frame_put(f, row, col + 2, w, verdict, after < before ? FRAME_DIM : FRAME_WARNING);
+    return row + 1 - top;
+}

@@ -1,0 +1,428 @@
+/* frame.c - cells, text, rules, prompts and numbers: the drawing every mode
+ * shares.  No allocation after frame_new. */
+#include "frame.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+#include "utf8.h"
+
+enum { LINE_BYTES = 1024 };
+
+frame *frame_new(void)
+{
+    frame *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->cells = calloc((size_t)FRAME_MAX_WIDTH * FRAME_MAX_HEIGHT, sizeof *f->cells);
+    f->blank = calloc(FRAME_MAX_WIDTH, sizeof *f->blank);
+    if (!f->cells || !f->blank) {
+        frame_free(f);
+        return NULL;
+    }
+    /* Every byte of a blank cell is set, the NUL padding too, so that
+     * drawing can compare whole rows with memcmp. */
+    for (int c = 0; c < FRAME_MAX_WIDTH; c++)
+        f->blank[c].ch[0] = ' ';
+    f->cursor_row = f->cursor_col = -1;
+    return f;
+}
+
+void frame_free(frame *f)
+{
+    if (!f)
+        return;
+    free(f->cells);
+    free(f->blank);
+    free(f);
+}
+
+frame_cell *frame_at(frame *f, int row, int col)
+{
+    return &f->cells[(size_t)row * (size_t)f->width + (size_t)col];
+}
+
+void frame_clear_rows(frame *f, int top, int rows)
+{
+    size_t w = (size_t)f->width;
+    for (int r = top < 0 ? 0 : top; r < top + rows && r < f->height; r++)
+        memcpy(&f->cells[(size_t)r * w], f->blank, w * sizeof *f->blank);
+}
+
+void frame_begin(frame *f, int width, int height, int ascii)
+{
+    f->width = width < FRAME_MAX_WIDTH ? (width > 0 ? width : 1) : FRAME_MAX_WIDTH;
+    f->height = height < FRAME_MAX_HEIGHT ? (height > 0 ? height : 1) : FRAME_MAX_HEIGHT;
+    f->cols = f->width;
+    f->ascii = ascii;
+    f->cursor_row = f->cursor_col = -1;
+    f->pane = (frame_pane){0, 0, 0};
+    frame_clear_rows(f, 0, f->height);
+}
+
+/* Symbols of the screen itself that text_ascii leaves alone.  They belong
+ * in text_ascii's one map; until they are there, they are spelled here
+ * first ("↑↓" together reads "Up/Down"). */
+static const char *const screen_ascii[][2] = {
+    {"↑↓", "Up/Down"}, {"↑", "Up"}, {"↓", "Down"}, {"▸", ">"}, {"▶", ">"}, {"◀", "<"},
+    {"⋮", ":"},
+};
+
+const char *frame_shown(const frame *f, const char *s, char *buf, size_t size)
+{
+    if (!f->ascii)
+        return s;
+    char tmp[FRAME_TEXT_BYTES];
+    size_t len = 0;
+    while (*s && len + 8 < sizeof tmp) {
+        size_t i, n = sizeof screen_ascii / sizeof screen_ascii[0];
+        for (i = 0; i < n; i++) {
+            size_t k = strlen(screen_ascii[i][0]);
+            if (strncmp(s, screen_ascii[i][0], k) == 0) {
+                size_t m = strlen(screen_ascii[i][1]);
+                memcpy(tmp + len, screen_ascii[i][1], m);
+                len += m;
+                s += k;
+                break;
+            }
+        }
+        if (i == n)
+            tmp[len++] = *s++;
+    }
+    tmp[len] = '\0';
+    text_ascii(tmp, buf, size);
+    return buf;
+}
+
+int frame_width(const frame *f, const char *s)
+{
+    char buf[LINE_BYTES];
+    return text_width(frame_shown(f, s, buf, sizeof buf));
+}
+
+int frame_put_raw(frame *f, int row, int col, int end, const char *s, int attr)
+{
+    if (row < 0 || row >= f->height)
+        return col;
+    if (end > f->cols)
+        end = f->cols;
+    frame_cell *last = NULL;
+    while (*s && col < end) {
+        char one[8];
+        uint32_t cp;
+        int k = utf8_decode(s, strlen(s), &cp);
+        if (k == 0) {
+            memcpy(one, UTF8_REPLACEMENT, sizeof UTF8_REPLACEMENT);
+            s++;
+        } else {
+            memcpy(one, s, (size_t)k);
+            one[k] = '\0';
+            s += k;
+        }
+        if (one[0] == '\n' || one[0] == '\t')
+            one[0] = ' ';
+        /* Printable ASCII is one column; only the rest is looked up. */
+        unsigned char c0 = (unsigned char)one[0];
+        int w = c0 >= 0x20 && c0 < 0x7F ? 1 : text_width(one);
+        if (w <= 0) {
+            if (last && strlen(last->ch) + strlen(one) < FRAME_CELL_BYTES)
+                strcat(last->ch, one);
+            continue;
+        }
+        if (col + w > end)
+            break;
+        if (col < 0) {
+            col += w;
+            continue;
+        }
+        last = frame_at(f, row, col);
+        memset(last->ch, 0, sizeof last->ch);
+        memcpy(last->ch, one, strlen(one));
+        last->attr = (unsigned char)attr;
+        if (w == 2) {
+            frame_cell *half = frame_at(f, row, col + 1);
+            memset(half->ch, 0, sizeof half->ch);
+            half->attr = (unsigned char)attr;
+        }
+        col += w;
+    }
+    return col;
+}
+
+int frame_put(frame *f, int row, int col, int end, const char *s, int attr)
+{
+    char buf[LINE_BYTES];
+    if (row < 0 || row >= f->height)
+        return col;
+    return frame_put_raw(f, row, col, end, frame_shown(f, s, buf, sizeof buf), attr);
+}
+
+void frame_fill(frame *f, int row, int col, int end, int attr)
+{
+    if (row < 0 || row >= f->height)
+        return;
+    for (int c = col < 0 ? 0 : col; c < end && c < f->cols; c++) {
+        frame_cell *x = frame_at(f, row, c);
+        *x = f->blank[0];
+        x->attr = (unsigned char)attr;
+    }
+}
+
+void frame_box(frame *f, int row, int col, const char *uni, char ascii, int attr)
+{
+    char a[2] = {ascii, '\0'};
+    frame_put_raw(f, row, col, col + 1, f->ascii ? a : uni, attr);
+}
+
+void frame_rule(frame *f, int row, const char *title, const char *right)
+{
+    int w = f->cols;
+    if (row < 0 || row >= f->height)
+        return;
+    /* The line itself: one cell made, then copied across the row. */
+    frame_cell line;
+    memset(&line, 0, sizeof line);
+    strcpy(line.ch, f->ascii ? "-" : "─");
+    line.attr = FRAME_BORDER;
+    for (int c = 0; c < w; c++)
+        *frame_at(f, row, c) = line;
+    int col = frame_put(f, row, 2, w, " ", FRAME_BORDER);
+    col = frame_put(f, row, col, w, title, FRAME_TITLE);
+    frame_put(f, row, col, w, " ", FRAME_BORDER);
+    if (right) {
+        int rw = frame_width(f, right) + 2;
+        if (w - rw - 2 > col + 2) {
+            int c = frame_put(f, row, w - rw - 2, w, " ", FRAME_BORDER);
+            c = frame_put(f, row, c, w, right, FRAME_NORMAL);
+            frame_put(f, row, c, w, " ", FRAME_BORDER);
+        }
+    }
+}
+
+void frame_wrap(frame *f, int top, int rows, int left, int right, const char *text)
+{
+    char buf[FRAME_TEXT_BYTES];
+    const char *p = frame_shown(f, text, buf, sizeof buf);
+    int width = right - left;
+    int row = top;
+    char line[LINE_BYTES];
+    size_t len = 0;
+    int lw = 0;
+    while (row < top + rows) {
+        while (*p == ' ')
+            p++;
+        if (*p == '\0')
+            break;
+        if (*p == '\n') {
+            p++;
+            if (*p == '\n') {
+                /* A paragraph break: the line so far, then a blank row. */
+                if (len) {
+                    line[len] = '\0';
+                    frame_put_raw(f, row++, left, right, line, FRAME_NORMAL);
+                    len = 0;
+                    lw = 0;
+                }
+                while (*p == '\n')
+                    p++;
+                row++;
+            }
+            continue;
+        }
+        const char *q = p;
+        while (*q && *q != ' ' && *q != '\n')
+            q++;
+        char word[LINE_BYTES];
+        size_t wl = (size_t)(q - p) < sizeof word - 1 ? (size_t)(q - p) : sizeof word - 1;
+        memcpy(word, p, wl);
+        word[wl] = '\0';
+        int ww = text_width(word);
+        if (ww > width) {
+            wl = text_fit(word, width);
+            word[wl] = '\0';
+            ww = text_width(word);
+            q = p + wl;
+        }
+        if (len && lw + 1 + ww > width) {
+            line[len] = '\0';
+            if (row == top + rows - 1) {
+                frame_put_raw(f, row, left, right, line, FRAME_NORMAL);
+                frame_put(f, row, right - 1, right + 1, "…", FRAME_DIM);
+                return;
+            }
+            frame_put_raw(f, row++, left, right, line, FRAME_NORMAL);
+            len = 0;
+            lw = 0;
+        }
+        if (len + wl + 2 >= sizeof line)
+            break;
+        if (len) {
+            line[len++] = ' ';
+            lw++;
+        }
+        memcpy(line + len, word, wl);
+        len += wl;
+        lw += ww;
+        p = q;
+    }
+    if (len && row < top + rows) {
+        line[len] = '\0';
+        frame_put_raw(f, row, left, right, line, FRAME_NORMAL);
+    }
+}
+
+int frame_prompt(frame *f, int row, int col, int end, const prompt *p, int attr,
+                 int raw_text)
+{
+    int c = frame_put(f, row, col, end, p->caption, attr);
+    int room = end - c;
+    f->cursor_row = row;
+    if (room < 1) {
+        f->cursor_col = end - 1;
+        return end;
+    }
+    /* Scroll the text so the cursor stays inside the field: drop whole
+     * characters from the start until what precedes the cursor fits. */
+    char before[PROMPT_TEXT_BYTES], buf[PROMPT_TEXT_BYTES * 2];
+    size_t start = 0, cursor = p->cursor <= p->len ? p->cursor : p->len;
+    int wid;
+    for (;;) {
+        memcpy(before, p->text + start, cursor - start);
+        before[cursor - start] = '\0';
+        wid = text_width(raw_text ? before : frame_shown(f, before, buf, sizeof buf));
+        if (wid < room || start >= cursor)
+            break;
+        start++;
+        while (start < cursor && utf8_is_cont((unsigned char)p->text[start]))
+            start++;
+    }
+    if (raw_text)
+        frame_put_raw(f, row, c, end, p->text + start, FRAME_NORMAL);
+    else
+        frame_put(f, row, c, end, p->text + start, FRAME_NORMAL);
+    f->cursor_col = c + wid < end ? c + wid : end - 1;
+    return c;
+}
+
+void frame_too_small(frame *f, int real_w, int real_h)
+{
+    char msg[128];
+    snprintf(msg, sizeof msg, "backstep needs at least %d×%d (this terminal is %d×%d)",
+             FRAME_MIN_WIDTH, FRAME_MIN_HEIGHT, real_w, real_h);
+    int w = frame_width(f, msg);
+    int col = (f->width - w) / 2;
+    if (col < 0) {
+        /* Two lines when even that does not fit. */
+        char first[64], second[64];
+        snprintf(first, sizeof first, "backstep needs at least %d×%d", FRAME_MIN_WIDTH,
+                 FRAME_MIN_HEIGHT);
+        snprintf(second, sizeof second, "(this terminal is %d×%d)", real_w, real_h);
+        int r = f->height / 2 - 1;
+        int c1 = (f->width - frame_width(f, first)) / 2;
+        int c2 = (f->width - frame_width(f, second)) / 2;
+        frame_put(f, r, c1 < 0 ? 0 : c1, f->width, first, FRAME_WARNING);
+        frame_put(f, r + 1, c2 < 0 ? 0 : c2, f->width, second, FRAME_NORMAL);
+        return;
+    }
+    frame_put(f, f->height / 2, col, f->width, msg, FRAME_WARNING);
+}
+
+/* ---- numbers ---- */
+
+void frame_number(double v, int decimals, char *buf, size_t size)
+{
+    text_number(v, decimals, buf, size);
+}
+
+void frame_number_bare(double v, int decimals, char *buf, size_t size)
+{
+    char num[FRAME_NUM_BYTES];
+    text_number(v, decimals, num, sizeof num);
+    snprintf(buf, size, "%s", num[0] == ' ' ? num + 1 : num);
+}
+
+int frame_number_attr(double v)
+{
+    if (!isfinite(v))
+        return FRAME_WARNING;
+    return v < 0 ? FRAME_NEGATIVE : FRAME_POSITIVE;
+}
+
+int frame_number_width(double v, int decimals)
+{
+    /* text_number prints "% .*f": a sign or blank, the integer digits, the
+     * point and the decimals.  Counted without printing; near a power of
+     * ten (where rounding may add a digit), and for the exponent form of
+     * long numbers, it asks text_number itself. */
+    static const double ten[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11};
+    static const double tenth[] = {1e0,  1e-1,  1e-2,  1e-3,  1e-4,  1e-5,
+                                   1e-6, 1e-7,  1e-8,  1e-9,  1e-10, 1e-11,
+                                   1e-12, 1e-13, 1e-14, 1e-15, 1e-16, 1e-17};
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 17)
+        decimals = 17;
+    if (isfinite(v)) {
+        double a = fabs(v), slack = 0.6 * tenth[decimals];
+        int digits = 1;
+        while (digits < 11 && a >= ten[digits])
+            digits++;
+        int near = a + slack >= ten[digits] || (digits > 1 && a - slack < ten[digits - 1]);
+        int n = 1 + digits + (decimals > 0 ? 1 + decimals : 0);
+        if (!near && digits < 11 && n <= 12)
+            return n;
+    }
+    char num[FRAME_NUM_BYTES];
+    frame_number(v, decimals, num, sizeof num);
+    return (int)strlen(num);
+}
+
+/* ---- reading a frame back ---- */
+
+size_t frame_row_text(const frame *f, int row, char *buf, size_t size)
+{
+    size_t len = 0, keep = 0;
+    if (size == 0)
+        return 0;
+    buf[0] = '\0';
+    if (row < 0 || row >= f->height)
+        return 0;
+    for (int c = 0; c < f->width; c++) {
+        const frame_cell *x = &f->cells[(size_t)row * (size_t)f->width + (size_t)c];
+        size_t n = strlen(x->ch);
+        if (len + n + 1 > size)
+            break;
+        memcpy(buf + len, x->ch, n);
+        len += n;
+        if (!(n == 1 && x->ch[0] == ' ') && n > 0)
+            keep = len;
+    }
+    buf[keep] = '\0';
+    return keep;
+}
+
+int frame_find(const frame *f, const char *text, int *row)
+{
+    char line[FRAME_MAX_WIDTH * FRAME_CELL_BYTES];
+    for (int r = 0; r < f->height; r++) {
+        frame_row_text(f, r, line, sizeof line);
+        const char *hit = strstr(line, text);
+        if (!hit)
+            continue;
+        /* Count the cells before the hit. */
+        int col = 0;
+        size_t at = (size_t)(hit - line), len = 0;
+        while (col < f->width && len < at) {
+            len += strlen(f->cells[(size_t)r * (size_t)f->width + (size_t)col].ch);
+            col++;
+        }
+        if (row)
+            *row = r;
+        return col;
+    }
+    return -1;
+}
