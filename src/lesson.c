@@ -105,6 +105,7 @@ static void compose(lesson_error *err, const char *path, const char *where, cons
     memcpy(m + qlen + wlen, ": ", 2);
     memcpy(m + qlen + wlen + 2, reason, rlen);
     m[qlen + wlen + 2 + rlen] = '\0';
+    err->name_bytes = qlen;
 }
 
 /* A reason from a format, never cut inside a character. */
@@ -1245,6 +1246,7 @@ static int load(const char *path, const char *name, const char *text, size_t len
     memset(out, 0, sizeof *out);
     memset(&root, 0, sizeof root);
     err->message[0] = '\0';
+    err->name_bytes = 0;
     ld.src = &out->source;
     if (len > LESSON_MAX_BYTES) {
         set_error(err, path, "file larger than 1 MiB, expected a lesson of at most %d bytes",

@@ -84,6 +84,8 @@ typedef struct {
  * so LINE:COLUMN and the reason always stay whole. */
 typedef struct {
     char message[LESSON_ERROR_SIZE];
+    size_t name_bytes; /* bytes of message that show the file's name, so that
+                        * it can be shown another way (ASCII: text_quote_path) */
 } lesson_error;
 
 /* Sets err to "FILE: reason" (file-level errors, for modules that refuse a

@@ -150,10 +150,11 @@ static int load_lesson(const char *name, lesson *l)
 {
     lesson_error err;
     int rc;
+    char path[4096] = "";
     if (!name) {
         rc = lesson_load_default(l, &err);
     } else {
-        char path[4096], shown[1024];
+        char shown[1024];
         struct stat st;
         /* When nothing matches, loading the name itself gives the loader's
          * own "NAME: No such file or directory". */
@@ -166,13 +167,20 @@ static int load_lesson(const char *name, lesson *l)
                 "(backstep --list shows them)", arg(name, shown, sizeof shown));
             return 2;
         } else {
+            snprintf(path, sizeof path, "%s", name);
             rc = lesson_load_file(name, l, &err);
         }
     }
     if (rc < 0) {
-        char clean[LESSON_ERROR_SIZE * 2];
-        text_clean(err.message, clean, sizeof clean, ascii_out ? TEXT_ASCII : 0);
-        fprintf(stderr, "%s\n", clean);
+        char clean[LESSON_ERROR_SIZE * 2], file[sizeof path * 4] = "";
+        const char *rest = err.message;
+        if (ascii_out && path[0] && err.name_bytes > 0 && err.name_bytes < sizeof err.message) {
+            /* the name as ls shows it in ASCII: octal bytes, not '?' */
+            text_quote_path(path, file, sizeof file, 1);
+            rest += err.name_bytes;
+        }
+        text_clean(rest, clean, sizeof clean, ascii_out ? TEXT_ASCII : 0);
+        fprintf(stderr, "%s%s\n", file, clean);
         return 2;
     }
     return 0;
