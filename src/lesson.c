@@ -500,6 +500,7 @@ static int tree_build(loader *ld, yaml_parser_t *p, node *root)
         }
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT:
+            stack[depth - 1]->end = byte_of(ld, ev.end_mark.index);
             if (--depth == 0)
                 ld->root_end = byte_of(ld, ev.start_mark.index);
             break;
@@ -1227,13 +1228,34 @@ static int check_encoding(loader *ld)
     return fail_at(ld, 1, 1, "the file is %s text, expected UTF-8: save it as UTF-8", what);
 }
 
-/* Where a new top-level key can go, and how it is indented. */
+/* Where a new top-level key can go, and how it is indented: in a block
+ * mapping, on a line of its own just before "samples:" (so that nothing
+ * written before, not even a block scalar's trailing lines, changes), or
+ * at the end (before a "..."); in a { } mapping, right after its last value. */
 static void find_insert(loader *ld, const node *root, lesson_source *src)
 {
     src->indent = root->col > 0 ? root->col - 1 : 0;
     src->flow = root->kind == NODE_MAP && ld->root_end < ld->len &&
                 ld->text[ld->root_end] == '}';
-    src->insert_at = src->flow ? ld->root_end : ld->doc_end;
+    src->insert_at = ld->doc_end;
+    if (root->kind != NODE_MAP || root->n < 2)
+        return;
+    if (src->flow) {
+        src->insert_at = root->kids[root->n - 1].end;
+        return;
+    }
+    for (int i = 0; i < root->n; i += 2) {
+        const node *k = &root->kids[i];
+        if (strcmp(k->text, "samples") != 0)
+            continue;
+        size_t at = k->start;
+        while (at > 0 && ld->text[at - 1] == ' ')
+            at--;
+        if (k->start - at == (size_t)src->indent &&
+            (at == 0 || ld->text[at - 1] == '\n' || ld->text[at - 1] == '\r' ||
+             (at == ld->bom && ld->bom > 0)))
+            src->insert_at = at;
+    }
 }
 
 static int load(const char *path, const char *name, const char *text, size_t len,

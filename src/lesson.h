@@ -54,8 +54,9 @@ typedef struct {
     lesson_span *biases[ENGINE_MAX_LAYERS]; /* NULL: none, or "zero" */
     lesson_span *inputs;                    /* samples x width[0] */
     lesson_span *targets;                   /* samples x width[L] */
-    size_t insert_at;  /* where a new top-level key goes: the end of the text,
-                        * before a "..." or the closing '}' */
+    size_t insert_at;  /* where a new top-level key goes: the start of the line
+                        * of "samples:", else the end (before a "..."); in a
+                        * { } lesson, after the last value */
     int indent;        /* column of the top-level keys, 0-based */
     int flow;          /* the top level is written { ... } */
 } lesson_source;

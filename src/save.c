@@ -583,8 +583,9 @@ static int emit_edited(buffer *out, const engine_net *net, const lesson *words)
         need_rate = !same_bits(net->learning_rate, 0.1);
 
     if (need_weights || need_rate) {
-        /* New top-level keys at the end of the lesson (before "..." or the
-         * closing brace), in the text's own indentation and line breaks. */
+        /* New top-level keys where the loader found room for them (before
+         * "samples:", at the end, or after the last value of a { } lesson),
+         * in the text's own indentation and line breaks. */
         buffer rep = {0};
         size_t at = src->insert_at;
         if (src->flow) {
@@ -621,7 +622,8 @@ static int emit_edited(buffer *out, const engine_net *net, const lesson *words)
         free(e.v);
         return -1;
     }
-    qsort(e.v, (size_t)e.n, sizeof *e.v, edit_order);
+    if (e.n > 1)
+        qsort(e.v, (size_t)e.n, sizeof *e.v, edit_order);
     size_t at = 0;
     for (int i = 0; i < e.n; i++) {
         put(out, src->text + at, e.v[i].start - at);

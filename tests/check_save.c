@@ -706,18 +706,17 @@ START_TEST(edit_keeps_line_ends)
         write_file(path, text);
         lesson l;
         load(path, &l);
-        /* The input changes in place; new weights come at the end. */
+        /* The input changes in place; new weights come before the samples. */
         l.net.inputs[1] = 0.25;
         l.net.weights[0][3] = 2;
-        char *in = strstr(text, "0.5]");
-        int head = (int)(in - text);
-        int len = snprintf(want, sizeof want, "%.*s0.25%s", head, text, in + 3);
-        /* the first three weights are the seeded ones: write them as saved */
         char num[3][SAVE_NUMBER_SIZE];
         for (int i = 0; i < 3; i++)
             save_number(l.net.weights[0][i], num[i], sizeof num[i]);
-        snprintf(want + len, sizeof want - (size_t)len,
-                 "weights:%s  - [[%s, %s],%s     [%s, 2]]%s", b, num[0], num[1], b, num[2], b);
+        char *samples = strstr(text, "samples:");
+        char *in = strstr(text, "0.5]");
+        snprintf(want, sizeof want, "%.*sweights:%s  - [[%s, %s],%s     [%s, 2]]%s%.*s0.25%s",
+                 (int)(samples - text), text, b, num[0], num[1], b, num[2], b,
+                 (int)(in - samples), samples, in + 3);
         saves_as(&l, path, want);
         lesson_free(&l);
     }
@@ -751,9 +750,9 @@ START_TEST(edit_adds_what_was_not_written)
              "  layers: [1, 2]\n"
              "  activations: [tanh]\n"
              "  biases: [[0, -0.5]]  # for now\n"
+             "  learning_rate: 0.01\n"
              "  samples: [{input: [1], target: [0, 1]}]\n"
              "  # the end\n"
-             "  learning_rate: 0.01\n"
              "...\n");
     saves_as(&l, path, want);
     l.net.weights[0][0] = 1;
@@ -762,11 +761,11 @@ START_TEST(edit_adds_what_was_not_written)
              "  layers: [1, 2]\n"
              "  activations: [tanh]\n"
              "  biases: [[0, -0.5]]  # for now\n"
-             "  samples: [{input: [1], target: [0, 1]}]\n"
-             "  # the end\n"
              "  learning_rate: 0.01\n"
              "  weights:\n"
              "    - [[1, %s]]\n"
+             "  samples: [{input: [1], target: [0, 1]}]\n"
+             "  # the end\n"
              "...\n", num[1]);
     saves_as(&l, path, want);
     lesson_free(&l);
@@ -782,13 +781,22 @@ START_TEST(edit_adds_what_was_not_written)
                        "weights: [[[0.5]]]}  # all in braces\n");
     lesson_free(&l);
 
-    /* No line break at the end: one comes first. */
+    /* A block scalar last, without a line break at the end: its text
+     * stays as it was, as the new key goes before the samples. */
     write_file(path, "title: n\nlayers: [1, 1]\nactivations: [linear]\n"
-                     "samples: [{input: [2], target: [3]}] # last");
+                     "samples: [{input: [2], target: [3]}] # last\ndescription: |\n  no end");
+    load(path, &l);
+    l.net.learning_rate = 3;
+    saves_as(&l, path, "title: n\nlayers: [1, 1]\nactivations: [linear]\nlearning_rate: 3\n"
+                       "samples: [{input: [2], target: [3]}] # last\ndescription: |\n  no end");
+    lesson_free(&l);
+    /* "samples" written as a complex key: the new key goes at the end. */
+    write_file(path, "title: n\nlayers: [1, 1]\nactivations: [linear]\n"
+                     "? samples\n: [{input: [2], target: [3]}] # last");
     load(path, &l);
     l.net.learning_rate = 3;
     saves_as(&l, path, "title: n\nlayers: [1, 1]\nactivations: [linear]\n"
-                       "samples: [{input: [2], target: [3]}] # last\nlearning_rate: 3\n");
+                       "? samples\n: [{input: [2], target: [3]}] # last\nlearning_rate: 3\n");
     lesson_free(&l);
 }
 END_TEST
