@@ -114,10 +114,13 @@ static void reason_v(char *buf, size_t size, const char *fmt, va_list ap)
     buf[0] = '\0';
     int n = vsnprintf(buf, size, fmt, ap);
     if (n >= 0 && (size_t)n >= size) {
-        size_t end = size - 1;
-        while (end > 0 && utf8_is_cont((unsigned char)buf[end]))
-            end--;
-        buf[end] = '\0';
+        /* cut: drop a last character that lost some of its bytes */
+        size_t end = size - 1, start = end;
+        while (start > 0 && utf8_is_cont((unsigned char)buf[start - 1]))
+            start--;
+        uint32_t cp;
+        if (start > 0 && utf8_decode(buf + start - 1, end - (start - 1), &cp) == 0)
+            buf[start - 1] = '\0';
     }
 }
 
