@@ -128,18 +128,18 @@ static char *dup_or_null(const char *s, int *oom)
 static int describe(candidate *c, catalog_entry *e)
 {
     int oom = 0;
-    char msg[LESSON_ERROR_SIZE + 64];
+    lesson_error err;
     *e = (catalog_entry){c->name, c->file, c->path, NULL, NULL, NULL};
     c->name = c->file = c->path = NULL;
     if (e->path && c->bytes > CATALOG_MAX_BYTES) {
-        snprintf(msg, sizeof msg,
-                 "%s: file larger than 1 MiB, expected a lesson of at most %d bytes",
-                 e->path, CATALOG_MAX_BYTES);
-        e->error = dup_or_null(msg, &oom);
+        char why[128];
+        snprintf(why, sizeof why, "file larger than 1 MiB, expected a lesson of at most %d bytes",
+                 CATALOG_MAX_BYTES);
+        lesson_error_file(&err, e->path, why);
+        e->error = dup_or_null(err.message, &oom);
         return oom ? -1 : 0;
     }
     lesson l;
-    lesson_error err;
     if (lesson_load_file(e->path, &l, &err) != 0) {
         e->error = dup_or_null(err.message, &oom);
         return oom ? -1 : 0;

@@ -13,12 +13,14 @@ enum {
 
 /* One lesson file. */
 typedef struct {
-    char *name;        /* "xor" for "06-xor.yaml", as lesson_resolve accepts it */
-    char *file;        /* file name within its folder, "06-xor.yaml" */
-    char *path;        /* folder + "/" + file */
-    char *title;       /* NULL when it failed to load */
+    char *name;        /* "xor" for "06-xor.yaml", as lesson_resolve accepts it;
+                        * raw bytes of a file name: show with text_quote_path */
+    char *file;        /* file name within its folder, "06-xor.yaml" (raw) */
+    char *path;        /* folder + "/" + file (raw) */
+    char *title;       /* NULL when it failed to load; sanitise before display */
     char *description; /* NULL when it has none or failed to load */
-    char *error;       /* NULL, or "FILE:LINE:COLUMN: ..." when it failed to load */
+    char *error;       /* NULL, or "FILE:LINE:COLUMN: ..." when it failed to load,
+                        * every byte already visible */
 } catalog_entry;
 
 /* The lessons found, sorted by file name. */

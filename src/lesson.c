@@ -22,6 +22,9 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "text.h"
+#include "utf8.h"
+
 #ifndef BACKSTEP_LESSONDIR
 #define BACKSTEP_LESSONDIR "/usr/local/share/backstep/lessons"
 #endif
@@ -31,6 +34,7 @@ enum {
     SHOW_MAX = 40,    /* bytes of a lesson's value quoted back in a message */
     WHAT_SIZE = 64,   /* bytes for a key path such as "samples[999].target" */
     DIR_SIZE = 4096,  /* bytes for one lesson folder */
+    REASON_SIZE = 2 * LESSON_ERROR_SIZE, /* a reason before it is fitted */
 };
 
 typedef enum { NODE_SCALAR, NODE_LIST, NODE_MAP } node_kind;
@@ -40,6 +44,7 @@ typedef struct node {
     node_kind kind;
     int line, col;  /* 1-based */
     int plain;      /* a scalar written without quotes or block style */
+    uint32_t start, end; /* bytes of the input it was written in */
     char *text;     /* scalar value, NUL-terminated */
     size_t len;
     int n, cap;
@@ -52,6 +57,12 @@ typedef struct {
     lesson_error *err;
     const char *text; /* the whole input, to place reader errors */
     size_t len;
+    size_t mark_char, mark_byte; /* libyaml counts characters: the last
+                                  * index turned into a byte offset */
+    size_t bom;       /* bytes of a UTF-8 byte order mark (0 or 3) */
+    lesson_source *src; /* where the numbers are written, filled while reading */
+    size_t root_end;  /* byte where the top-level mapping ends */
+    size_t doc_end;   /* byte of an explicit "..." (or len) */
 } loader;
 
 static const char *const top_keys[] = {
@@ -63,57 +74,117 @@ enum { N_TOP_KEYS = sizeof top_keys / sizeof top_keys[0] };
 
 /* ---- messages ---- */
 
-static void set_error(lesson_error *err, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void set_error(lesson_error *err, const char *fmt, ...)
+/* Writes "PATH" WHERE ": " REASON into err, all of it visible: the path
+ * quoted when it holds controls and shortened in its middle, so that WHERE
+ * (":LINE:COLUMN") and the reason are kept whole; a reason too long for
+ * the message is cut at a character's start with "…". */
+static void compose(lesson_error *err, const char *path, const char *where, const char *reason)
 {
+    char q[LESSON_ERROR_SIZE], r[LESSON_ERROR_SIZE];
+    size_t total = sizeof err->message - 1, fixed = strlen(where) + 2;
+    size_t qlen = text_quote_path(path ? path : "", q, sizeof q, 0);
+    /* The reason may use what a 48-byte name leaves; the name gets the rest. */
+    size_t keep_path = qlen < 48 ? qlen : 48;
+    size_t rmax = total - fixed - keep_path;
+    size_t rlen = strlen(reason);
+    if (rlen > rmax) {
+        size_t cut = rmax - 3; /* room for "…" */
+        while (cut > 0 && utf8_is_cont((unsigned char)reason[cut]))
+            cut--;
+        memcpy(r, reason, cut);
+        memcpy(r + cut, "…", 3);
+        r[cut + 3] = '\0';
+        reason = r;
+        rlen = cut + 3;
+    }
+    qlen = text_shorten(q, q, sizeof q, total - fixed - rlen, 0);
+    size_t wlen = fixed - 2;
+    char *m = err->message;
+    memcpy(m, q, qlen);
+    memcpy(m + qlen, where, wlen);
+    memcpy(m + qlen + wlen, ": ", 2);
+    memcpy(m + qlen + wlen + 2, reason, rlen);
+    m[qlen + wlen + 2 + rlen] = '\0';
+    err->name_bytes = qlen;
+}
+
+/* A reason from a format, never cut inside a character. */
+static void reason_v(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    buf[0] = '\0';
+    int n = vsnprintf(buf, size, fmt, ap);
+    if (n >= 0 && (size_t)n >= size) {
+        /* cut: drop a last character that lost some of its bytes */
+        size_t end = size - 1, start = end;
+        while (start > 0 && utf8_is_cont((unsigned char)buf[start - 1]))
+            start--;
+        uint32_t cp;
+        if (start > 0 && utf8_decode(buf + start - 1, end - (start - 1), &cp) == 0)
+            buf[start - 1] = '\0';
+    }
+}
+
+static void set_error(lesson_error *err, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_error(lesson_error *err, const char *path, const char *fmt, ...)
+{
+    char reason[REASON_SIZE];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    reason_v(reason, sizeof reason, fmt, ap);
     va_end(ap);
+    compose(err, path, "", reason);
+}
+
+void lesson_error_file(lesson_error *err, const char *path, const char *reason)
+{
+    compose(err, path, "", reason);
 }
 
 static int fail_at(loader *ld, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static int fail_at(loader *ld, int line, int col, const char *fmt, ...)
 {
-    char msg[LESSON_ERROR_SIZE];
+    char reason[REASON_SIZE], where[32];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    reason_v(reason, sizeof reason, fmt, ap);
     va_end(ap);
-    int k = snprintf(ld->err->message, sizeof ld->err->message, "%s:%d:%d: ",
-                     ld->path, line, col);
-    if (k >= 0 && (size_t)k < sizeof ld->err->message)
-        snprintf(ld->err->message + k, sizeof ld->err->message - (size_t)k, "%s", msg);
+    snprintf(where, sizeof where, ":%d:%d", line, col);
+    compose(ld->err, ld->path, where, reason);
     return -1;
 }
 
 #define fail(ld, nd, ...) fail_at((ld), (nd)->line, (nd)->col, __VA_ARGS__)
 
-/* Copies a lesson's bytes into a message with control characters (C0, DEL
- * and C1) written as \xNN, so an error cannot drive the user's terminal. */
+static int out_of_memory(loader *ld)
+{
+    set_error(ld->err, ld->path, "out of memory");
+    return -1;
+}
+
+/* Copies a lesson's bytes into a message with every character that could
+ * act on a terminal or reorder the line (text_is_control) written as \xNN
+ * or \uNNNN, cut after SHOW_MAX bytes at a character's start with "…". */
 static void show_bytes(const char *s, size_t len, char *buf, size_t size)
 {
-    static const char hex[] = "0123456789abcdef";
     size_t o = 0;
-    for (size_t i = 0; i < len && o + 8 < size; i++) {
-        unsigned char c = (unsigned char)s[i];
-        int c1 = c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
-                 (unsigned char)s[i + 1] <= 0x9f;
-        if (c1) {
-            c = (unsigned char)s[++i];
-        }
-        if (c < 0x20 || c == 0x7f || c1) {
-            buf[o++] = '\\';
-            buf[o++] = 'x';
-            buf[o++] = hex[c >> 4];
-            buf[o++] = hex[c & 15];
+    for (size_t i = 0; i < len && o + 12 < size;) {
+        uint32_t cp;
+        int k = utf8_decode(s + i, len - i, &cp);
+        if (k == 0 || text_is_control(cp)) {
+            if (k == 0 || cp < 0x100)
+                o += (size_t)snprintf(buf + o, size - o, "\\x%02x",
+                                      k == 0 ? (unsigned char)s[i] : (unsigned)cp);
+            else
+                o += (size_t)snprintf(buf + o, size - o, "\\u%04x", (unsigned)cp);
+            k = k ? k : 1;
         } else {
-            buf[o++] = (char)c;
+            memcpy(buf + o, s + i, (size_t)k);
+            o += (size_t)k;
         }
-        /* cut long values, on a character boundary */
-        if (o >= SHOW_MAX && i + 1 < len && ((unsigned char)s[i + 1] & 0xc0) != 0x80) {
+        i += (size_t)k;
+        if (o >= SHOW_MAX && i < len) {
             memcpy(buf + o, "…", 3);
             o += 3;
             break;
@@ -160,17 +231,40 @@ static const char *describe(const node *n, char *buf, size_t size)
     return buf;
 }
 
-/* Line and 1-based column (in characters) of a byte offset of the input. */
+/* Bytes of the line break at s (n bytes left) as libyaml counts them:
+ * LF, CR, CR LF, NEL, LS and PS; 0 when there is none. */
+static int line_break(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] == '\r')
+        return n > 1 && u[1] == '\n' ? 2 : 1;
+    if (u[0] == '\n')
+        return 1;
+    if (n > 1 && u[0] == 0xC2 && u[1] == 0x85)
+        return 2;
+    if (n > 2 && u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9))
+        return 3;
+    return 0;
+}
+
+/* Line and 1-based column (in characters) of a byte offset of the input,
+ * counting lines the way libyaml does, so that every message of a file
+ * with CR or CR LF line ends agrees. */
 static void place(const char *text, size_t len, size_t offset, int *line, int *col)
 {
+    size_t i = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     *line = 1;
     *col = 1;
-    for (size_t i = 0; i < offset && i < len; i++) {
-        if (text[i] == '\n') {
+    while (i < offset && i < len) {
+        int b = line_break(text + i, len - i);
+        if (b) {
             ++*line;
             *col = 1;
-        } else if (((unsigned char)text[i] & 0xc0) != 0x80) {
-            ++*col;
+            i += (size_t)b;
+        } else {
+            if (!utf8_is_cont((unsigned char)text[i]))
+                ++*col;
+            i++;
         }
     }
 }
@@ -180,7 +274,7 @@ static int yaml_fail(loader *ld, const yaml_parser_t *p)
     const char *problem = p->problem ? p->problem : "malformed YAML";
     int line, col;
     if (p->error == YAML_MEMORY_ERROR) {
-        set_error(ld->err, "%s: out of memory", ld->path);
+        out_of_memory(ld);
         return -1;
     }
     if (p->error == YAML_READER_ERROR) {
@@ -211,6 +305,24 @@ static int yaml_fail(loader *ld, const yaml_parser_t *p)
 
 /* ---- the tree ---- */
 
+/* The byte offset of libyaml's character index (which skips a byte order
+ * mark and counts each character once).  Events arrive in order, so the
+ * walk goes on from the last answer. */
+static uint32_t byte_of(loader *ld, size_t index)
+{
+    if (index < ld->mark_char) {
+        ld->mark_char = 0;
+        ld->mark_byte = ld->bom;
+    }
+    while (ld->mark_char < index && ld->mark_byte < ld->len) {
+        uint32_t cp;
+        int k = utf8_decode(ld->text + ld->mark_byte, ld->len - ld->mark_byte, &cp);
+        ld->mark_byte += k ? (size_t)k : 1;
+        ld->mark_char++;
+    }
+    return (uint32_t)ld->mark_byte;
+}
+
 static void node_clear(node *n)
 {
     for (int i = 0; i < n->n; i++)
@@ -240,7 +352,9 @@ static node *node_add(loader *ld, node *parent, const yaml_event_t *ev, node_kin
         size_t klen = ev->data.scalar.length;
         for (int i = 0; i < parent->n; i += 2) {
             const node *o = &parent->kids[i];
-            if (o->len == klen && memcmp(o->text, k, klen) == 0) {
+            /* As C strings: "loss" and "loss\0" are the same key to the
+             * rest of the program, so they are duplicates here too. */
+            if (strcmp(o->text, k) == 0) {
                 char v[SHOW_MAX + 16];
                 show_bytes(k, klen, v, sizeof v);
                 fail_at(ld, line, col, "duplicate key '%s', first given at line %d", v, o->line);
@@ -252,7 +366,7 @@ static node *node_add(loader *ld, node *parent, const yaml_event_t *ev, node_kin
         int cap = parent->cap ? 2 * parent->cap : 4;
         node *kids = realloc(parent->kids, (size_t)cap * sizeof *kids);
         if (!kids) {
-            set_error(ld->err, "%s: out of memory", ld->path);
+            out_of_memory(ld);
             return NULL;
         }
         parent->kids = kids;
@@ -270,9 +384,17 @@ static int node_set_scalar(loader *ld, node *n, const yaml_event_t *ev)
 {
     n->len = ev->data.scalar.length;
     n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    n->start = byte_of(ld, ev->start_mark.index);
+    n->end = byte_of(ld, ev->end_mark.index);
+    if (memchr(ev->data.scalar.value, '\0', n->len)) {
+        char v[SHOW_MAX + 16];
+        show_bytes((const char *)ev->data.scalar.value, n->len, v, sizeof v);
+        return fail(ld, n, "'%s' holds a NUL character (\\0), which no value of a lesson "
+                    "may hold", v);
+    }
     n->text = malloc(n->len + 1);
     if (!n->text) {
-        set_error(ld->err, "%s: out of memory", ld->path);
+        out_of_memory(ld);
         return -1;
     }
     memcpy(n->text, ev->data.scalar.value, n->len);
@@ -335,9 +457,8 @@ static int tree_build(loader *ld, yaml_parser_t *p, node *root)
             break;
         }
         case YAML_SCALAR_EVENT:
-            rc = check_props(ld, &ev, ev.data.scalar.anchor,
-                             ev.data.scalar.plain_implicit || ev.data.scalar.quoted_implicit
-                                 ? NULL : ev.data.scalar.tag);
+            /* any tag, the non-specific "!" included */
+            rc = check_props(ld, &ev, ev.data.scalar.anchor, ev.data.scalar.tag);
             if (rc)
                 break;
             if (depth == 0) {
@@ -355,14 +476,11 @@ static int tree_build(loader *ld, yaml_parser_t *p, node *root)
         case YAML_SEQUENCE_START_EVENT:
         case YAML_MAPPING_START_EVENT: {
             node_kind kind = ev.type == YAML_MAPPING_START_EVENT ? NODE_MAP : NODE_LIST;
-            int implicit = kind == NODE_MAP ? ev.data.mapping_start.implicit
-                                            : ev.data.sequence_start.implicit;
             rc = check_props(ld, &ev,
                              kind == NODE_MAP ? ev.data.mapping_start.anchor
                                               : ev.data.sequence_start.anchor,
-                             implicit ? NULL
-                                      : kind == NODE_MAP ? ev.data.mapping_start.tag
-                                                         : ev.data.sequence_start.tag);
+                             kind == NODE_MAP ? ev.data.mapping_start.tag
+                                              : ev.data.sequence_start.tag);
             if (rc)
                 break;
             if (depth == LESSON_MAX_DEPTH) {
@@ -385,7 +503,13 @@ static int tree_build(loader *ld, yaml_parser_t *p, node *root)
         }
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT:
-            depth--;
+            stack[depth - 1]->end = byte_of(ld, ev.end_mark.index);
+            if (--depth == 0)
+                ld->root_end = byte_of(ld, ev.start_mark.index);
+            break;
+        case YAML_DOCUMENT_END_EVENT:
+            if (!ev.data.document_end.implicit)
+                ld->doc_end = byte_of(ld, ev.start_mark.index);
             break;
         default:
             break;
@@ -466,7 +590,7 @@ static int want_text(loader *ld, const node *n, const char *what, char **out)
         return fail_found(ld, n, what, "text");
     *out = strdup(n->text);
     if (!*out) {
-        set_error(ld->err, "%s: out of memory", ld->path);
+        out_of_memory(ld);
         return -1;
     }
     return 0;
@@ -575,9 +699,17 @@ static int want_name(loader *ld, const node *n, const char *kind, const char *wh
     return fail(ld, n, "unknown %s '%s', expected %s", kind, v, list);
 }
 
-/* A list of exactly count numbers into out. */
+/* Where scalar n is written. */
+static lesson_span span_of(const node *n)
+{
+    lesson_span sp = {n->start, n->end > n->start ? n->end - n->start : 0};
+    return sp;
+}
+
+/* A list of exactly count numbers into out, and where each is written into
+ * spans. */
 static int want_vector(loader *ld, const node *n, const char *what, int count,
-                       const char *why, double *out)
+                       const char *why, double *out, lesson_span *spans)
 {
     char expected[WHAT_SIZE + 32];
     snprintf(expected, sizeof expected, "a list of %d number%s", count, count == 1 ? "" : "s");
@@ -591,6 +723,7 @@ static int want_vector(loader *ld, const node *n, const char *what, int count,
         snprintf(item, sizeof item, "%s[%d]", what, i);
         if (want_number(ld, &n->kids[i], item, &out[i]))
             return -1;
+        spans[i] = span_of(&n->kids[i]);
     }
     return 0;
 }
@@ -709,6 +842,7 @@ static int read_matrix(loader *ld, const node *m, int layer, engine_net *net)
                 return -1;
             int i = rows_conv ? c : r, j = rows_conv ? r : c;
             net->weights[layer][i * out + j] = v;
+            ld->src->weights[layer][i * out + j] = span_of(&row->kids[c]);
         }
     }
     return 0;
@@ -732,8 +866,10 @@ static int read_weights(loader *ld, const node *n, engine_net *net)
 
 static int read_biases(loader *ld, const node *n, engine_net *net)
 {
-    if (n->kind == NODE_SCALAR && n->plain && strcmp(n->text, "zero") == 0)
+    if (n->kind == NODE_SCALAR && n->plain && strcmp(n->text, "zero") == 0) {
+        ld->src->biases_word = span_of(n);
         return 0; /* engine_net_alloc zeroed them */
+    }
     if (n->kind != NODE_LIST)
         return fail_found(ld, n, "biases", "'zero' or one list per weight layer");
     if (n->n != net->layers)
@@ -744,7 +880,11 @@ static int read_biases(loader *ld, const node *n, engine_net *net)
         snprintf(what, sizeof what, "biases[%d]", l);
         snprintf(why, sizeof why, "layer %d has %d unit%s", l + 1, net->width[l + 1],
                  net->width[l + 1] == 1 ? "" : "s");
-        if (want_vector(ld, &n->kids[l], what, net->width[l + 1], why, net->biases[l]))
+        ld->src->biases[l] = calloc((size_t)net->width[l + 1], sizeof *ld->src->biases[l]);
+        if (!ld->src->biases[l])
+            return out_of_memory(ld);
+        if (want_vector(ld, &n->kids[l], what, net->width[l + 1], why, net->biases[l],
+                        ld->src->biases[l]))
             return -1;
     }
     return 0;
@@ -768,11 +908,13 @@ static int read_samples(loader *ld, const node *n, engine_net *net)
                         in ? "target" : "input", in ? net->width[L] : net->width[0]);
         snprintf(what, sizeof what, "samples[%d].input", s);
         snprintf(why, sizeof why, "one per input");
-        if (want_vector(ld, in, what, net->width[0], why, net->inputs + (size_t)s * net->width[0]))
+        if (want_vector(ld, in, what, net->width[0], why, net->inputs + (size_t)s * net->width[0],
+                        ld->src->inputs + (size_t)s * net->width[0]))
             return -1;
         snprintf(what, sizeof what, "samples[%d].target", s);
         snprintf(why, sizeof why, "one per output");
-        if (want_vector(ld, tg, what, net->width[L], why, net->targets + (size_t)s * net->width[L]))
+        if (want_vector(ld, tg, what, net->width[L], why, net->targets + (size_t)s * net->width[L],
+                        ld->src->targets + (size_t)s * net->width[L]))
             return -1;
     }
     return 0;
@@ -840,7 +982,7 @@ static int read_notes(loader *ld, const node *n, lesson *out)
     int count = n->n / 2;
     out->notes = calloc(count ? (size_t)count : 1, sizeof *out->notes);
     if (!out->notes) {
-        set_error(ld->err, "%s: out of memory", ld->path);
+        out_of_memory(ld);
         return -1;
     }
     for (int i = 0; i < count; i++) {
@@ -855,7 +997,7 @@ static int read_notes(loader *ld, const node *n, lesson *out)
         out->notes[i].pattern = strdup(k->text);
         out->n_notes++;
         if (!out->notes[i].pattern) {
-            set_error(ld->err, "%s: out of memory", ld->path);
+            out_of_memory(ld);
             return -1;
         }
     }
@@ -869,7 +1011,7 @@ static int read_expressions(loader *ld, const node *n, lesson *out)
         return fail_found(ld, n, "expressions", "a list of {caption, expr}");
     out->expressions = calloc(n->n ? (size_t)n->n : 1, sizeof *out->expressions);
     if (!out->expressions) {
-        set_error(ld->err, "%s: out of memory", ld->path);
+        out_of_memory(ld);
         return -1;
     }
     for (int i = 0; i < n->n; i++) {
@@ -965,6 +1107,7 @@ static int read_lesson(loader *ld, const node *root, lesson *out)
             return -1;
         if (!(net->learning_rate > 0))
             return fail(ld, n, "learning_rate must be greater than 0, found %s", n->text);
+        out->source.learning_rate = span_of(n);
     }
     if ((n = map_get(root, "seed")) && want_whole(ld, n, "seed", "a whole number", &out->seed))
         return -1;
@@ -991,11 +1134,21 @@ static int read_lesson(loader *ld, const node *root, lesson *out)
     net->samples = samples->n;
     const node *biases = map_get(root, "biases");
     net->has_bias = biases != NULL;
-    if (engine_net_alloc(net)) {
-        set_error(ld->err, "%s: out of memory", ld->path);
-        return -1;
-    }
+    if (engine_net_alloc(net))
+        return out_of_memory(ld);
+    lesson_source *src = &out->source;
+    src->inputs = calloc((size_t)net->samples * (size_t)net->width[0], sizeof *src->inputs);
+    src->targets = calloc((size_t)net->samples * (size_t)net->width[net->layers],
+                          sizeof *src->targets);
+    if (!src->inputs || !src->targets)
+        return out_of_memory(ld);
     if ((n = map_get(root, "weights"))) {
+        for (int l = 0; l < net->layers; l++) {
+            src->weights[l] = calloc((size_t)(net->width[l] * net->width[l + 1]),
+                                     sizeof *src->weights[l]);
+            if (!src->weights[l])
+                return out_of_memory(ld);
+        }
         if (read_weights(ld, n, net))
             return -1;
     } else {
@@ -1049,35 +1202,104 @@ static int check_tabs(loader *ld)
     return fail_at(ld, line, col, "tab character, indent with spaces");
 }
 
+/* Refuses UTF-16 and UTF-32 text, with or without a byte order mark (which
+ * libyaml would otherwise convert, or read as control characters), the way
+ * YAML itself tells them apart: by the zero bytes among the first four. */
+static int check_encoding(loader *ld)
+{
+    const unsigned char *u = (const unsigned char *)ld->text;
+    size_t n = ld->len;
+    const char *what = NULL;
+    if (n >= 4 && u[0] == 0 && u[1] == 0 && u[2] == 0xFE && u[3] == 0xFF)
+        what = "UTF-32 (big-endian, with a byte order mark)";
+    else if (n >= 4 && u[0] == 0xFF && u[1] == 0xFE && u[2] == 0 && u[3] == 0)
+        what = "UTF-32 (little-endian, with a byte order mark)";
+    else if (n >= 2 && u[0] == 0xFE && u[1] == 0xFF)
+        what = "UTF-16 (big-endian, with a byte order mark)";
+    else if (n >= 2 && u[0] == 0xFF && u[1] == 0xFE)
+        what = "UTF-16 (little-endian, with a byte order mark)";
+    else if (n >= 4 && u[0] == 0 && u[1] == 0 && u[2] == 0 && u[3] != 0)
+        what = "UTF-32 (big-endian)";
+    else if (n >= 4 && u[0] != 0 && u[1] == 0 && u[2] == 0 && u[3] == 0)
+        what = "UTF-32 (little-endian)";
+    else if (n >= 2 && u[0] == 0 && u[1] != 0)
+        what = "UTF-16 (big-endian)";
+    else if (n >= 2 && u[0] != 0 && u[1] == 0)
+        what = "UTF-16 (little-endian)";
+    if (!what)
+        return 0;
+    return fail_at(ld, 1, 1, "the file is %s text, expected UTF-8: save it as UTF-8", what);
+}
+
+/* Where a new top-level key can go, and how it is indented: in a block
+ * mapping, on a line of its own just before "samples:" (so that nothing
+ * written before, not even a block scalar's trailing lines, changes), or
+ * at the end (before a "..."); in a { } mapping, right after its last value. */
+static void find_insert(loader *ld, const node *root, lesson_source *src)
+{
+    src->indent = root->col > 0 ? root->col - 1 : 0;
+    src->flow = root->kind == NODE_MAP && ld->root_end < ld->len &&
+                ld->text[ld->root_end] == '}';
+    src->insert_at = ld->doc_end;
+    if (root->kind != NODE_MAP || root->n < 2)
+        return;
+    if (src->flow) {
+        src->insert_at = root->kids[root->n - 1].end;
+        return;
+    }
+    for (int i = 0; i < root->n; i += 2) {
+        const node *k = &root->kids[i];
+        if (strcmp(k->text, "samples") != 0)
+            continue;
+        size_t at = k->start;
+        while (at > 0 && ld->text[at - 1] == ' ')
+            at--;
+        if (k->start - at == (size_t)src->indent &&
+            (at == 0 || ld->text[at - 1] == '\n' || ld->text[at - 1] == '\r' ||
+             (at == ld->bom && ld->bom > 0)))
+            src->insert_at = at;
+    }
+}
+
 static int load(const char *path, const char *name, const char *text, size_t len,
                 lesson *out, lesson_error *err)
 {
-    loader ld = {path, err, text, len};
+    loader ld = {path, err, text, len, 0, 0, 0, NULL, len, len};
     node root;
     yaml_parser_t parser;
     int rc = -1;
     memset(out, 0, sizeof *out);
     memset(&root, 0, sizeof root);
     err->message[0] = '\0';
+    err->name_bytes = 0;
+    ld.src = &out->source;
     if (len > LESSON_MAX_BYTES) {
-        set_error(err, "%s: file larger than 1 MiB, expected a lesson of at most %d bytes", path,
+        set_error(err, path, "file larger than 1 MiB, expected a lesson of at most %d bytes",
                   LESSON_MAX_BYTES);
         return -1;
     }
-    if (check_tabs(&ld))
+    if (check_encoding(&ld) || check_tabs(&ld))
         return -1;
+    ld.bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    ld.mark_byte = ld.bom;
     if (!yaml_parser_initialize(&parser)) {
-        set_error(err, "%s: out of memory", path);
+        set_error(err, path, "out of memory");
         return -1;
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     if (tree_build(&ld, &parser, &root) == 0) {
         out->path = strdup(path);
         out->name = name ? strdup(name) : lesson_name(path);
-        if (!out->path || !out->name)
-            set_error(err, "%s: out of memory", path);
-        else
+        out->source.text = malloc(len + 1);
+        if (!out->path || !out->name || !out->source.text) {
+            set_error(err, path, "out of memory");
+        } else {
+            memcpy(out->source.text, text, len);
+            out->source.text[len] = '\0';
+            out->source.len = len;
+            find_insert(&ld, &root, &out->source);
             rc = read_lesson(&ld, &root, out);
+        }
     }
     yaml_parser_delete(&parser);
     node_clear(&root);
@@ -1097,6 +1319,81 @@ int lesson_load_default(lesson *out, lesson_error *err)
     return load("(built-in)", "default", lesson_default_yaml, lesson_default_len, out, err);
 }
 
+/* FNV-1a, 64 bits: enough to tell whether a file's bytes changed. */
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+void lesson_stamp_take(lesson_stamp *s, const struct stat *st, const char *text, size_t n)
+{
+    memset(s, 0, sizeof *s);
+    if (!S_ISREG(st->st_mode))
+        return;
+    s->known = 1;
+    s->dev = (unsigned long long)st->st_dev;
+    s->ino = (unsigned long long)st->st_ino;
+    s->size = (long long)n;
+    s->mtime_sec = (long long)st->st_mtim.tv_sec;
+    s->mtime_nsec = st->st_mtim.tv_nsec;
+    s->hash = hash_bytes(text, n);
+}
+
+/* Reads the whole of fd, at most LESSON_MAX_BYTES + 1 bytes (to tell a file
+ * that is too large); the size of a regular file is a hint only, as a file
+ * can grow while it is read.  Returns the bytes (malloc'd) or NULL with
+ * *why set: an errno, or EFBIG when it is too large. */
+static char *read_all(int fd, const struct stat *st, size_t *len, int *why)
+{
+    size_t cap = S_ISREG(st->st_mode) ? (size_t)st->st_size + 1 : 4096, n = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        *why = ENOMEM;
+        return NULL;
+    }
+    for (;;) {
+        if (n == cap) {
+            if (cap > LESSON_MAX_BYTES) {
+                free(buf);
+                *why = EFBIG;
+                return NULL;
+            }
+            size_t ncap = cap * 2 > LESSON_MAX_BYTES + 1 ? LESSON_MAX_BYTES + 1 : cap * 2;
+            char *nbuf = realloc(buf, ncap);
+            if (!nbuf) {
+                free(buf);
+                *why = ENOMEM;
+                return NULL;
+            }
+            buf = nbuf;
+            cap = ncap;
+        }
+        ssize_t k = read(fd, buf + n, cap - n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            *why = errno;
+            free(buf);
+            return NULL;
+        }
+        if (k == 0)
+            break;
+        n += (size_t)k;
+    }
+    if (n > LESSON_MAX_BYTES) {
+        free(buf);
+        *why = EFBIG;
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
 int lesson_load_file(const char *path, lesson *out, lesson_error *err)
 {
     struct stat st;
@@ -1104,63 +1401,33 @@ int lesson_load_file(const char *path, lesson *out, lesson_error *err)
     /* O_NONBLOCK: a FIFO with no writer must not hang the open */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
-        set_error(err, "%s: %s", path, strerror(errno));
+        set_error(err, path, "%s", strerror(errno));
         return -1;
     }
     int fl = fcntl(fd, F_GETFL);
     if (fl != -1)
         fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-    if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-        set_error(err, "%s: %s", path, strerror(S_ISDIR(st.st_mode) ? EISDIR : errno));
-        close(fd);
-        return -1;
-    }
-    /* refuse a large regular file before reading it; read the rest with a cap */
-    if (S_ISREG(st.st_mode) && st.st_size > LESSON_MAX_BYTES) {
-        close(fd);
-        set_error(err, "%s: file larger than 1 MiB, expected a lesson of at most %d bytes", path,
-                  LESSON_MAX_BYTES);
-        return -1;
-    }
-    size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 4096, len = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        close(fd);
-        set_error(err, "%s: out of memory", path);
-        return -1;
-    }
-    for (;;) {
-        if (len == cap) {
-            size_t ncap = cap * 2 > LESSON_MAX_BYTES + 1 ? LESSON_MAX_BYTES + 1 : cap * 2;
-            char *nbuf = ncap > cap ? realloc(buf, ncap) : NULL;
-            if (!nbuf) {
-                free(buf);
-                close(fd);
-                if (ncap > cap)
-                    set_error(err, "%s: out of memory", path);
-                else
-                    set_error(err, "%s: file larger than 1 MiB, expected a lesson of at most %d bytes",
-                              path, LESSON_MAX_BYTES);
-                return -1;
-            }
-            buf = nbuf;
-            cap = ncap;
-        }
-        ssize_t k = read(fd, buf + len, cap - len);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0) {
-            set_error(err, "%s: %s", path, strerror(errno));
-            free(buf);
-            close(fd);
-            return -1;
-        }
-        if (k == 0)
-            break;
-        len += (size_t)k;
-    }
+    int why = 0;
+    if (fstat(fd, &st) != 0)
+        why = errno;
+    else if (S_ISDIR(st.st_mode))
+        why = EISDIR;
+    else if (S_ISREG(st.st_mode) && st.st_size > LESSON_MAX_BYTES)
+        why = EFBIG; /* refused before it is read */
+    size_t len = 0;
+    char *buf = why ? NULL : read_all(fd, &st, &len, &why);
     close(fd);
+    if (!buf) {
+        if (why == EFBIG)
+            set_error(err, path, "file larger than 1 MiB, expected a lesson of at most %d bytes",
+                      LESSON_MAX_BYTES);
+        else
+            set_error(err, path, "%s", why == ENOMEM ? "out of memory" : strerror(why));
+        return -1;
+    }
     int rc = load(path, NULL, buf, len, out, err);
+    if (rc == 0)
+        lesson_stamp_take(&out->stamp, &st, buf, len);
     free(buf);
     return rc;
 }
@@ -1184,6 +1451,13 @@ void lesson_free(lesson *l)
     }
     free(l->expressions);
     engine_net_free(&l->net);
+    free(l->source.text);
+    for (int i = 0; i < ENGINE_MAX_LAYERS; i++) {
+        free(l->source.weights[i]);
+        free(l->source.biases[i]);
+    }
+    free(l->source.inputs);
+    free(l->source.targets);
     memset(l, 0, sizeof *l);
 }
 

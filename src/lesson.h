@@ -4,6 +4,7 @@
 #define BACKSTEP_LESSON_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "engine.h"
 
 enum {
@@ -24,6 +25,42 @@ typedef struct {
     char *expr;
 } lesson_expression;
 
+/* A file as it was when read (or last written), to tell whether someone
+ * else has changed it since: same file, size, modification time, bytes. */
+typedef struct {
+    int known;                   /* 0: the lesson did not come from a file */
+    unsigned long long dev, ino; /* which file */
+    long long size;              /* bytes */
+    long long mtime_sec;         /* last modification */
+    long mtime_nsec;
+    uint64_t hash;               /* FNV-1a of the bytes */
+} lesson_stamp;
+
+/* Where one number is written in the lesson's text: bytes [start, start+len). */
+typedef struct {
+    uint32_t start, len; /* len 0: not written */
+} lesson_span;
+
+/* The lesson's own text and where its numbers stand in it, so that a save
+ * changes just the numbers and keeps the author's comments, key order,
+ * block-scalar notes and blank lines byte for byte.  Every array has one
+ * span per value of the net, in the net's own (canonical) order. */
+typedef struct {
+    char *text;                             /* as read, UTF-8; NULL: none */
+    size_t len;
+    lesson_span learning_rate;              /* len 0: not written (0.1) */
+    lesson_span *weights[ENGINE_MAX_LAYERS]; /* NULL: no weights: key (seeded) */
+    lesson_span biases_word;                /* the word in "biases: zero" */
+    lesson_span *biases[ENGINE_MAX_LAYERS]; /* NULL: none, or "zero" */
+    lesson_span *inputs;                    /* samples x width[0] */
+    lesson_span *targets;                   /* samples x width[L] */
+    size_t insert_at;  /* where a new top-level key goes: the start of the line
+                        * of "samples:", else the end (before a "..."); in a
+                        * { } lesson, after the last value */
+    int indent;        /* column of the top-level keys, 0-based */
+    int flow;          /* the top level is written { ... } */
+} lesson_source;
+
 /* A loaded lesson; every string is owned by it. */
 typedef struct {
     char *path;        /* file it came from, or "(built-in)" */
@@ -36,12 +73,29 @@ typedef struct {
     lesson_note *notes;
     int n_expressions;
     lesson_expression *expressions;
+    lesson_stamp stamp;   /* the file as read; known = 0 for text from memory */
+    lesson_source source; /* the text it was read from, for saving */
 } lesson;
 
-/* Why a load failed: "FILE:LINE:COLUMN: what is wrong, what was expected". */
+/* Why a load failed: "FILE:LINE:COLUMN: what is wrong, what was expected",
+ * or "FILE: what is wrong" for the file as a whole (too large, missing, a
+ * folder, unreadable, a loop of symbolic links, not UTF-8).  Every byte is
+ * visible: the file name quoted as ls does when it holds controls, the
+ * lesson's own bytes as \xNN, and a long name is shortened in its middle
+ * so LINE:COLUMN and the reason always stay whole. */
 typedef struct {
     char message[LESSON_ERROR_SIZE];
+    size_t name_bytes; /* bytes of message that show the file's name, so that
+                        * it can be shown another way (ASCII: text_quote_path) */
 } lesson_error;
+
+/* Sets err to "FILE: reason" (file-level errors, for modules that refuse a
+ * file before the loader sees it). */
+void lesson_error_file(lesson_error *err, const char *path, const char *reason);
+struct stat;
+/* The stamp of the n bytes of text read from the file fstat described as
+ * st; known only for a regular file. */
+void lesson_stamp_take(lesson_stamp *s, const struct stat *st, const char *text, size_t n);
 
 /* Loads a lesson file.  Returns 0, or -1 with err filled and *out empty. */
 int lesson_load_file(const char *path, lesson *out, lesson_error *err);

@@ -1,8 +1,13 @@
 /* check_harden.c - backstep given hostile input: lessons full of escape
  * sequences, the malformed corpus, numbers that overflow, a million steps,
  * and every input the fuzzers ever tripped on. */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* wcswidth */
+#endif
 #include <check.h>
 #include <dirent.h>
+#include <locale.h>
+#include <wchar.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -58,7 +63,8 @@ static int utf8_next(const unsigned char *s, size_t left, long *cp)
 }
 
 /* Fails unless buf is UTF-8 without a control character a terminal would
- * act on: C0 other than newline and tab, DEL, and C1 (U+0080..U+009F). */
+ * act on: C0 other than newline and tab, DEL, C1 (U+0080..U+009F), the bidi
+ * controls and the line and paragraph separators. */
 static void assert_terminal_safe(const char *what, const char *buf, size_t len)
 {
     const unsigned char *s = (const unsigned char *)buf;
@@ -71,6 +77,11 @@ static void assert_terminal_safe(const char *what, const char *buf, size_t len)
         ck_assert_msg(cp != 0x7f, "%s: DEL at byte %zu", what, i);
         ck_assert_msg(!(cp >= 0x80 && cp <= 0x9f), "%s: C1 control U+%04lX at byte %zu",
                       what, cp, i);
+        /* bidi controls reorder the rest of the line; separators break it */
+        ck_assert_msg(!(cp == 0x61c || cp == 0x200e || cp == 0x200f ||
+                        (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+                        cp == 0x2028 || cp == 0x2029),
+                      "%s: bidi control or separator U+%04lX at byte %zu", what, cp, i);
         i += (size_t)n;
     }
 }
@@ -536,6 +547,164 @@ START_TEST(test_fuzz_regressions)
 }
 END_TEST
 
+#define BIDI "tests/lessons/bidi.yaml"
+
+/* The bidi lesson carries its controls, and every output shows them. */
+START_TEST(test_bidi_everywhere)
+{
+    lesson l;
+    lesson_error err;
+    ck_assert_msg(lesson_load_file(BIDI, &l, &err) == 0, "%s", err.message);
+    ck_assert_ptr_nonnull(strstr(l.title, "\u202Eevil"));
+    ck_assert_ptr_nonnull(strstr(l.description, "line\u2028break"));
+    lesson_free(&l);
+    const char *const modes[][3] = {{"--print", NULL}, {"--train", "2"}, {"--gradcheck", NULL}};
+    for (int m = 0; m < 3; m++)
+        for (int f = 0; f < 3; f++) {
+            const char *args[8];
+            int n = 0;
+            args[n++] = modes[m][0];
+            if (modes[m][1])
+                args[n++] = modes[m][1];
+            args[n++] = "--format";
+            args[n++] = formats[f];
+            args[n++] = BIDI;
+            args[n] = NULL;
+            run_result r = run(args);
+            ck_assert_int_eq(r.status, 0);
+            assert_terminal_safe(modes[m][0], r.out, r.out_len);
+            assert_terminal_safe(modes[m][0], r.err, r.err_len);
+            if (m == 0)
+                ck_assert_ptr_nonnull(strstr(r.out, "Bidi <U+202E>evil<U+202C> <U+2066>isolate"));
+            run_free(&r);
+        }
+}
+END_TEST
+
+/* The screen shows the bidi lesson with every control visible. */
+START_TEST(test_bidi_screen)
+{
+    lesson l;
+    lesson_error err;
+    ck_assert_msg(lesson_load_file(BIDI, &l, &err) == 0, "%s", err.message);
+    engine *e = engine_new(&l.net, l.net.convention);
+    ck_assert_ptr_nonnull(e);
+    view_frame *f = view_frame_new();
+    ck_assert_ptr_nonnull(f);
+    view_state st;
+    view_state_init(&st, 0);
+    view_learn_attach(&st, &l);
+    for (int step = 0; step < 12; step++) {
+        for (int w = 80; w <= 160; w += 20) {
+            view_layout(f, w, 30, e, &l, &st);
+            char row[4096];
+            for (int r = 0; r < 30; r++) {
+                size_t n = view_row_text(f, r, row, sizeof row);
+                assert_terminal_safe("screen row", row, n);
+            }
+        }
+        view_apply(&st, e, KEYS_PHASE_NEXT);
+    }
+    view_learn_free(&st);
+    view_frame_free(f);
+    engine_free(e);
+    lesson_free(&l);
+}
+END_TEST
+
+/* Columns the terminal gives a row, by the C library in C.UTF-8. */
+static int row_columns(const char *row)
+{
+    wchar_t w[4096];
+    size_t n = mbstowcs(w, row, 4096);
+    ck_assert_msg(n != (size_t)-1, "row is not UTF-8: %s", row);
+    int cols = wcswidth(w, n);
+    ck_assert_msg(cols >= 0, "row holds a character without a width: %s", row);
+    return cols;
+}
+
+/* A title of wide characters the old width table took for narrow ones
+ * (Yijing hexagrams): the header still ends with the loss, and no row is
+ * wider than the screen. */
+START_TEST(test_wide_title_screen)
+{
+    char was[64];
+    snprintf(was, sizeof was, "%s", setlocale(LC_ALL, NULL));
+    ck_assert_ptr_nonnull(setlocale(LC_ALL, "C.UTF-8"));
+    static const char text[] =
+        "title: \"䷀䷁䷂䷃䷄䷅䷆䷇䷈䷉䷊䷋䷌䷍䷎䷏䷐䷑䷒䷓䷔䷕䷖䷗䷘䷙䷚䷛䷜䷝䷞䷟䷠䷡ 🌡 hexagrams\"\n"
+        "layers: [2, 2]\nactivations: [sigmoid]\nweights: [[[0.1, 0.2], [0.3, 0.4]]]\n"
+        "samples:\n  - {input: [1, 0.5], target: [1, 0]}\n";
+    lesson l;
+    lesson_error err;
+    ck_assert_msg(lesson_load_string("hex.yaml", text, sizeof text - 1, &l, &err) == 0, "%s",
+                  err.message);
+    engine *e = engine_new(&l.net, l.net.convention);
+    view_frame *f = view_frame_new();
+    ck_assert_ptr_nonnull(e);
+    ck_assert_ptr_nonnull(f);
+    view_state st;
+    view_state_init(&st, 0);
+    view_learn_attach(&st, &l);
+    for (int step = 0; step < 6; step++) {
+        for (int w = 80; w <= 140; w += 3) {
+            view_layout(f, w, 24, e, &l, &st);
+            char row[4096];
+            for (int r = 0; r < 24; r++) {
+                view_row_text(f, r, row, sizeof row);
+                ck_assert_msg(row_columns(row) <= w, "width %d, row %d is %d columns: %s", w, r,
+                              row_columns(row), row);
+            }
+            view_row_text(f, 0, row, sizeof row);
+            const char *loss = strstr(row, "loss ");
+            ck_assert_msg(loss && strlen(loss) >= strlen("loss 0.0000"), "width %d: %s", w, row);
+        }
+        view_apply(&st, e, KEYS_PHASE_NEXT);
+    }
+    view_learn_free(&st);
+    view_frame_free(f);
+    engine_free(e);
+    lesson_free(&l);
+    setlocale(LC_ALL, was);
+}
+END_TEST
+
+/* File names that try to drive the terminal: every message about them is
+ * one line, and safe. */
+START_TEST(test_hostile_file_names)
+{
+    static const char *const names[] = {
+        "b\x1b]0;pwned\a.yaml", "a\nb.yaml", "\x15kill-line.yaml", "evil\u202Elmth.yaml",
+        "c1\xc2\x9b" "2J.yaml", "bad\xff\xfe.yaml", "del\x7f.yaml", "sep\u2028.yaml",
+    };
+    char dir[] = "/tmp/backstep-harden-names-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        /* missing, then malformed, then a bare name */
+        for (int kind = 0; kind < 3; kind++) {
+            if (kind == 1) {
+                FILE *f = fopen(path, "w");
+                ck_assert_ptr_nonnull(f);
+                fputs("title: t\nlayers: [2, x]\n", f);
+                ck_assert_int_eq(fclose(f), 0);
+            }
+            const char *args[] = {"--print", kind == 2 ? names[i] : path, NULL};
+            run_result r = run(args);
+            ck_assert_int_eq(r.status, 2);
+            ck_assert_uint_eq(r.out_len, 0);
+            assert_terminal_safe(names[i], r.err, r.err_len);
+            ck_assert_msg(r.err_len > 0 && strchr(r.err, '\n') == r.err + r.err_len - 1,
+                          "not one line: '%s'", r.err);
+            run_free(&r);
+        }
+        unlink(path);
+    }
+    rmdir(dir);
+}
+END_TEST
+
 Suite *harden_suite(void)
 {
     Suite *s = suite_create("harden");
@@ -545,6 +714,10 @@ Suite *harden_suite(void)
     tcase_add_loop_test(tc, test_escapes_train_gradcheck, 0, 3);
     tcase_add_test(tc, test_escapes_screen);
     tcase_add_test(tc, test_invalid_utf8);
+    tcase_add_test(tc, test_bidi_everywhere);
+    tcase_add_test(tc, test_bidi_screen);
+    tcase_add_test(tc, test_wide_title_screen);
+    tcase_add_test(tc, test_hostile_file_names);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     tc = tcase_create("malformed");

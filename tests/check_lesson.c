@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lesson.h"
+#include "utf8.h"
 
 #define TMP "tests/tmp"
 
@@ -368,6 +369,26 @@ static const struct {
                     "write the values out"},
     {"title: !!str t\n", "x.yaml:1:8: tag '!!str': tags are not allowed, write plain values"},
     {"title: !mine t\n", "x.yaml:1:8: tag '!mine': tags are not allowed, write plain values"},
+    {"title: ! t\n", "x.yaml:1:8: tag '!': tags are not allowed, write plain values"},
+    {"layers: ! [2, 2]\n", "x.yaml:1:9: tag '!': tags are not allowed, write plain values"},
+    {NET SAMPLE "notes: {loss: a, \"loss\\0\": b}\n",
+     "x.yaml:7:18: duplicate key 'loss\\x00', first given at line 7"},
+    {NET SAMPLE "notes:\n  \"loss\\0x\": b\n  loss: a\n",
+     "x.yaml:8:3: 'loss\\x00x' holds a NUL character (\\0), which no value of a lesson may "
+     "hold"},
+    {"\"title\\0\": t\n",
+     "x.yaml:1:1: 'title\\x00' holds a NUL character (\\0), which no value of a lesson may hold"},
+    {"\xef\xbb\xbftitle: \"t\x01\"\n",
+     "x.yaml:1:10: control characters are not allowed, expected UTF-8 text"},
+    {"title: t\r\rtitle: u\r", "x.yaml:3:1: duplicate key 'title', first given at line 1"},
+    {"a: 1\xc2\x85" "b: \x01\n",
+     "x.yaml:2:4: control characters are not allowed, expected UTF-8 text"},
+    {"\xff\xfe", "x.yaml:1:1: the file is UTF-16 (little-endian, with a byte order mark) text, "
+                   "expected UTF-8: save it as UTF-8"},
+    {NET SAMPLE "title\xe2\x80\xae: x\n",
+     "x.yaml:7:1: unknown key 'title\\u202e', expected one of title, description, layers, "
+     "activations, loss, convention, mode, learning_rate, seed, weights, biases, train_biases, "
+     "samples, notes, expressions"},
     {"? [a]\n: 1\n", "x.yaml:1:3: a key must be plain text, found a list"},
     {"title: t\n---\ntitle: u\n", "x.yaml:2:1: a second document, expected one lesson per file"},
     {"title: [1, 2\n", "x.yaml:2:1: did not find expected ',' or ']', while parsing a flow "
@@ -500,14 +521,28 @@ static const struct {
      "tests/bad/bias-length.yaml:6:5: biases[1] must have 2 numbers (layer 2 has 2 units), found 1"},
     {"bias-word.yaml",
      "tests/bad/bias-word.yaml:4:9: biases must be 'zero' or one list per weight layer, found 'zeros'"},
+    {"bidi-key.yaml",
+     "tests/bad/bidi-key.yaml:6:1: unknown key 'lear\\u202eetar_gnin', expected one of title, description, layers, activations, loss, convention, mode, learning_rate, seed, weights, biases, train_biases, samples, notes, expressions"},
     {"binary.yaml",
      "tests/bad/binary.yaml:2:1: control characters are not allowed, expected UTF-8 text"},
+    {"bom-control.yaml",
+     "tests/bad/bom-control.yaml:1:10: control characters are not allowed, expected UTF-8 text"},
     {"comments-only.yaml",
      "tests/bad/comments-only.yaml:1:1: the lesson is empty, expected a mapping with title, layers, activations and samples"},
+    {"cr-only-control.yaml",
+     "tests/bad/cr-only-control.yaml:5:39: control characters are not allowed, expected UTF-8 text"},
+    {"cr-only-tab.yaml",
+     "tests/bad/cr-only-tab.yaml:5:1: tab character, indent with spaces"},
+    {"cr-only-value.yaml",
+     "tests/bad/cr-only-value.yaml:5:16: learning_rate must be a number, found 'fast'"},
+    {"crlf-tab.yaml",
+     "tests/bad/crlf-tab.yaml:5:1: tab character, indent with spaces"},
     {"cross-entropy-sigmoid.yaml",
      "tests/bad/cross-entropy-sigmoid.yaml:4:7: loss cross_entropy needs softmax in the output layer, found linear"},
     {"deep-17.yaml",
      "tests/bad/deep-17.yaml:7:29: nested deeper than 16 levels, expected at most 16"},
+    {"duplicate-key-nul.yaml",
+     "tests/bad/duplicate-key-nul.yaml:7:18: duplicate key 'loss\\x00', first given at line 7"},
     {"duplicate-key.yaml",
      "tests/bad/duplicate-key.yaml:4:1: duplicate key 'layers', first given at line 2"},
     {"empty.yaml",
@@ -542,6 +577,8 @@ static const struct {
      "tests/bad/note-layer.yaml:8:3: notes: step 'forward.3.sum' names layer 3, expected a layer from 1 to 2 or *"},
     {"note-misspelt.yaml",
      "tests/bad/note-misspelt.yaml:8:3: unknown step 'backward.*.gradiant' in notes (did you mean 'backward.*.gradient'?)"},
+    {"nul-title.yaml",
+     "tests/bad/nul-title.yaml:1:8: 'a\\x00b' holds a NUL character (\\0), which no value of a lesson may hold"},
     {"overflow.yaml",
      "tests/bad/overflow.yaml:6:14: samples[0].target[0] must be a finite number, found 1e999 (too large for a double)"},
     {"quoted-number.yaml",
@@ -566,6 +603,8 @@ static const struct {
      "tests/bad/softmax-mse.yaml:3:24: activations[1]: softmax needs loss: cross_entropy, found mse"},
     {"tab.yaml",
      "tests/bad/tab.yaml:4:1: tab character, indent with spaces"},
+    {"tag-non-specific.yaml",
+     "tests/bad/tag-non-specific.yaml:1:8: tag '!': tags are not allowed, write plain values"},
     {"tag.yaml",
      "tests/bad/tag.yaml:1:8: tag '!!str': tags are not allowed, write plain values"},
     {"target-length.yaml",
@@ -594,6 +633,18 @@ static const struct {
      "tests/bad/unknown-loss.yaml:4:7: unknown loss 'mae' (did you mean 'mse'?)"},
     {"unknown-mode.yaml",
      "tests/bad/unknown-mode.yaml:4:7: unknown mode 'batches' (did you mean 'batch'?)"},
+    {"utf16-be-bom.yaml",
+     "tests/bad/utf16-be-bom.yaml:1:1: the file is UTF-16 (big-endian, with a byte order mark) text, expected UTF-8: save it as UTF-8"},
+    {"utf16-be.yaml",
+     "tests/bad/utf16-be.yaml:1:1: the file is UTF-16 (big-endian) text, expected UTF-8: save it as UTF-8"},
+    {"utf16-le-bom.yaml",
+     "tests/bad/utf16-le-bom.yaml:1:1: the file is UTF-16 (little-endian, with a byte order mark) text, expected UTF-8: save it as UTF-8"},
+    {"utf16-le.yaml",
+     "tests/bad/utf16-le.yaml:1:1: the file is UTF-16 (little-endian) text, expected UTF-8: save it as UTF-8"},
+    {"utf32-be.yaml",
+     "tests/bad/utf32-be.yaml:1:1: the file is UTF-32 (big-endian) text, expected UTF-8: save it as UTF-8"},
+    {"utf32-le-bom.yaml",
+     "tests/bad/utf32-le-bom.yaml:1:1: the file is UTF-32 (little-endian, with a byte order mark) text, expected UTF-8: save it as UTF-8"},
     {"weights-count.yaml",
      "tests/bad/weights-count.yaml:5:3: weights must have one matrix per weight layer (2), found 1"},
     {"weights-ragged.yaml",
@@ -838,6 +889,98 @@ START_TEST(test_resolve)
 }
 END_TEST
 
+/* A message is never cut inside a character and always keeps LINE:COLUMN
+ * and the reason whole: a long file name loses its middle instead. */
+START_TEST(test_long_names_keep_position)
+{
+    char path[2048] = "";
+    for (int i = 0; i < 120; i++)
+        strcat(path, "δδδ/"); /* 7 bytes each: 840 bytes of folders */
+    strcat(path, "lesson.yaml");
+    static const char text[] = NET SAMPLE "colour: red\n";
+    lesson l;
+    lesson_error err;
+    ck_assert_int_eq(lesson_load_string(path, text, strlen(text), &l, &err), -1);
+    const char *tail = "/lesson.yaml:7:1: unknown key 'colour', expected one of title, "
+                       "description, layers, activations, loss, convention, mode, learning_rate, "
+                       "seed, weights, biases, train_biases, samples, notes, expressions";
+    size_t n = strlen(err.message);
+    ck_assert_uint_lt(n, LESSON_ERROR_SIZE);
+    ck_assert_msg(n > strlen(tail) && strcmp(err.message + n - strlen(tail), tail) == 0, "%s",
+                  err.message);
+    ck_assert_int_eq(strncmp(err.message, "δδδ/", strlen("δδδ/")), 0);
+    ck_assert_ptr_nonnull(strstr(err.message, "…"));
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        int k = utf8_decode(err.message + i, n - i, &cp);
+        ck_assert_msg(k > 0, "cut inside a character at byte %zu", i);
+        i += (size_t)k;
+    }
+    /* A file-level error keeps its reason whole too. */
+    char missing[2048];
+    snprintf(missing, sizeof missing, "%s", path);
+    ck_assert_int_eq(lesson_load_file(missing, &l, &err), -1);
+    n = strlen(err.message);
+    tail = "/lesson.yaml: No such file or directory";
+    ck_assert_msg(strcmp(err.message + n - strlen(tail), tail) == 0, "%s", err.message);
+    /* A name with control characters is quoted like ls; the quotes are
+     * never cut either. */
+    ck_assert_int_eq(lesson_load_string("evil\x1b]0;x\a.yaml", text, strlen(text), &l, &err), -1);
+    ck_assert_str_eq(err.message, "'evil'$'\\033'']0;x'$'\\a''.yaml':7:1: unknown key 'colour', "
+                                  "expected one of title, description, layers, activations, loss, "
+                                  "convention, mode, learning_rate, seed, weights, biases, "
+                                  "train_biases, samples, notes, expressions");
+}
+END_TEST
+
+/* Where the numbers stand in the text, and the file as it was read. */
+START_TEST(test_source_spans)
+{
+    static const char text[] = "\xef\xbb\xbf# é\r\ntitle: \"δ\"\r\nlayers: [2, 1]\r\n"
+                               "activations: [linear]\r\nlearning_rate: 2.5e-1\r\n"
+                               "convention: rows\r\nweights: [[[ 0.5 , -7 ]]]\r\n"
+                               "biases: zero\r\nsamples: [{input: [1, +2], target: [3]}]\r\n";
+    lesson l;
+    lesson_error err;
+    ck_assert_msg(lesson_load_string("x.yaml", text, sizeof text - 1, &l, &err) == 0, "%s",
+                  err.message);
+    const lesson_source *src = &l.source;
+    ck_assert_uint_eq(src->len, sizeof text - 1);
+    ck_assert_mem_eq(src->text, text, sizeof text - 1);
+#define AT(sp) ((int)(sp).len), src->text + (sp).start
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.*s", AT(src->learning_rate));
+    ck_assert_str_eq(buf, "2.5e-1");
+    snprintf(buf, sizeof buf, "%.*s|%.*s", AT(src->weights[0][0]), AT(src->weights[0][1]));
+    ck_assert_str_eq(buf, "0.5|-7");
+    snprintf(buf, sizeof buf, "%.*s", AT(src->biases_word));
+    ck_assert_str_eq(buf, "zero");
+    ck_assert_ptr_null(src->biases[0]);
+    snprintf(buf, sizeof buf, "%.*s|%.*s|%.*s", AT(src->inputs[0]), AT(src->inputs[1]),
+             AT(src->targets[0]));
+    ck_assert_str_eq(buf, "1|+2|3");
+#undef AT
+    ck_assert_uint_eq(src->insert_at, (size_t)(strstr(text, "samples:") - text));
+    ck_assert_int_eq(src->indent, 0);
+    ck_assert_int_eq(src->flow, 0);
+    ck_assert_int_eq(l.stamp.known, 0);
+    lesson_free(&l);
+    /* From a file: its stamp. */
+    make_tmp();
+    write_file(TMP "/stamp.yaml", NET SAMPLE, ' ', 0, "");
+    ck_assert_int_eq(lesson_load_file(TMP "/stamp.yaml", &l, &err), 0);
+    struct stat st;
+    ck_assert_int_eq(stat(TMP "/stamp.yaml", &st), 0);
+    ck_assert_int_eq(l.stamp.known, 1);
+    ck_assert_int_eq(l.stamp.size, st.st_size);
+    ck_assert(l.stamp.ino == (unsigned long long)st.st_ino);
+    ck_assert_int_eq(l.stamp.mtime_sec, (long long)st.st_mtim.tv_sec);
+    ck_assert(l.stamp.hash != 0);
+    lesson_free(&l);
+    unlink(TMP "/stamp.yaml");
+}
+END_TEST
+
 Suite *lesson_suite(void)
 {
     Suite *s = suite_create("lesson");
@@ -864,6 +1007,10 @@ Suite *lesson_suite(void)
     tcase_add_test(tc, test_long_list);
     tcase_add_test(tc, test_too_many_samples);
     tcase_add_test(tc, test_file_errors);
+    tcase_add_test(tc, test_long_names_keep_position);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("source");
+    tcase_add_test(tc, test_source_spans);
     suite_add_tcase(s, tc);
     tc = tcase_create("resolve");
     tcase_add_test(tc, test_resolve);
