@@ -587,27 +587,24 @@ START_TEST(test_bidi_screen)
     lesson l;
     lesson_error err;
     ck_assert_msg(lesson_load_file(BIDI, &l, &err) == 0, "%s", err.message);
-    engine *e = engine_new(&l.net, l.net.convention);
-    ck_assert_ptr_nonnull(e);
-    view_frame *f = view_frame_new();
+    screen_options opt = {0, 0, -1};
+    screen *s = screen_new(&l, &opt);
+    ck_assert_ptr_nonnull(s);
+    frame *f = frame_new();
     ck_assert_ptr_nonnull(f);
-    view_state st;
-    view_state_init(&st, 0);
-    view_learn_attach(&st, &l);
     for (int step = 0; step < 12; step++) {
         for (int w = 80; w <= 160; w += 20) {
-            view_layout(f, w, 30, e, &l, &st);
+            screen_layout(s, f, w, 30);
             char row[4096];
             for (int r = 0; r < 30; r++) {
-                size_t n = view_row_text(f, r, row, sizeof row);
+                size_t n = frame_row_text(f, r, row, sizeof row);
                 assert_terminal_safe("screen row", row, n);
             }
         }
-        view_apply(&st, e, KEYS_PHASE_NEXT);
+        screen_key(s, KEYS_K_TAB);
     }
-    view_learn_free(&st);
-    view_frame_free(f);
-    engine_free(e);
+    screen_free(s);
+    frame_free(f);
     lesson_free(&l);
 }
 END_TEST
@@ -639,31 +636,28 @@ START_TEST(test_wide_title_screen)
     lesson_error err;
     ck_assert_msg(lesson_load_string("hex.yaml", text, sizeof text - 1, &l, &err) == 0, "%s",
                   err.message);
-    engine *e = engine_new(&l.net, l.net.convention);
-    view_frame *f = view_frame_new();
-    ck_assert_ptr_nonnull(e);
+    screen_options opt = {0, 0, -1};
+    screen *s = screen_new(&l, &opt);
+    frame *f = frame_new();
+    ck_assert_ptr_nonnull(s);
     ck_assert_ptr_nonnull(f);
-    view_state st;
-    view_state_init(&st, 0);
-    view_learn_attach(&st, &l);
     for (int step = 0; step < 6; step++) {
         for (int w = 80; w <= 140; w += 3) {
-            view_layout(f, w, 24, e, &l, &st);
+            screen_layout(s, f, w, 24);
             char row[4096];
             for (int r = 0; r < 24; r++) {
-                view_row_text(f, r, row, sizeof row);
+                frame_row_text(f, r, row, sizeof row);
                 ck_assert_msg(row_columns(row) <= w, "width %d, row %d is %d columns: %s", w, r,
                               row_columns(row), row);
             }
-            view_row_text(f, 0, row, sizeof row);
+            frame_row_text(f, 0, row, sizeof row);
             const char *loss = strstr(row, "loss ");
             ck_assert_msg(loss && strlen(loss) >= strlen("loss 0.0000"), "width %d: %s", w, row);
         }
-        view_apply(&st, e, KEYS_PHASE_NEXT);
+        screen_key(s, KEYS_K_TAB);
     }
-    view_learn_free(&st);
-    view_frame_free(f);
-    engine_free(e);
+    screen_free(s);
+    frame_free(f);
     lesson_free(&l);
     setlocale(LC_ALL, was);
 }

@@ -1065,10 +1065,10 @@ START_TEST(test_run_output)
     /* ASCII as text_ascii writes it, which the checker reads back */
     ck_assert_int_eq(run("h * errᵀ", CONV_COLUMNS, 1, &text), 0);
     ck_assert_str_eq(text,
-        "h         3\n"
-        "err       2\n"
-        "errT      1x2\n"
-        "h * errT  3x2\n"
+        "h          3\n"
+        "err        2\n"
+        "err^T      1x2\n"
+        "h * err^T  3x2\n"
         "-> 3x2\n");
     free(text);
     ck_assert_int_eq(run("η * δ_k", CONV_ROWS, 0, &text), 0);
