@@ -115,22 +115,51 @@ typedef enum { PHASE_FORWARD, PHASE_BACKWARD, PHASE_UPDATE, PHASE_COUNT } engine
 /* Name of a phase: "forward", "backward", "update". */
 const char *engine_phase_name(engine_phase p);
 
-/* What a step computes; the id names it for lessons and output. */
+/* Which kind of step this is; the id names it for lessons and output, and
+ * the step table (ops.h) holds its id pattern, phase and title. */
 typedef enum {
     STEP_SUM,         /* forward.N.sum        z = W^T a (+ b) */
     STEP_ACTIVATION,  /* forward.N.activation a = g(z) */
     STEP_LOSS,        /* loss                 E for this sample */
-    STEP_DELTA,       /* backward.N.delta     incoming dE/da_N */
-    STEP_DERIVATIVE,  /* backward.N.activation delta = incoming (.) g'(z) */
+    STEP_DELTA,       /* backward.L.delta     dE/dy at the output (output layer only) */
+    STEP_DERIVATIVE,  /* backward.N.activation delta from what arrived at layer N */
     STEP_GRAD_COPY,   /* backward.N.gradient.copy  delta copied into every row */
     STEP_GRADIENT,    /* backward.N.gradient  that matrix scaled by a below */
     STEP_BIAS_GRAD,   /* backward.N.bias      dE/db = delta */
     STEP_SEND,        /* backward.N.send      W delta sent to the layer below */
     STEP_BATCH_MEAN,  /* batch.N.mean         mean gradient over the samples */
+    STEP_MEAN_BIAS,   /* batch.N.mean.bias    mean bias gradient over the samples */
     STEP_UPDATE,      /* update.N             W - eta G */
     STEP_UPDATE_BIAS, /* update.N.bias        b - eta dE/db */
     STEP_KIND_COUNT
 } engine_step_kind;
+
+/* The operation that makes a step's result from its operands, in the
+ * order the operands stand (lessons/README.md documents each).  The op
+ * table (ops.h) holds its arithmetic, glyphs, formula and words. */
+typedef enum {
+    OP_MATVEC,          /* M·v               [M, v] */
+    OP_MATVEC_T,        /* Mᵀ·v              [M, v] */
+    OP_AFFINE,          /* M·v + b           [M, v, b] */
+    OP_AFFINE_T,        /* Mᵀ·v + b          [M, v, b] */
+    OP_ACT,             /* f(z), the step's activation  [z] */
+    OP_HADAMARD,        /* a ⊙ b             [a, b] */
+    OP_SOFTMAX_BACK,    /* y ⊙ (g − s), s = yᵀ·g  [g, y, s] */
+    OP_SOFTMAX_CE,      /* y − t, δ of softmax under cross-entropy  [y, t] */
+    OP_LOSS_MSE,        /* ½ Σ (y − t)²      [y, t] */
+    OP_LOSS_CE,         /* −Σ t·log y        [y, t] */
+    OP_LOSS_SOFTMAX_CE, /* −Σ t·log softmax(z), from the logits  [z, t] */
+    OP_MSE_GRAD,        /* y − t             [y, t] */
+    OP_CE_GRAD,         /* −t / y, 0 where t = 0  [y, t] */
+    OP_COPY_ROWS,       /* v in every row    [v] */
+    OP_COPY_COLS,       /* v in every column [v] */
+    OP_SCALE_ROWS,      /* R[r][c] = A[r][c]·v[r]  [A, v] */
+    OP_SCALE_COLS,      /* R[r][c] = A[r][c]·v[c]  [A, v] */
+    OP_IDENTITY,        /* v                 [v] */
+    OP_MEAN,            /* A / S             [A, S] */
+    OP_SGD,             /* W − η·G           [W, η, G] */
+    OP_COUNT
+} engine_op;
 
 /* A scalar, vector or matrix shown by a step, in the step's convention. */
 typedef struct {
@@ -144,19 +173,20 @@ typedef struct {
 typedef struct {
     char id[32];        /* stable id: "forward.1.sum", "backward.2.gradient", "loss" */
     engine_step_kind kind;
+    engine_op op;       /* how the result is made from the operands, in their order */
     engine_phase phase;
     int layer;          /* weight layer 1..L; 0 for the loss */
     int epoch;          /* 1-based */
     int sample;         /* 1-based */
     engine_conv convention; /* the convention the tensors are laid out in */
     char title[96];     /* "Gradient for W_jk, beat 1: copy δ_k into every row" */
-    char formula[128];  /* "G_jk = Δ_jk with row j scaled by h_j" */
-    char shapes[96];    /* "(3×2)·(2) → (3)" */
+    char formula[128];  /* "G_jk = Δ_jk, row j × h_j", from the op's row */
+    char shapes[96];    /* "(3×2)·(2) → (3)", from the op's row */
     int n_operands;
     engine_tensor operand[ENGINE_MAX_OPERANDS];
     engine_tensor result;
     int nonfinite;      /* the result holds inf or nan */
-    engine_act act;     /* activation of weight layer `layer` (LINEAR for the loss) */
+    engine_act act;     /* activation of weight layer `layer` (the output's for the loss) */
     engine_loss loss;   /* the network's loss, which shapes the loss and first delta */
 } engine_step;
 

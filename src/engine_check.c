@@ -1,6 +1,7 @@
 /* engine_check.c - the gradient check: every weight's and bias's backprop
  * gradient of the mean loss beside a central difference. */
 #include "engine_impl.h"
+#include "ops.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -11,7 +12,7 @@ static size_t kink_units(const engine_net *n)
 {
     size_t u = 0;
     for (int l = 1; l <= n->layers; l++)
-        if (n->act[l - 1] == ACT_RELU || n->act[l - 1] == ACT_LEAKY_RELU)
+        if (ops_act(n->act[l - 1])->kink)
             u += (size_t)n->width[l];
     return u * n->samples;
 }

@@ -2,6 +2,7 @@
  * written out with names and then numbers, and the operand elements it
  * used (for highlighting). */
 #include "engine_impl.h"
+#include "ops.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -130,50 +131,30 @@ static void elem_name(const engine_tensor *t, int index, char *out, size_t size)
         engine_fmt(out, size, "%s%s[%d][%d]", pre, post, index / t->cols + 1, index % t->cols + 1);
 }
 
-/* Canonical (i, j) of view element index of a weight-shaped tensor. */
-static void canon_of(const engine_tensor *t, engine_conv c, int index, int *i, int *j)
-{
-    if (c == CONV_COLUMNS) {
-        *i = index / t->cols;
-        *j = index % t->cols;
-    } else {
-        *j = index / t->cols;
-        *i = index % t->cols;
-    }
-}
-
-/* View index of canonical (i, j) in a weight-shaped tensor. */
-static int view_of(const engine_tensor *t, engine_conv c, int i, int j)
-{
-    return c == CONV_COLUMNS ? i * t->cols + j : j * t->cols + i;
-}
-
-/* The arithmetic of one element of W-times-a-vector, as names then numbers.
- * A forward sum fixes canonical column `fixed` of W and runs over its rows
- * (z_j = Σ_i W[i][j]·a_i, plus b_j when the step has biases); a send fixes
- * canonical row `fixed` and runs over its columns (Σ_j W[i][j]·δ_j). */
-static void explain_dot(const engine_step *s, int fixed, int over_rows, int dec, sbuf *b,
+/* The arithmetic of one element of a matrix times a vector, as names then
+ * numbers: matvec runs along row `fixed` of M (Σ_c M[fixed][c]·v_c),
+ * matvec_t down column `fixed` (Σ_r M[r][fixed]·v_r); affine adds b. */
+static void explain_dot(const engine_step *s, int fixed, int down, int dec, sbuf *b,
                         use_list *ul)
 {
-    const engine_tensor *W = &s->operand[0], *v = &s->operand[1];
-    const engine_tensor *bias = over_rows && s->n_operands > 2 ? &s->operand[2] : NULL;
+    const engine_tensor *M = &s->operand[0], *v = &s->operand[1];
+    const engine_tensor *bias = s->n_operands > 2 ? &s->operand[2] : NULL;
     char nm[64];
     for (int pass = 0; pass < 2; pass++) {
         for (int k = 0; k < v->rows; k++) {
-            int wi = over_rows ? view_of(W, s->convention, k, fixed)
-                               : view_of(W, s->convention, fixed, k);
+            int mi = down ? k * M->cols + fixed : fixed * M->cols + k;
             if (k > 0)
                 sb_put(b, " + ");
             if (pass == 0) {
-                elem_name(W, wi, nm, sizeof nm);
+                elem_name(M, mi, nm, sizeof nm);
                 sb_put(b, nm);
                 sb_put(b, "·");
                 elem_name(v, k, nm, sizeof nm);
                 sb_put(b, nm);
-                use_add(ul, 0, wi);
+                use_add(ul, 0, mi);
                 use_add(ul, 1, k);
             } else {
-                sb_factor(b, W->v[wi], dec);
+                sb_factor(b, M->v[mi], dec);
                 sb_put(b, "×");
                 sb_factor(b, v->v[k], dec);
             }
@@ -192,48 +173,174 @@ static void explain_dot(const engine_step *s, int fixed, int over_rows, int dec,
     }
 }
 
-static void explain_activation(const engine_step *s, int j, int dec, sbuf *b, use_list *ul)
+/* Softmax: exp(z_j) over the sum of exp(z); when that sum would overflow,
+ * both are shifted by the largest z, as the engine computes them. */
+static void explain_softmax(const engine_step *s, int j, int dec, sbuf *b, use_list *ul)
 {
     const engine_tensor *z = &s->operand[0];
     char zn[64];
     elem_name(z, j, zn, sizeof zn);
-    if (s->act == ACT_SOFTMAX) {
-        double sum = 0.0;
-        for (int k = 0; k < z->rows; k++)
-            sum += exp(z->v[k]);
+    double m = z->v[0], sum = 0.0;
+    for (int k = 1; k < z->rows; k++)
+        if (z->v[k] > m)
+            m = z->v[k];
+    for (int k = 0; k < z->rows; k++)
+        sum += exp(z->v[k]);
+    if (isfinite(sum) && sum > 0) {
         sb_printf(b, "exp(%s) / Σ exp(%s) = exp(", zn, z->name);
         sb_num(b, z->v[j], dec);
         sb_put(b, ") / ");
         sb_num(b, sum, dec);
-        sb_put(b, " = ");
-        use_add(ul, 0, j);
+    } else {
+        sum = 0.0;
         for (int k = 0; k < z->rows; k++)
-            if (k != j)
-                use_add(ul, 0, k);
+            sum += exp(z->v[k] - m);
+        sb_printf(b, "exp(%s − m) / Σ exp(%s − m), m = ", zn, z->name);
+        sb_num(b, m, dec);
+        sb_put(b, ": exp(");
+        sb_num(b, z->v[j] - m, dec);
+        sb_put(b, ") / ");
+        sb_num(b, sum, dec);
+    }
+    sb_put(b, " = ");
+    use_add(ul, 0, j);
+    for (int k = 0; k < z->rows; k++)
+        if (k != j)
+            use_add(ul, 0, k);
+}
+
+static void explain_act(const engine_step *s, int j, int dec, sbuf *b, use_list *ul)
+{
+    const ops_act_row *a = ops_act(s->act);
+    if (!a->f) {
+        explain_softmax(s, j, dec, b, ul);
         return;
     }
+    const engine_tensor *z = &s->operand[0];
+    char zn[64];
+    elem_name(z, j, zn, sizeof zn);
     use_add(ul, 0, j);
-    if (s->act == ACT_LINEAR) {
+    if (!*a->symbol) {
         sb_printf(b, "%s = ", zn);
         return;
     }
-    const char *f = engine_act_symbol(s->act);
-    sb_printf(b, "%s(%s) = %s(", f, zn, f);
+    sb_printf(b, "%s(%s) = %s(", a->symbol, zn, a->symbol);
     sb_num(b, z->v[j], dec);
     sb_put(b, ") = ");
 }
 
+/* Two operands combined element by element: "a_1 · b_1 = 0.5 × 0.2 = ",
+ * "y_1 − t_1 = 0.3 − 1.0 = ". */
+static void explain_pair(const engine_step *s, int j, const char *names, const char *nums,
+                         int dec, sbuf *b, use_list *ul)
+{
+    const engine_tensor *x = &s->operand[0], *y = &s->operand[1];
+    char xn[64], yn[64];
+    elem_name(x, j, xn, sizeof xn);
+    elem_name(y, j, yn, sizeof yn);
+    sb_printf(b, "%s%s%s = ", xn, names, yn);
+    sb_factor(b, x->v[j], dec);
+    sb_put(b, nums);
+    sb_factor(b, y->v[j], dec);
+    sb_put(b, " = ");
+    use_add(ul, 0, j);
+    use_add(ul, 1, j);
+}
+
+/* [g, y, s]: y_j·(g_j − s). */
+static void explain_softmax_back(const engine_step *s, int j, int dec, sbuf *b, use_list *ul)
+{
+    const engine_tensor *g = &s->operand[0], *y = &s->operand[1], *d = &s->operand[2];
+    char gn[64], yn[64];
+    elem_name(g, j, gn, sizeof gn);
+    elem_name(y, j, yn, sizeof yn);
+    sb_printf(b, "%s·(%s − %s) = ", yn, gn, d->name);
+    sb_factor(b, y->v[j], dec);
+    sb_put(b, "×(");
+    sb_factor(b, g->v[j], dec);
+    sb_put(b, " − ");
+    sb_factor(b, d->v[0], dec);
+    sb_put(b, ") = ");
+    use_add(ul, 1, j);
+    use_add(ul, 0, j);
+    use_add(ul, 2, 0);
+}
+
+/* −t_j / y_j, which is 0 where t_j = 0 whatever y_j is.  Returns 0 when
+ * the result needs no number after it. */
+static int explain_ce_grad(const engine_step *s, int j, int dec, sbuf *b, use_list *ul)
+{
+    const engine_tensor *y = &s->operand[0], *t = &s->operand[1];
+    char yn[64], tn[64];
+    elem_name(y, j, yn, sizeof yn);
+    elem_name(t, j, tn, sizeof tn);
+    use_add(ul, 0, j);
+    use_add(ul, 1, j);
+    if (t->v[j] == 0) {
+        sb_printf(b, "−%s / %s = 0, because %s = 0", tn, yn, tn);
+        return 0;
+    }
+    sb_printf(b, "−%s / %s = ", tn, yn);
+    sb_num(b, -t->v[j], dec);
+    sb_put(b, " / ");
+    sb_num(b, y->v[j], dec);
+    sb_put(b, " = ");
+    if (y->v[j] == 0) {
+        sb_printf(b, "%s (%s rounded to 0)", -t->v[j] < 0 ? "−inf" : "inf", yn);
+        return 0;
+    }
+    return 1;
+}
+
+/* The whole loss: ½·((y_1 − t_1)² + …), −(t_1×log y_1 + …), or from the
+ * logits Σ t_k·(log Σ exp z − z_k). */
 static void explain_loss(const engine_step *s, int dec, sbuf *b, use_list *ul)
 {
     const engine_tensor *y = &s->operand[0], *t = &s->operand[1];
     const char *rhs = strstr(s->formula, "= ");
     sb_put(b, rhs ? rhs + 2 : s->formula);
     sb_put(b, " = ");
-    sb_put(b, s->loss == LOSS_MSE ? "½·(" : "−(");
+    if (s->op == OP_LOSS_SOFTMAX_CE) {
+        /* log Σ exp z, computed as the engine does: m + log(1 + Σ others) */
+        const double *z = y->v;
+        int top = 0;
+        for (int k = 1; k < y->rows; k++)
+            if (z[k] > z[top])
+                top = k;
+        double rest = 0.0;
+        for (int k = 0; k < y->rows; k++)
+            if (k != top)
+                rest += exp(z[k] - z[top]);
+        double lse = z[top] + log1p(rest);
+        sb_put(b, "Σ t·(lse − z), lse = log Σ exp(z) = ");
+        sb_num(b, lse, dec);
+        sb_put(b, ": ");
+        int terms = 0;
+        for (int k = 0; k < y->rows; k++) {
+            use_add(ul, 0, k);
+            if (t->v[k] == 0)
+                continue;
+            if (terms++)
+                sb_put(b, " + ");
+            sb_factor(b, t->v[k], dec);
+            sb_put(b, "×(");
+            sb_num(b, lse, dec);
+            sb_put(b, " − ");
+            sb_factor(b, z[k], dec);
+            sb_put(b, ")");
+            use_add(ul, 1, k);
+        }
+        if (!terms)
+            sb_put(b, "0");
+        sb_put(b, " = ");
+        return;
+    }
+    int mse = s->op == OP_LOSS_MSE;
+    sb_put(b, mse ? "½·(" : "−(");
     for (int k = 0; k < y->rows; k++) {
         if (k > 0)
             sb_put(b, " + ");
-        if (s->loss == LOSS_MSE) {
+        if (mse) {
             sb_put(b, "(");
             sb_num(b, y->v[k], dec);
             sb_put(b, " − ");
@@ -250,67 +357,11 @@ static void explain_loss(const engine_step *s, int dec, sbuf *b, use_list *ul)
     sb_put(b, ") = ");
 }
 
-static void explain_delta(const engine_step *s, int j, int dec, sbuf *b, use_list *ul)
+/* Result element index of a copy or a scaling: its row and column. */
+static void place(const engine_tensor *r, int index, int *row, int *col)
 {
-    char yn[64], tn[64];
-    if (s->n_operands == 1) {
-        sb_num(b, s->operand[0].v[j], dec);
-        sb_printf(b, ", sent down by layer %d", s->layer + 1);
-        use_add(ul, 0, j);
-        return;
-    }
-    const engine_tensor *y = &s->operand[0], *t = &s->operand[1];
-    elem_name(y, j, yn, sizeof yn);
-    elem_name(t, j, tn, sizeof tn);
-    if (s->loss == LOSS_MSE) {
-        sb_printf(b, "%s − %s = ", yn, tn);
-        sb_num(b, y->v[j], dec);
-        sb_put(b, " − ");
-        sb_factor(b, t->v[j], dec);
-    } else {
-        sb_printf(b, "−%s / %s = ", tn, yn);
-        sb_num(b, -t->v[j], dec);
-        sb_put(b, " / ");
-        sb_num(b, y->v[j], dec);
-    }
-    sb_put(b, " = ");
-    use_add(ul, 0, j);
-    use_add(ul, 1, j);
-}
-
-static void explain_derivative(const engine_step *s, int j, int dec, sbuf *b, use_list *ul)
-{
-    const engine_tensor *in = &s->operand[0], *x = &s->operand[1];
-    char inn[64], xn[64];
-    elem_name(in, j, inn, sizeof inn);
-    elem_name(x, j, xn, sizeof xn);
-    if (s->act == ACT_SOFTMAX) {
-        double sum = 0.0;
-        for (int k = 0; k < in->rows; k++)
-            sum += x->v[k] * in->v[k];
-        sb_printf(b, "%s·(%s − Σ %s·%s) = ", xn, inn, x->name, in->name);
-        sb_num(b, x->v[j], dec);
-        sb_put(b, "×(");
-        sb_factor(b, in->v[j], dec);
-        sb_put(b, " − ");
-        sb_factor(b, sum, dec);
-        sb_put(b, ") = ");
-        use_add(ul, 1, j);
-        use_add(ul, 0, j);
-        for (int k = 0; k < in->rows; k++)
-            if (k != j) {
-                use_add(ul, 1, k);
-                use_add(ul, 0, k);
-            }
-        return;
-    }
-    sb_printf(b, "%s · %s = ", inn, xn);
-    sb_factor(b, in->v[j], dec);
-    sb_put(b, " × ");
-    sb_factor(b, x->v[j], dec);
-    sb_put(b, " = ");
-    use_add(ul, 0, j);
-    use_add(ul, 1, j);
+    *row = index / r->cols;
+    *col = index % r->cols;
 }
 
 int engine_step_explain(const engine_step *s, int index, int decimals, char *buf, size_t size,
@@ -331,65 +382,76 @@ int engine_step_explain(const engine_step *s, int index, int decimals, char *buf
     elem_name(r, index, rn, sizeof rn);
     sb_put(&b, rn);
     sb_put(&b, " = ");
-    int i, j;
-    switch (s->kind) {
-    case STEP_SUM:
-        explain_dot(s, index, 1, decimals, &b, &ul);
-        break;
-    case STEP_ACTIVATION:
-        explain_activation(s, index, decimals, &b, &ul);
-        break;
-    case STEP_LOSS:
-        explain_loss(s, decimals, &b, &ul);
-        break;
-    case STEP_DELTA:
-        explain_delta(s, index, decimals, &b, &ul);
-        if (s->n_operands == 1) {
-            sb_finish(&b);
-            return ul.n;
-        }
-        break;
-    case STEP_DERIVATIVE:
-        explain_derivative(s, index, decimals, &b, &ul);
-        break;
-    case STEP_GRAD_COPY:
-        canon_of(r, s->convention, index, &i, &j);
-        elem_name(&s->operand[0], j, nm, sizeof nm);
-        sb_printf(&b, "%s = ", nm);
-        use_add(&ul, 0, j);
-        break;
-    case STEP_GRADIENT:
-        canon_of(r, s->convention, index, &i, &j);
-        elem_name(&s->operand[1], i, nm, sizeof nm);
-        sb_printf(&b, "%s · δ_%d = ", nm, j + 1);
-        sb_factor(&b, s->operand[1].v[i], decimals);
-        sb_put(&b, " × ");
-        sb_factor(&b, s->operand[0].v[index], decimals);
-        sb_put(&b, " = ");
-        use_add(&ul, 0, index);
-        use_add(&ul, 1, i);
-        break;
-    case STEP_BIAS_GRAD:
-        elem_name(&s->operand[0], index, nm, sizeof nm);
-        sb_printf(&b, "%s = ", nm);
-        use_add(&ul, 0, index);
-        break;
-    case STEP_SEND:
+    int row, col, number = 1;
+    switch (s->op) {
+    case OP_MATVEC:
+    case OP_AFFINE:
         explain_dot(s, index, 0, decimals, &b, &ul);
         break;
-    case STEP_BATCH_MEAN:
+    case OP_MATVEC_T:
+    case OP_AFFINE_T:
+        explain_dot(s, index, 1, decimals, &b, &ul);
+        break;
+    case OP_ACT:
+        explain_act(s, index, decimals, &b, &ul);
+        break;
+    case OP_HADAMARD:
+        explain_pair(s, index, " · ", " × ", decimals, &b, &ul);
+        break;
+    case OP_SOFTMAX_BACK:
+        explain_softmax_back(s, index, decimals, &b, &ul);
+        break;
+    case OP_SOFTMAX_CE:
+    case OP_MSE_GRAD:
+        explain_pair(s, index, " − ", " − ", decimals, &b, &ul);
+        break;
+    case OP_CE_GRAD:
+        number = explain_ce_grad(s, index, decimals, &b, &ul);
+        break;
+    case OP_LOSS_MSE:
+    case OP_LOSS_CE:
+    case OP_LOSS_SOFTMAX_CE:
+        explain_loss(s, decimals, &b, &ul);
+        break;
+    case OP_COPY_ROWS:
+    case OP_COPY_COLS:
+        place(r, index, &row, &col);
+        elem_name(&s->operand[0], s->op == OP_COPY_ROWS ? col : row, nm, sizeof nm);
+        sb_printf(&b, "%s = ", nm);
+        use_add(&ul, 0, s->op == OP_COPY_ROWS ? col : row);
+        break;
+    case OP_SCALE_ROWS:
+    case OP_SCALE_COLS: {
+        place(r, index, &row, &col);
+        int v = s->op == OP_SCALE_ROWS ? row : col;
         elem_name(&s->operand[0], index, nm, sizeof nm);
-        sb_printf(&b, "%s / S = ", nm);
+        elem_name(&s->operand[1], v, nm2, sizeof nm2);
+        sb_printf(&b, "%s · %s = ", nm, nm2);
+        sb_factor(&b, s->operand[0].v[index], decimals);
+        sb_put(&b, " × ");
+        sb_factor(&b, s->operand[1].v[v], decimals);
+        sb_put(&b, " = ");
+        use_add(&ul, 0, index);
+        use_add(&ul, 1, v);
+        break;
+    }
+    case OP_IDENTITY:
+        elem_name(&s->operand[0], index, nm, sizeof nm);
+        sb_printf(&b, "%s = ", nm);
+        use_add(&ul, 0, index);
+        break;
+    case OP_MEAN:
+        elem_name(&s->operand[0], index, nm, sizeof nm);
+        sb_printf(&b, "%s / %s = ", nm, s->operand[1].name);
         sb_num(&b, s->operand[0].v[index], decimals);
         sb_printf(&b, " / %.0f = ", s->operand[1].v[0]);
         use_add(&ul, 0, index);
         use_add(&ul, 1, 0);
         break;
-    case STEP_UPDATE:
-    case STEP_UPDATE_BIAS:
+    case OP_SGD:
         elem_name(&s->operand[0], index, nm, sizeof nm);
         elem_name(&s->operand[2], index, nm2, sizeof nm2);
-        sb_printf(&b, "%s − η·%s = ", nm, nm2);
+        sb_printf(&b, "%s − %s·%s = ", nm, s->operand[1].name, nm2);
         sb_num(&b, s->operand[0].v[index], decimals);
         sb_put(&b, " − ");
         sb_factor(&b, s->operand[1].v[0], decimals);
@@ -400,11 +462,11 @@ int engine_step_explain(const engine_step *s, int index, int decimals, char *buf
         use_add(&ul, 1, 0);
         use_add(&ul, 2, index);
         break;
-    default:
+    case OP_COUNT:
         break;
     }
-    sb_num(&b, r->v[index], decimals);
+    if (number)
+        sb_num(&b, r->v[index], decimals);
     sb_finish(&b);
     return ul.n;
 }
-

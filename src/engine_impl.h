@@ -7,8 +7,6 @@
 #include <stddef.h>
 #include "engine.h"
 
-/* Slope of leaky_relu below zero. */
-#define LEAKY_SLOPE 0.01
 /* Upper bound of the history ring, in bytes (at least HIST_MIN passes). */
 #define HIST_BYTES (8u << 20)
 #define HIST_MIN 16
@@ -23,6 +21,7 @@ typedef struct {
     double *sum, *mean;       /* batch: ΣG with this sample, Ḡ */
     double *bsum, *bmean;     /* batch: the same for the bias */
     double *wnew, *bnew;      /* W⁺ and b⁺ */
+    double *dot;              /* softmax without a fused loss: yᵀ·∂E/∂y */
 } pass_layer;
 
 struct engine {
@@ -74,15 +73,20 @@ static inline double sgd(double w, double eta, double g)
     return w - eta * g;
 }
 
-/* E of one sample from the outputs y and the targets t. */
-double engine_loss_value(engine_loss loss, const double *y, const double *t, int n);
+/* E of one sample from the output layer's sums z, values y and targets t. */
+double engine_net_loss(const engine_net *net, const double *z, const double *y, const double *t);
+/* yᵀ·g, the scalar the softmax's Jacobian subtracts, summed in order. */
+double engine_softmax_dot(const double *y, const double *g, int n);
+/* Why this loss cannot follow this output activation (a static string). */
+const char *engine_loss_rule(engine_loss loss, engine_act out);
 /* Forward pass: a[0] must hold the input; fills z[1..L], a[1..L]. */
 void engine_net_forward(const engine_net *net, double *const *a, double *const *z);
-/* Backward pass with the weights as they stand: in[L..1] (and in[0] when
- * to_input), gp[1..L], delta[1..L]. */
+/* Backward pass with the weights as they stand: in[L-1..1], gp[1..L],
+ * delta[1..L]; when full, also in[0] (the gradient for the input) and, under
+ * a fused loss, in[L] = ∂E/∂y, which nothing else needs. */
 void engine_net_backward(const engine_net *net, double *const *a, double *const *z,
                          const double *t, double *const *in, double *const *gp,
-                         double *const *delta, int to_input);
+                         double *const *delta, int full);
 /* Mean loss; when signs is not NULL, records the sign (-1, 0, 1) of every
  * relu/leaky_relu pre-activation of every sample, for kink detection. */
 double engine_net_mean_loss_signs(const engine_net *net, signed char *signs);

@@ -2,11 +2,12 @@
  * the forward and backward sums every path of the engine runs through,
  * the loss of a sample, and the project's random generator.
  *
- * One set of arithmetic (layer_sum, layer_activate, layer_derivative,
- * layer_send, sgd) serves the step builder, the trainer and the gradient
+ * One set of arithmetic (layer_sum, the activation and loss tables of
+ * ops.c, layer_derivative, layer_send, sgd) serves the step builder, the trainer and the gradient
  * check, so a pass shown on screen, a pass stepped over and a pass trained
  * headless produce the same bits. */
 #include "engine_impl.h"
+#include "ops.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -16,22 +17,18 @@
 
 /* ------------------------------------------------------------------ names */
 
-static const char *const act_names[ACT_COUNT] = {
-    "linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax",
-};
-static const char *const loss_names[LOSS_COUNT] = {"mse", "cross_entropy"};
 static const char *const conv_names[CONV_COUNT] = {"columns", "rows"};
 static const char *const mode_names[MODE_COUNT] = {"online", "batch"};
 static const char *const phase_names[PHASE_COUNT] = {"forward", "backward", "update"};
 
 const char *engine_act_name(engine_act a)
 {
-    return (unsigned)a < ACT_COUNT ? act_names[a] : "?";
+    return ops_act(a)->name;
 }
 
 const char *engine_loss_name(engine_loss l)
 {
-    return (unsigned)l < LOSS_COUNT ? loss_names[l] : "?";
+    return ops_loss(l)->name;
 }
 
 const char *engine_conv_name(engine_conv c)
@@ -57,14 +54,7 @@ const char *engine_phase_name(engine_phase p)
 
 const char *engine_act_symbol(engine_act a)
 {
-    switch (a) {
-    case ACT_SIGMOID: return "σ";
-    case ACT_TANH: return "tanh";
-    case ACT_RELU: return "relu";
-    case ACT_LEAKY_RELU: return "leaky_relu";
-    case ACT_SOFTMAX: return "softmax";
-    default: return "";
-    }
+    return ops_act(a)->symbol;
 }
 
 /* snprintf that never leaves half a UTF-8 character at the end; names,
@@ -109,16 +99,18 @@ const char *engine_net_validate(const engine_net *net)
     for (int n = 0; n < net->layers; n++) {
         if ((unsigned)net->act[n] >= ACT_COUNT)
             return "unknown activation";
-        if (net->act[n] == ACT_SOFTMAX && n != net->layers - 1)
-            return "softmax is allowed on the output layer only";
+        if (ops_act(net->act[n])->output_only && n != net->layers - 1) {
+            static char why[64];
+            snprintf(why, sizeof why, "%s is allowed on the output layer only",
+                     ops_act(net->act[n])->name);
+            return why;
+        }
     }
     if ((unsigned)net->loss >= LOSS_COUNT)
         return "unknown loss";
-    int softmax_out = net->act[net->layers - 1] == ACT_SOFTMAX;
-    if (softmax_out && net->loss != LOSS_CROSS_ENTROPY)
-        return "softmax output needs the cross_entropy loss";
-    if (!softmax_out && net->loss == LOSS_CROSS_ENTROPY)
-        return "cross_entropy needs a softmax output layer";
+    engine_act out = net->act[net->layers - 1];
+    if (!(ops_loss(net->loss)->follows & (1u << out)))
+        return engine_loss_rule(net->loss, out);
     if ((unsigned)net->convention >= CONV_COUNT)
         return "unknown convention";
     if ((unsigned)net->mode >= MODE_COUNT)
@@ -219,119 +211,21 @@ static void layer_sum(const double *restrict w, const double *restrict b,
     }
 }
 
-static double sigmoid(double z)
-{
-    return 1.0 / (1.0 + exp(-z));
-}
-
-/* a = g(z); softmax subtracts the largest z so exp cannot overflow. */
-static void layer_activate(engine_act act, const double *restrict z, double *restrict a, int n)
-{
-    switch (act) {
-    case ACT_LINEAR:
-        for (int j = 0; j < n; j++)
-            a[j] = z[j];
-        break;
-    case ACT_SIGMOID:
-        for (int j = 0; j < n; j++)
-            a[j] = sigmoid(z[j]);
-        break;
-    case ACT_TANH:
-        for (int j = 0; j < n; j++)
-            a[j] = tanh(z[j]);
-        break;
-    case ACT_RELU:
-        for (int j = 0; j < n; j++)
-            a[j] = z[j] > 0 ? z[j] : 0.0;
-        break;
-    case ACT_LEAKY_RELU:
-        for (int j = 0; j < n; j++)
-            a[j] = z[j] > 0 ? z[j] : LEAKY_SLOPE * z[j];
-        break;
-    case ACT_SOFTMAX: {
-        double m = z[0], s = 0.0;
-        for (int j = 1; j < n; j++)
-            if (z[j] > m)
-                m = z[j];
-        for (int j = 0; j < n; j++) {
-            a[j] = exp(z[j] - m);
-            s += a[j];
-        }
-        for (int j = 0; j < n; j++)
-            a[j] /= s;
-        break;
-    }
-    default:
-        break;
-    }
-}
-
-/* E of one sample.  Cross-entropy skips t = 0 terms: 0·log 0 counts as 0. */
-double engine_loss_value(engine_loss loss, const double *y, const double *t, int n)
-{
-    double s = 0.0;
-    if (loss == LOSS_MSE) {
-        for (int k = 0; k < n; k++) {
-            double d = y[k] - t[k];
-            s += d * d;
-        }
-        return 0.5 * s;
-    }
-    for (int k = 0; k < n; k++)
-        if (t[k] != 0)
-            s += t[k] * log(y[k]);
-    return -s;
-}
-
-/* ∂E/∂y: mse y − t, cross-entropy −t/y. */
-static void loss_grad(engine_loss loss, const double *y, const double *t, double *g, int n)
-{
-    if (loss == LOSS_MSE)
-        for (int k = 0; k < n; k++)
-            g[k] = y[k] - t[k];
-    else
-        for (int k = 0; k < n; k++)
-            g[k] = -t[k] / y[k];
-}
-
-/* δ = incoming ⊙ g′(z), g′ written to gp; softmax uses the Jacobian
- * transpose instead, δ_j = y_j (g_j − Σ_k y_k g_k), and leaves gp alone. */
+/* δ of layer n from what arrived (in): the slopes g′(z) times it, element
+ * by element; for an activation without slopes (softmax), its Jacobian
+ * transposed times it, δ = y ⊙ (in − yᵀ·in), gp left alone. */
 static void layer_derivative(engine_act act, const double *restrict z,
                              const double *restrict a, const double *restrict in,
                              double *restrict gp, double *restrict delta, int n)
 {
-    switch (act) {
-    case ACT_LINEAR:
-        for (int j = 0; j < n; j++)
-            gp[j] = 1.0;
-        break;
-    case ACT_SIGMOID:
-        for (int j = 0; j < n; j++)
-            gp[j] = a[j] * (1.0 - a[j]);
-        break;
-    case ACT_TANH:
-        for (int j = 0; j < n; j++)
-            gp[j] = 1.0 - a[j] * a[j];
-        break;
-    case ACT_RELU:
-        for (int j = 0; j < n; j++)
-            gp[j] = z[j] > 0 ? 1.0 : 0.0;
-        break;
-    case ACT_LEAKY_RELU:
-        for (int j = 0; j < n; j++)
-            gp[j] = z[j] > 0 ? 1.0 : LEAKY_SLOPE;
-        break;
-    case ACT_SOFTMAX: {
-        double s = 0.0;
-        for (int k = 0; k < n; k++)
-            s += a[k] * in[k];
+    const ops_act_row *r = ops_act(act);
+    if (!r->slope) {
+        double s = engine_softmax_dot(a, in, n);
         for (int j = 0; j < n; j++)
             delta[j] = a[j] * (in[j] - s);
         return;
     }
-    default:
-        break;
-    }
+    r->slope(z, a, gp, n);
     for (int j = 0; j < n; j++)
         delta[j] = in[j] * gp[j];
 }
@@ -354,21 +248,72 @@ void engine_net_forward(const engine_net *net, double *const *a, double *const *
     for (int n = 1; n <= net->layers; n++) {
         layer_sum(net->weights[n - 1], net->has_bias ? net->biases[n - 1] : NULL, a[n - 1],
                   net->width[n - 1], net->width[n], z[n]);
-        layer_activate(net->act[n - 1], z[n], a[n], net->width[n]);
+        ops_act(net->act[n - 1])->forward(z[n], a[n], net->width[n]);
     }
 }
 
 void engine_net_backward(const engine_net *net, double *const *a, double *const *z,
                          const double *t, double *const *in, double *const *gp,
-                         double *const *delta, int to_input)
+                         double *const *delta, int full)
 {
-    int L = net->layers;
-    loss_grad(net->loss, a[L], t, in[L], net->width[L]);
+    int L = net->layers, w = net->width[L];
+    const ops_loss_row *loss = ops_loss(net->loss);
+    engine_act out = net->act[L - 1];
+    if (loss->fused == out) {
+        /* δ straight from y − t; −t/y only for the step that shows it */
+        loss->fused_delta(a[L], t, delta[L], w);
+        if (full)
+            loss->grad(a[L], t, in[L], w);
+    } else {
+        loss->grad(a[L], t, in[L], w);
+        layer_derivative(out, z[L], a[L], in[L], gp[L], delta[L], w);
+    }
     for (int n = L; n >= 1; n--) {
-        layer_derivative(net->act[n - 1], z[n], a[n], in[n], gp[n], delta[n], net->width[n]);
-        if (n > 1 || to_input)
+        if (n < L)
+            layer_derivative(net->act[n - 1], z[n], a[n], in[n], gp[n], delta[n], net->width[n]);
+        if (n > 1 || full)
             layer_send(net->weights[n - 1], delta[n], net->width[n - 1], net->width[n], in[n - 1]);
     }
+}
+
+double engine_softmax_dot(const double *y, const double *g, int n)
+{
+    double s = 0.0;
+    for (int k = 0; k < n; k++)
+        s += y[k] * g[k];
+    return s;
+}
+
+double engine_net_loss(const engine_net *net, const double *z, const double *y, const double *t)
+{
+    int L = net->layers;
+    return ops_loss_value(net->loss, net->act[L - 1], z, y, t, net->width[L]);
+}
+
+const char *engine_loss_rule(engine_loss loss, engine_act out)
+{
+    static char why[96];
+    const ops_loss_row *r = ops_loss(loss);
+    int allowed = 0;
+    engine_act only = ACT_COUNT;
+    for (int a = 0; a < ACT_COUNT; a++)
+        if (r->follows & (1u << a)) {
+            allowed++;
+            only = (engine_act)a;
+        }
+    if (allowed == 1) {
+        snprintf(why, sizeof why, "%s needs a %s output layer", r->name, ops_act(only)->name);
+        return why;
+    }
+    for (int l = 0; l < LOSS_COUNT; l++)
+        if (ops_loss((engine_loss)l)->follows & (1u << out)) {
+            snprintf(why, sizeof why, "%s output needs the %s loss", ops_act(out)->name,
+                     ops_loss((engine_loss)l)->name);
+            return why;
+        }
+    snprintf(why, sizeof why, "%s cannot follow a %s output layer", r->name,
+             ops_act(out)->name);
+    return why;
 }
 
 /* Loss of one sample; when signs is not NULL, records the sign (-1, 0, 1)
@@ -381,15 +326,14 @@ static double net_sample_loss_signs(const engine_net *net, int sample, signed ch
     for (int n = 1; n <= net->layers; n++) {
         layer_sum(net->weights[n - 1], net->has_bias ? net->biases[n - 1] : NULL, a,
                   net->width[n - 1], net->width[n], z);
-        layer_activate(net->act[n - 1], z, buf[cur], net->width[n]);
-        if (signs && (net->act[n - 1] == ACT_RELU || net->act[n - 1] == ACT_LEAKY_RELU))
+        ops_act(net->act[n - 1])->forward(z, buf[cur], net->width[n]);
+        if (signs && ops_act(net->act[n - 1])->kink)
             for (int j = 0; j < net->width[n]; j++)
                 *(*signs)++ = (signed char)((z[j] > 0) - (z[j] < 0));
         a = buf[cur];
         cur ^= 1;
     }
-    return engine_loss_value(net->loss, a, net->targets + (size_t)sample * net->width[net->layers],
-                      net->width[net->layers]);
+    return engine_net_loss(net, z, a, net->targets + (size_t)sample * net->width[net->layers]);
 }
 
 double engine_net_sample_loss(const engine_net *net, int sample)

@@ -6,8 +6,10 @@
  * sized at engine_new; moving past its end pushes that state onto a
  * bounded ring so engine_prev can come back. */
 #include "engine_impl.h"
+#include "ops.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +56,7 @@ static size_t arena_layout(engine *e, double *base)
         TAKE(p->bmean, w);
         TAKE(p->wnew, m);
         TAKE(p->bnew, w);
+        TAKE(p->dot, 1);
         if (base) {
             e->z[l] = p->z;
             e->gp[l] = p->gp;
@@ -181,64 +184,6 @@ static engine_step *step_new(engine *e, engine_step_kind kind, engine_phase phas
     return s;
 }
 
-/* "(3×2)" in the view convention, or "(3)". */
-static void shape_matrix(engine_conv c, int nin, int nout, char *buf, size_t size)
-{
-    if (c == CONV_COLUMNS)
-        engine_fmt(buf, size, "(%d×%d)", nin, nout);
-    else
-        engine_fmt(buf, size, "(%d×%d)", nout, nin);
-}
-
-static const char *act_title(engine_act a)
-{
-    switch (a) {
-    case ACT_SIGMOID: return "sigmoid";
-    case ACT_TANH: return "tanh";
-    case ACT_RELU: return "relu";
-    case ACT_LEAKY_RELU: return "leaky relu";
-    case ACT_SOFTMAX: return "softmax";
-    default: return "linear";
-    }
-}
-
-/* Names of the tensors of weight layer l. */
-typedef struct {
-    char below[ENGINE_NAME_SIZE], above[ENGINE_NAME_SIZE]; /* h_j, y_k */
-    char in_below[ENGINE_NAME_SIZE], in_above[ENGINE_NAME_SIZE]; /* ∂E/∂h_j, ∂E/∂y_k */
-    char z[ENGINE_NAME_SIZE], delta[ENGINE_NAME_SIZE], gp[ENGINE_NAME_SIZE];
-    char w[ENGINE_NAME_SIZE], copy[ENGINE_NAME_SIZE], grad[ENGINE_NAME_SIZE];
-    char b[ENGINE_NAME_SIZE], bgrad[ENGINE_NAME_SIZE];
-    char sum[ENGINE_NAME_SIZE], mean[ENGINE_NAME_SIZE];
-    char bsum[ENGINE_NAME_SIZE], bmean[ENGINE_NAME_SIZE];
-    char wnew[ENGINE_NAME_SIZE], bnew[ENGINE_NAME_SIZE];
-    char lo, hi; /* index letters */
-} layer_names;
-
-static void names_of(const engine_net *n, int l, layer_names *nm)
-{
-    nm->lo = engine_layer_letter(l - 1);
-    nm->hi = engine_layer_letter(l);
-    name_act(n, l - 1, nm->below, sizeof nm->below);
-    name_act(n, l, nm->above, sizeof nm->above);
-    engine_fmt(nm->in_below, sizeof nm->in_below, "∂E/∂%s", nm->below);
-    engine_fmt(nm->in_above, sizeof nm->in_above, "∂E/∂%s", nm->above);
-    engine_fmt(nm->z, sizeof nm->z, "z_%c", nm->hi);
-    engine_fmt(nm->delta, sizeof nm->delta, "δ_%c", nm->hi);
-    engine_fmt(nm->gp, sizeof nm->gp, "g′(z_%c)", nm->hi);
-    engine_fmt(nm->w, sizeof nm->w, "W_%c%c", nm->lo, nm->hi);
-    engine_fmt(nm->copy, sizeof nm->copy, "Δ_%c%c", nm->lo, nm->hi);
-    engine_fmt(nm->grad, sizeof nm->grad, "G_%c%c", nm->lo, nm->hi);
-    engine_fmt(nm->b, sizeof nm->b, "b_%c", nm->hi);
-    engine_fmt(nm->bgrad, sizeof nm->bgrad, "∂E/∂b_%c", nm->hi);
-    engine_fmt(nm->sum, sizeof nm->sum, "ΣG_%c%c", nm->lo, nm->hi);
-    engine_fmt(nm->mean, sizeof nm->mean, "Ḡ_%c%c", nm->lo, nm->hi);
-    engine_fmt(nm->bsum, sizeof nm->bsum, "Σ∂E/∂b_%c", nm->hi);
-    engine_fmt(nm->bmean, sizeof nm->bmean, "∂Ē/∂b_%c", nm->hi);
-    engine_fmt(nm->wnew, sizeof nm->wnew, "W_%c%c⁺", nm->lo, nm->hi);
-    engine_fmt(nm->bnew, sizeof nm->bnew, "b_%c⁺", nm->hi);
-}
-
 /* Computes the numbers of the current pass from the state at its start. */
 static void pass_compute(engine *e)
 {
@@ -250,11 +195,14 @@ static void pass_compute(engine *e)
     memcpy(e->a[0], n->inputs + (size_t)s * n->width[0], n->width[0] * sizeof(double));
     memcpy(e->t, n->targets + (size_t)s * n->width[L], n->width[L] * sizeof(double));
     engine_net_forward(n, e->a, e->z);
-    e->pass_loss = engine_loss_value(n->loss, e->a[L], e->t, n->width[L]);
+    e->pass_loss = engine_net_loss(n, e->z[L], e->a[L], e->t);
     engine_net_backward(n, e->a, e->z, e->t, e->in, e->gp, e->delta, 1);
     e->scalar[0] = e->pass_loss;
     e->scalar[1] = eta;
     e->scalar[2] = S;
+    for (int l = 1; l <= L; l++)
+        if (!ops_act(n->act[l - 1])->slope && !(l == L && ops_loss_fused(n->loss, n->act[l - 1])))
+            e->pl[l].dot[0] = engine_softmax_dot(e->a[l], e->in[l], n->width[l]);
 
     for (int l = 1; l <= L; l++) {
         pass_layer *p = &e->pl[l];
@@ -289,72 +237,175 @@ static void pass_compute(engine *e)
     }
 }
 
+/* Names of the tensors of weight layer l. */
+typedef struct {
+    char below[ENGINE_NAME_SIZE], above[ENGINE_NAME_SIZE]; /* h_j, y_k */
+    char in_below[ENGINE_NAME_SIZE], in_above[ENGINE_NAME_SIZE]; /* ∂E/∂h_j, ∂E/∂y_k */
+    char z[ENGINE_NAME_SIZE], delta[ENGINE_NAME_SIZE], gp[ENGINE_NAME_SIZE];
+    char w[ENGINE_NAME_SIZE], copy[ENGINE_NAME_SIZE], grad[ENGINE_NAME_SIZE];
+    char b[ENGINE_NAME_SIZE], bgrad[ENGINE_NAME_SIZE];
+    char sum[ENGINE_NAME_SIZE], mean[ENGINE_NAME_SIZE];
+    char bsum[ENGINE_NAME_SIZE], bmean[ENGINE_NAME_SIZE];
+    char wnew[ENGINE_NAME_SIZE], bnew[ENGINE_NAME_SIZE];
+    char t[ENGINE_NAME_SIZE], dot[ENGINE_NAME_SIZE]; /* t_k, y_kᵀ·∂E/∂y_k */
+    char words[40];          /* "the hidden layer" */
+    char send[2 * ENGINE_NAME_SIZE]; /* "W_jkᵀ·δ_k" */
+    char lo[2], hi[2];       /* index letters */
+    char samples[12];
+} layer_names;
+
+static void names_of(const engine *e, int l, layer_names *nm)
+{
+    const engine_net *n = &e->net;
+    nm->lo[0] = engine_layer_letter(l - 1);
+    nm->hi[0] = engine_layer_letter(l);
+    nm->lo[1] = nm->hi[1] = '\0';
+    name_act(n, l - 1, nm->below, sizeof nm->below);
+    name_act(n, l, nm->above, sizeof nm->above);
+    engine_fmt(nm->in_below, sizeof nm->in_below, "∂E/∂%s", nm->below);
+    engine_fmt(nm->in_above, sizeof nm->in_above, "∂E/∂%s", nm->above);
+    engine_fmt(nm->z, sizeof nm->z, "z_%s", nm->hi);
+    engine_fmt(nm->delta, sizeof nm->delta, "δ_%s", nm->hi);
+    engine_fmt(nm->gp, sizeof nm->gp, "g′(z_%s)", nm->hi);
+    engine_fmt(nm->w, sizeof nm->w, "W_%s%s", nm->lo, nm->hi);
+    engine_fmt(nm->copy, sizeof nm->copy, "Δ_%s%s", nm->lo, nm->hi);
+    engine_fmt(nm->grad, sizeof nm->grad, "G_%s%s", nm->lo, nm->hi);
+    engine_fmt(nm->b, sizeof nm->b, "b_%s", nm->hi);
+    engine_fmt(nm->bgrad, sizeof nm->bgrad, "∂E/∂b_%s", nm->hi);
+    engine_fmt(nm->sum, sizeof nm->sum, "ΣG_%s%s", nm->lo, nm->hi);
+    engine_fmt(nm->mean, sizeof nm->mean, "Ḡ_%s%s", nm->lo, nm->hi);
+    engine_fmt(nm->bsum, sizeof nm->bsum, "Σ∂E/∂b_%s", nm->hi);
+    engine_fmt(nm->bmean, sizeof nm->bmean, "∂Ē/∂b_%s", nm->hi);
+    engine_fmt(nm->wnew, sizeof nm->wnew, "W_%s%s⁺", nm->lo, nm->hi);
+    engine_fmt(nm->bnew, sizeof nm->bnew, "b_%s⁺", nm->hi);
+    engine_fmt(nm->t, sizeof nm->t, "t_%s", nm->hi);
+    engine_fmt(nm->dot, sizeof nm->dot, "%sᵀ·%s", nm->above, nm->in_above);
+    layer_words(n, l, nm->words, sizeof nm->words);
+    engine_fmt(nm->send, sizeof nm->send, "%s%s·%s", nm->w, e->view == CONV_ROWS ? "ᵀ" : "",
+               nm->delta);
+    engine_fmt(nm->samples, sizeof nm->samples, "%d", n->samples);
+}
+
+/* The title of step s from its kind's row, with the names of its layer. */
+static void step_title(engine *e, engine_step *s, const layer_names *nm)
+{
+    const ops_kind_row *k = ops_kind(s->kind);
+    const char *tpl = s->layer == 1 && k->title_input ? k->title_input : k->title;
+    const struct {
+        const char *key, *value;
+    } words[] = {
+        {"words", nm->words},
+        {"act", ops_act(s->act)->title},
+        {"loss", ops_loss(e->net.loss)->title},
+        {"W", nm->w},
+        {"b", nm->b},
+        {"delta", nm->delta},
+        {"line", e->view == CONV_COLUMNS ? "row" : "column"},
+        {"lo", nm->lo},
+        {"below", nm->below},
+        {"in_below", nm->in_below},
+        {"send", nm->send},
+        {"S", nm->samples},
+    };
+    char *out = s->title;
+    size_t len = 0, size = sizeof s->title;
+    out[0] = '\0';
+    for (const char *p = tpl; *p && len + 1 < size;) {
+        const char *close = *p == '{' ? strchr(p, '}') : NULL;
+        const char *value = NULL;
+        for (size_t w = 0; close && w < sizeof words / sizeof words[0]; w++)
+            if (strlen(words[w].key) == (size_t)(close - p - 1) &&
+                strncmp(words[w].key, p + 1, (size_t)(close - p - 1)) == 0)
+                value = words[w].value;
+        if (value) {
+            engine_fmt(out + len, size - len, "%s", value);
+            len += strlen(out + len);
+            p = close + 1;
+        } else {
+            out[len++] = *p++;
+            out[len] = '\0';
+        }
+    }
+    /* never half a character at the end */
+    size_t start = len;
+    while (start > 0 && ((unsigned char)out[start - 1] & 0xC0) == 0x80)
+        start--;
+    if (start > 0 && (unsigned char)out[start - 1] >= 0xC0) {
+        unsigned char lead = (unsigned char)out[start - 1];
+        size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+        if (start - 1 + want > len)
+            out[start - 1] = '\0';
+    }
+}
+
+/* A new step of kind k at layer l with op; its title from the kind's row. */
+static engine_step *step_begin(engine *e, engine_step_kind k, engine_op op, int l,
+                               const layer_names *nm)
+{
+    engine_step *s = step_new(e, k, ops_kind(k)->phase, l);
+    s->op = op;
+    const char *id = ops_kind(k)->id, *star = strchr(id, '*');
+    if (star)
+        engine_fmt(s->id, sizeof s->id, "%.*s%d%s", (int)(star - id), id, l, star + 1);
+    else
+        engine_fmt(s->id, sizeof s->id, "%s", id);
+    step_title(e, s, nm);
+    return s;
+}
+
+/* Fills the formula and the shapes line from the op's row, once the
+ * operands and the result are set. */
+static void step_end(engine_step *s)
+{
+    ops_step_text(s, OPS_FORMULA, s->formula, sizeof s->formula);
+    ops_step_text(s, OPS_SHAPES, s->shapes, sizeof s->shapes);
+}
+
 static void step_forward(engine *e, int l)
 {
     const engine_net *n = &e->net;
     engine_conv c = e->view;
     pass_layer *p = &e->pl[l];
     layer_names nm;
-    char words[40], shw[24];
     int nin = n->width[l - 1], nout = n->width[l];
-    names_of(n, l, &nm);
-    layer_words(n, l, words, sizeof words);
-    shape_matrix(c, nin, nout, shw, sizeof shw);
+    names_of(e, l, &nm);
 
-    engine_step *s = step_new(e, STEP_SUM, PHASE_FORWARD, l);
-    engine_fmt(s->id, sizeof s->id, "forward.%d.sum", l);
-    engine_fmt(s->title, sizeof s->title, "Weighted sums into %s", words);
-    engine_fmt(s->formula, sizeof s->formula, "%s = %s%s·%s%s%s", nm.z, nm.w,
-             c == CONV_COLUMNS ? "ᵀ" : "", nm.below, n->has_bias ? " + " : "",
-             n->has_bias ? nm.b : "");
-    if (n->has_bias)
-        engine_fmt(s->shapes, sizeof s->shapes, "%s%s·(%d) + (%d) → (%d)", shw,
-                 c == CONV_COLUMNS ? "ᵀ" : "", nin, nout, nout);
-    else
-        engine_fmt(s->shapes, sizeof s->shapes, "%s%s·(%d) → (%d)", shw,
-                 c == CONV_COLUMNS ? "ᵀ" : "", nin, nout);
+    engine_op op = c == CONV_COLUMNS ? (n->has_bias ? OP_AFFINE_T : OP_MATVEC_T)
+                                     : (n->has_bias ? OP_AFFINE : OP_MATVEC);
+    engine_step *s = step_begin(e, STEP_SUM, op, l, &nm);
     tensor_matrix(&s->operand[0], c, nm.w, nin, nout, p->w);
     tensor_vector(&s->operand[1], nm.below, nin, e->a[l - 1]);
     s->n_operands = 2;
     if (n->has_bias)
         tensor_vector(&s->operand[s->n_operands++], nm.b, nout, p->b);
     tensor_vector(&s->result, nm.z, nout, p->z);
+    step_end(s);
 
-    engine_act act = n->act[l - 1];
-    s = step_new(e, STEP_ACTIVATION, PHASE_FORWARD, l);
-    engine_fmt(s->id, sizeof s->id, "forward.%d.activation", l);
-    engine_fmt(s->title, sizeof s->title, "Activation of %s (%s)", words, act_title(act));
-    if (act == ACT_LINEAR)
-        engine_fmt(s->formula, sizeof s->formula, "%s = %s", nm.above, nm.z);
-    else
-        engine_fmt(s->formula, sizeof s->formula, "%s = %s(%s)", nm.above, engine_act_symbol(act), nm.z);
-    engine_fmt(s->shapes, sizeof s->shapes, "(%d) → (%d)", nout, nout);
+    s = step_begin(e, STEP_ACTIVATION, OP_ACT, l, &nm);
     tensor_vector(&s->operand[0], nm.z, nout, p->z);
     s->n_operands = 1;
     tensor_vector(&s->result, nm.above, nout, e->a[l]);
+    step_end(s);
 }
 
 static void step_loss(engine *e)
 {
     const engine_net *n = &e->net;
     int L = n->layers, w = n->width[L];
-    char y[ENGINE_NAME_SIZE], t[ENGINE_NAME_SIZE];
-    name_act(n, L, y, sizeof y);
-    engine_fmt(t, sizeof t, "t_%c", engine_layer_letter(L));
-    engine_step *s = step_new(e, STEP_LOSS, PHASE_FORWARD, 0);
-    engine_fmt(s->id, sizeof s->id, "loss");
-    if (n->loss == LOSS_MSE) {
-        engine_fmt(s->title, sizeof s->title, "Loss of this sample (squared error)");
-        engine_fmt(s->formula, sizeof s->formula, "E = ½ Σ (%s − %s)²", y, t);
-    } else {
-        engine_fmt(s->title, sizeof s->title, "Loss of this sample (cross-entropy)");
-        engine_fmt(s->formula, sizeof s->formula, "E = −Σ %s·log %s", t, y);
-    }
-    engine_fmt(s->shapes, sizeof s->shapes, "(%d), (%d) → scalar", w, w);
-    tensor_vector(&s->operand[0], y, w, e->a[L]);
-    tensor_vector(&s->operand[1], t, w, e->t);
+    const ops_loss_row *loss = ops_loss(n->loss);
+    layer_names nm;
+    names_of(e, L, &nm);
+    int fused = loss->fused == n->act[L - 1];
+    engine_step *s = step_begin(e, STEP_LOSS, fused ? loss->fused_value_op : loss->value_op, 0, &nm);
+    s->act = n->act[L - 1];
+    if (fused)
+        tensor_vector(&s->operand[0], nm.z, w, e->pl[L].z);
+    else
+        tensor_vector(&s->operand[0], nm.above, w, e->a[L]);
+    tensor_vector(&s->operand[1], nm.t, w, e->t);
     s->n_operands = 2;
     tensor_scalar(&s->result, "E", &e->scalar[0]);
+    step_end(s);
 }
 
 static void step_backward(engine *e, int l)
@@ -363,105 +414,68 @@ static void step_backward(engine *e, int l)
     engine_conv c = e->view;
     pass_layer *p = &e->pl[l];
     layer_names nm;
-    char words[40], shw[24];
     int L = n->layers, nin = n->width[l - 1], nout = n->width[l];
-    engine_act act = n->act[l - 1];
-    names_of(n, l, &nm);
-    layer_words(n, l, words, sizeof words);
-    shape_matrix(c, nin, nout, shw, sizeof shw);
+    const ops_loss_row *loss = ops_loss(n->loss);
+    int fused = l == L && loss->fused == n->act[L - 1];
+    names_of(e, l, &nm);
 
-    engine_step *s = step_new(e, STEP_DELTA, PHASE_BACKWARD, l);
-    engine_fmt(s->id, sizeof s->id, "backward.%d.delta", l);
+    engine_step *s;
     if (l == L) {
-        char t[ENGINE_NAME_SIZE];
-        engine_fmt(t, sizeof t, "t_%c", engine_layer_letter(L));
-        engine_fmt(s->title, sizeof s->title, "Gradient of the loss with respect to the outputs");
-        if (n->loss == LOSS_MSE) {
-            engine_fmt(s->formula, sizeof s->formula, "%s = %s − %s", nm.in_above, nm.above, t);
-            engine_fmt(s->shapes, sizeof s->shapes, "(%d) − (%d) → (%d)", nout, nout, nout);
-        } else {
-            engine_fmt(s->formula, sizeof s->formula, "%s = −%s / %s", nm.in_above, t, nm.above);
-            engine_fmt(s->shapes, sizeof s->shapes, "(%d) / (%d) → (%d)", nout, nout, nout);
-        }
+        s = step_begin(e, STEP_DELTA, loss->grad_op, l, &nm);
         tensor_vector(&s->operand[0], nm.above, nout, e->a[l]);
-        tensor_vector(&s->operand[1], t, nout, e->t);
+        tensor_vector(&s->operand[1], nm.t, nout, e->t);
+        s->n_operands = 2;
+        tensor_vector(&s->result, nm.in_above, nout, e->in[l]);
+        step_end(s);
+    }
+
+    if (fused) {
+        s = step_begin(e, STEP_DERIVATIVE, loss->fused_delta_op, l, &nm);
+        tensor_vector(&s->operand[0], nm.above, nout, e->a[l]);
+        tensor_vector(&s->operand[1], nm.t, nout, e->t);
+        s->n_operands = 2;
+    } else if (ops_act(n->act[l - 1])->slope) {
+        s = step_begin(e, STEP_DERIVATIVE, OP_HADAMARD, l, &nm);
+        tensor_vector(&s->operand[0], nm.in_above, nout, e->in[l]);
+        tensor_vector(&s->operand[1], nm.gp, nout, p->gp);
         s->n_operands = 2;
     } else {
-        engine_fmt(s->title, sizeof s->title, "Gradient arriving at %s from layer %d", words, l + 1);
-        engine_fmt(s->formula, sizeof s->formula, "%s = what layer %d sent down", nm.in_above,
-                 l + 1);
-        engine_fmt(s->shapes, sizeof s->shapes, "(%d) → (%d)", nout, nout);
+        s = step_begin(e, STEP_DERIVATIVE, OP_SOFTMAX_BACK, l, &nm);
         tensor_vector(&s->operand[0], nm.in_above, nout, e->in[l]);
-        s->n_operands = 1;
-    }
-    tensor_vector(&s->result, nm.in_above, nout, e->in[l]);
-
-    s = step_new(e, STEP_DERIVATIVE, PHASE_BACKWARD, l);
-    engine_fmt(s->id, sizeof s->id, "backward.%d.activation", l);
-    engine_fmt(s->title, sizeof s->title, "Back through the %s activation of %s", act_title(act), words);
-    tensor_vector(&s->operand[0], nm.in_above, nout, e->in[l]);
-    if (act == ACT_SOFTMAX) {
-        engine_fmt(s->formula, sizeof s->formula, "%s = %s ⊙ (%s − Σ %s·%s)", nm.delta, nm.above,
-                 nm.in_above, nm.above, nm.in_above);
-        engine_fmt(s->shapes, sizeof s->shapes, "(%d) ⊙ (%d) → (%d)", nout, nout, nout);
         tensor_vector(&s->operand[1], nm.above, nout, e->a[l]);
-    } else {
-        engine_fmt(s->formula, sizeof s->formula, "%s = %s ⊙ %s", nm.delta, nm.in_above, nm.gp);
-        engine_fmt(s->shapes, sizeof s->shapes, "(%d) ⊙ (%d) → (%d)", nout, nout, nout);
-        tensor_vector(&s->operand[1], nm.gp, nout, p->gp);
+        tensor_scalar(&s->operand[2], nm.dot, p->dot);
+        s->n_operands = 3;
     }
-    s->n_operands = 2;
     tensor_vector(&s->result, nm.delta, nout, p->delta);
+    step_end(s);
 
-    const char *line = c == CONV_COLUMNS ? "row" : "column";
-    s = step_new(e, STEP_GRAD_COPY, PHASE_BACKWARD, l);
-    engine_fmt(s->id, sizeof s->id, "backward.%d.gradient.copy", l);
-    engine_fmt(s->title, sizeof s->title, "Gradient for %s, beat 1: copy %s into every %s", nm.w,
-             nm.delta, line);
-    engine_fmt(s->formula, sizeof s->formula, "%s = %s in every %s", nm.copy, nm.delta, line);
-    engine_fmt(s->shapes, sizeof s->shapes, "(%d) into %d %ss → %s", nout, nin, line, shw);
+    s = step_begin(e, STEP_GRAD_COPY, c == CONV_COLUMNS ? OP_COPY_ROWS : OP_COPY_COLS, l, &nm);
     tensor_vector(&s->operand[0], nm.delta, nout, p->delta);
     s->n_operands = 1;
     tensor_matrix(&s->result, c, nm.copy, nin, nout, p->copy);
+    step_end(s);
 
-    s = step_new(e, STEP_GRADIENT, PHASE_BACKWARD, l);
-    engine_fmt(s->id, sizeof s->id, "backward.%d.gradient", l);
-    engine_fmt(s->title, sizeof s->title, "Gradient for %s, beat 2: scale %s %c by %s", nm.w, line,
-             nm.lo, nm.below);
-    engine_fmt(s->formula, sizeof s->formula, "%s = %s, %s %c × %s", nm.grad, nm.copy, line, nm.lo,
-             nm.below);
-    engine_fmt(s->shapes, sizeof s->shapes, "%s, %ss × (%d) → %s", shw, line, nin, shw);
+    s = step_begin(e, STEP_GRADIENT, c == CONV_COLUMNS ? OP_SCALE_ROWS : OP_SCALE_COLS, l, &nm);
     tensor_matrix(&s->operand[0], c, nm.copy, nin, nout, p->copy);
     tensor_vector(&s->operand[1], nm.below, nin, e->a[l - 1]);
     s->n_operands = 2;
     tensor_matrix(&s->result, c, nm.grad, nin, nout, p->grad);
+    step_end(s);
 
     if (n->has_bias) {
-        s = step_new(e, STEP_BIAS_GRAD, PHASE_BACKWARD, l);
-        engine_fmt(s->id, sizeof s->id, "backward.%d.bias", l);
-        engine_fmt(s->title, sizeof s->title, "Gradient for %s: it is %s itself", nm.b, nm.delta);
-        engine_fmt(s->formula, sizeof s->formula, "%s = %s", nm.bgrad, nm.delta);
-        engine_fmt(s->shapes, sizeof s->shapes, "(%d) → (%d)", nout, nout);
+        s = step_begin(e, STEP_BIAS_GRAD, OP_IDENTITY, l, &nm);
         tensor_vector(&s->operand[0], nm.delta, nout, p->delta);
         s->n_operands = 1;
         tensor_vector(&s->result, nm.bgrad, nout, p->delta);
+        step_end(s);
     }
 
-    s = step_new(e, STEP_SEND, PHASE_BACKWARD, l);
-    engine_fmt(s->id, sizeof s->id, "backward.%d.send", l);
-    const char *tr = c == CONV_COLUMNS ? "" : "ᵀ";
-    if (l == 1)
-        engine_fmt(s->title, sizeof s->title, "Gradient with respect to the input: %s = %s%s·%s",
-                 nm.in_below, nm.w, tr, nm.delta);
-    else
-        engine_fmt(s->title, sizeof s->title, "Send %s down: %s%s·%s", nm.in_below, nm.w, tr,
-                 nm.delta);
-    engine_fmt(s->formula, sizeof s->formula, "%s = %s%s·%s", nm.in_below, nm.w, tr, nm.delta);
-    engine_fmt(s->shapes, sizeof s->shapes, "%s%s·(%d) → (%d)", shw, tr, nout, nin);
+    s = step_begin(e, STEP_SEND, c == CONV_COLUMNS ? OP_MATVEC : OP_MATVEC_T, l, &nm);
     tensor_matrix(&s->operand[0], c, nm.w, nin, nout, p->w);
     tensor_vector(&s->operand[1], nm.delta, nout, p->delta);
     s->n_operands = 2;
     tensor_vector(&s->result, nm.in_below, nin, e->in[l - 1]);
+    step_end(s);
 }
 
 static void step_mean(engine *e, int l)
@@ -470,33 +484,23 @@ static void step_mean(engine *e, int l)
     engine_conv c = e->view;
     pass_layer *p = &e->pl[l];
     layer_names nm;
-    char shw[24];
     int nin = n->width[l - 1], nout = n->width[l];
-    names_of(n, l, &nm);
-    shape_matrix(c, nin, nout, shw, sizeof shw);
+    names_of(e, l, &nm);
 
-    engine_step *s = step_new(e, STEP_BATCH_MEAN, PHASE_UPDATE, l);
-    engine_fmt(s->id, sizeof s->id, "batch.%d.mean", l);
-    engine_fmt(s->title, sizeof s->title, "Mean gradient for %s over the %d samples", nm.w,
-             n->samples);
-    engine_fmt(s->formula, sizeof s->formula, "%s = %s / S", nm.mean, nm.sum);
-    engine_fmt(s->shapes, sizeof s->shapes, "%s / S → %s", shw, shw);
+    engine_step *s = step_begin(e, STEP_BATCH_MEAN, OP_MEAN, l, &nm);
     tensor_matrix(&s->operand[0], c, nm.sum, nin, nout, p->sum);
     tensor_scalar(&s->operand[1], "S", &e->scalar[2]);
     s->n_operands = 2;
     tensor_matrix(&s->result, c, nm.mean, nin, nout, p->mean);
+    step_end(s);
 
     if (n->has_bias && n->train_bias) {
-        s = step_new(e, STEP_BATCH_MEAN, PHASE_UPDATE, l);
-        engine_fmt(s->id, sizeof s->id, "batch.%d.mean.bias", l);
-        engine_fmt(s->title, sizeof s->title, "Mean gradient for %s over the %d samples", nm.b,
-                 n->samples);
-        engine_fmt(s->formula, sizeof s->formula, "%s = %s / S", nm.bmean, nm.bsum);
-        engine_fmt(s->shapes, sizeof s->shapes, "(%d) / S → (%d)", nout, nout);
+        s = step_begin(e, STEP_MEAN_BIAS, OP_MEAN, l, &nm);
         tensor_vector(&s->operand[0], nm.bsum, nout, p->bsum);
         tensor_scalar(&s->operand[1], "S", &e->scalar[2]);
         s->n_operands = 2;
         tensor_vector(&s->result, nm.bmean, nout, p->bmean);
+        step_end(s);
     }
 }
 
@@ -506,35 +510,27 @@ static void step_update(engine *e, int l)
     engine_conv c = e->view;
     pass_layer *p = &e->pl[l];
     layer_names nm;
-    char shw[24];
     int nin = n->width[l - 1], nout = n->width[l], batch = n->mode == MODE_BATCH;
-    names_of(n, l, &nm);
-    shape_matrix(c, nin, nout, shw, sizeof shw);
+    names_of(e, l, &nm);
 
-    engine_step *s = step_new(e, STEP_UPDATE, PHASE_UPDATE, l);
-    const char *g = batch ? nm.mean : nm.grad;
-    engine_fmt(s->id, sizeof s->id, "update.%d", l);
-    engine_fmt(s->title, sizeof s->title, "Update %s: one step against the gradient", nm.w);
-    engine_fmt(s->formula, sizeof s->formula, "%s = %s − η·%s", nm.wnew, nm.w, g);
-    engine_fmt(s->shapes, sizeof s->shapes, "%s − η·%s → %s", shw, shw, shw);
+    engine_step *s = step_begin(e, STEP_UPDATE, OP_SGD, l, &nm);
     tensor_matrix(&s->operand[0], c, nm.w, nin, nout, p->w);
     tensor_scalar(&s->operand[1], "η", &e->scalar[1]);
-    tensor_matrix(&s->operand[2], c, g, nin, nout, batch ? p->mean : p->grad);
+    tensor_matrix(&s->operand[2], c, batch ? nm.mean : nm.grad, nin, nout,
+                  batch ? p->mean : p->grad);
     s->n_operands = 3;
     tensor_matrix(&s->result, c, nm.wnew, nin, nout, p->wnew);
+    step_end(s);
 
     if (n->has_bias && n->train_bias) {
-        s = step_new(e, STEP_UPDATE_BIAS, PHASE_UPDATE, l);
-        const char *bg = batch ? nm.bmean : nm.bgrad;
-        engine_fmt(s->id, sizeof s->id, "update.%d.bias", l);
-        engine_fmt(s->title, sizeof s->title, "Update %s: one step against its gradient", nm.b);
-        engine_fmt(s->formula, sizeof s->formula, "%s = %s − η·%s", nm.bnew, nm.b, bg);
-        engine_fmt(s->shapes, sizeof s->shapes, "(%d) − η·(%d) → (%d)", nout, nout, nout);
+        s = step_begin(e, STEP_UPDATE_BIAS, OP_SGD, l, &nm);
         tensor_vector(&s->operand[0], nm.b, nout, p->b);
         tensor_scalar(&s->operand[1], "η", &e->scalar[1]);
-        tensor_vector(&s->operand[2], bg, nout, batch ? p->bmean : p->delta);
+        tensor_vector(&s->operand[2], batch ? nm.bmean : nm.bgrad, nout,
+                      batch ? p->bmean : p->delta);
         s->n_operands = 3;
         tensor_vector(&s->result, nm.bnew, nout, p->bnew);
+        step_end(s);
     }
 }
 

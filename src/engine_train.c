@@ -61,7 +61,7 @@ double engine_advance(engine *e)
     e->ta[0] = n->inputs + (size_t)s * n->width[0];
     const double *t = n->targets + (size_t)s * n->width[L];
     engine_net_forward(n, e->ta, e->tz);
-    double loss = engine_loss_value(n->loss, e->ta[L], t, n->width[L]);
+    double loss = engine_net_loss(n, e->tz[L], e->ta[L], t);
     engine_net_backward(n, e->ta, e->tz, t, e->tin, e->tgp, e->td, 0);
     net_apply(e, e->sample == n->samples);
     if (++e->sample > n->samples) {

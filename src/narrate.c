@@ -289,6 +289,14 @@ static void narrate_mean(out_buf *o, const layer_words *w, const engine_net *net
         net->samples, w->wshape, w->w, w->conv, w->wshape);
 }
 
+static void narrate_mean_bias(out_buf *o, const layer_words *w, const engine_net *net)
+{
+    say(o, "Batch mode: the bias gradients of the %d sample%s are averaged, one number per "
+           "unit, a %d-vector in the %s convention like every vector. The biases change once "
+           "per epoch, with the weights.", net->samples, net->samples == 1 ? "" : "s", w->n,
+        w->conv);
+}
+
 static void narrate_update(out_buf *o, const layer_words *w, const engine_net *net)
 {
     say(o, "Subtract η times the gradient: %s − %g·%s. Both are %s in the %s "
@@ -327,6 +335,7 @@ size_t narrate_step(const engine_step *s, const engine_net *net, char *buf, size
     case STEP_BIAS_GRAD: narrate_bias_grad(&o, &w, net); break;
     case STEP_SEND: narrate_send(&o, &w); break;
     case STEP_BATCH_MEAN: narrate_mean(&o, &w, net); break;
+    case STEP_MEAN_BIAS: narrate_mean_bias(&o, &w, net); break;
     case STEP_UPDATE: narrate_update(&o, &w, net); break;
     case STEP_UPDATE_BIAS: narrate_update_bias(&o, &w, net); break;
     default: break;

@@ -228,7 +228,8 @@ START_TEST(test_hand)
     expect_values(e, "backward.2.gradient.copy", (double[]){0.5, 0.5}, 2);
     expect_values(e, "backward.2.gradient", (double[]){0.5, 0}, 2);
     expect_values(e, "backward.2.send", (double[]){1, 1.5}, 2);
-    expect_values(e, "backward.1.delta", (double[]){1, 1.5}, 2);
+    /* what arrives at the hidden layer is the send's result: no step repeats it */
+    ck_assert_ptr_null(step_by_id(e, "backward.1.delta"));
     expect_values(e, "backward.1.activation", (double[]){1, 0}, 2);
     expect_values(e, "backward.1.gradient.copy", (double[]){1, 0, 1, 0}, 4);
     expect_values(e, "backward.1.gradient", (double[]){1, 0, 2, 0}, 4);
@@ -267,7 +268,7 @@ START_TEST(test_question_shapes)
     ck_assert_str_eq(g2->result.name, "G_jk");
     ck_assert_str_eq(g2->title, "Gradient for W_jk, beat 2: scale row j by h_j");
     ck_assert_str_eq(g2->formula, "G_jk = Δ_jk, row j × h_j");
-    ck_assert_str_eq(g2->shapes, "(3×2), rows × (3) → (3×2)");
+    ck_assert_str_eq(g2->shapes, "(3×2), row j × (3) → (3×2)");
     const engine_step *c2 = step_by_id(e, "backward.2.gradient.copy");
     ck_assert_str_eq(c2->title, "Gradient for W_jk, beat 1: copy δ_k into every row");
     ck_assert_str_eq(c2->shapes, "(2) into 3 rows → (3×2)");
@@ -342,7 +343,7 @@ START_TEST(test_explain)
     /* h_2 = σ(−0.25) = 0.437823, δ_1 = y_1 − 1 = 0.398843 − 1 = −0.601157 */
     s = step_by_id(e, "backward.2.gradient");
     nu = engine_step_explain(s, 2, 4, buf, sizeof buf, u, 16);
-    ck_assert_str_eq(buf, "G[2][1] = h_2 · δ_1 = 0.4378 × (−0.6012) = −0.2632");
+    ck_assert_str_eq(buf, "G[2][1] = Δ[2][1] · h_2 = (−0.6012) × 0.4378 = −0.2632");
     ck_assert_int_eq(nu, 2);
     ck_assert_int_eq(u[0].operand, 0); /* Δ[2][1] */
     ck_assert_int_eq(u[0].index, 2);
@@ -374,7 +375,7 @@ START_TEST(test_explain)
     engine_set_convention(e, CONV_ROWS);
     s = step_by_id(e, "backward.2.gradient");
     engine_step_explain(s, 1, 4, buf, sizeof buf, u, 16);
-    ck_assert_str_eq(buf, "G[1][2] = h_2 · δ_1 = 0.4378 × (−0.6012) = −0.2632");
+    ck_assert_str_eq(buf, "G[1][2] = Δ[1][2] · h_2 = (−0.6012) × 0.4378 = −0.2632");
     s = step_by_id(e, "forward.1.sum");
     engine_step_explain(s, 0, 4, buf, sizeof buf, u, 16);
     ck_assert_str_eq(buf, "z_1 = W[1][1]·x_1 + W[1][2]·x_2 = 0.2000×1.0000 + 0.5000×0.5000 = 0.4500");
@@ -399,7 +400,7 @@ END_TEST
 static const char *const ids_online[] = {
     "forward.1.sum", "forward.1.activation", "forward.2.sum", "forward.2.activation", "loss",
     "backward.2.delta", "backward.2.activation", "backward.2.gradient.copy",
-    "backward.2.gradient", "backward.2.send", "backward.1.delta", "backward.1.activation",
+    "backward.2.gradient", "backward.2.send", "backward.1.activation",
     "backward.1.gradient.copy", "backward.1.gradient", "backward.1.send", "update.2",
     "update.1",
 };
@@ -407,7 +408,7 @@ static const char *const ids_online[] = {
 static const char *const ids_bias_batch_last[] = {
     "forward.1.sum", "forward.1.activation", "forward.2.sum", "forward.2.activation", "loss",
     "backward.2.delta", "backward.2.activation", "backward.2.gradient.copy",
-    "backward.2.gradient", "backward.2.bias", "backward.2.send", "backward.1.delta",
+    "backward.2.gradient", "backward.2.bias", "backward.2.send",
     "backward.1.activation", "backward.1.gradient.copy", "backward.1.gradient",
     "backward.1.bias", "backward.1.send", "batch.2.mean", "batch.2.mean.bias", "batch.1.mean",
     "batch.1.mean.bias", "update.2", "update.2.bias", "update.1", "update.1.bias",
@@ -435,40 +436,40 @@ START_TEST(test_ids)
     engine_net n;
     net_question(&n, 0, MODE_ONLINE, 1);
     engine *e = engine_new(&n, CONV_COLUMNS);
-    expect_ids(e, ids_online, 17);
+    expect_ids(e, ids_online, 16);
     engine_free(e);
     engine_net_free(&n);
 
     /* with trained biases, online: bias gradient after each gradient, bias update after each update */
     net_question(&n, 1, MODE_ONLINE, 1);
     e = engine_new(&n, CONV_COLUMNS);
-    ck_assert_int_eq(engine_step_count(e), 21);
+    ck_assert_int_eq(engine_step_count(e), 20);
     ck_assert_str_eq(engine_step_at(e, 9)->id, "backward.2.bias");
-    ck_assert_str_eq(engine_step_at(e, 17)->id, "update.2");
-    ck_assert_str_eq(engine_step_at(e, 18)->id, "update.2.bias");
-    ck_assert_str_eq(engine_step_at(e, 20)->id, "update.1.bias");
+    ck_assert_str_eq(engine_step_at(e, 16)->id, "update.2");
+    ck_assert_str_eq(engine_step_at(e, 17)->id, "update.2.bias");
+    ck_assert_str_eq(engine_step_at(e, 19)->id, "update.1.bias");
     engine_free(e);
     engine_net_free(&n);
 
     /* batch without biases: only the forward and backward steps until the last sample */
     net_question(&n, 0, MODE_BATCH, 3);
     e = engine_new(&n, CONV_COLUMNS);
-    expect_ids(e, ids_online, 15);
+    expect_ids(e, ids_online, 14);
     engine_next_sample(e);
-    ck_assert_int_eq(engine_step_count(e), 15);
+    ck_assert_int_eq(engine_step_count(e), 14);
     engine_next_sample(e);
     ck_assert_int_eq(engine_sample(e), 3);
-    ck_assert_int_eq(engine_step_count(e), 19);
-    ck_assert_str_eq(engine_step_at(e, 15)->id, "batch.2.mean");
-    ck_assert_str_eq(engine_step_at(e, 16)->id, "batch.1.mean");
-    ck_assert_str_eq(engine_step_at(e, 17)->id, "update.2");
-    ck_assert_str_eq(engine_step_at(e, 18)->id, "update.1");
+    ck_assert_int_eq(engine_step_count(e), 18);
+    ck_assert_str_eq(engine_step_at(e, 14)->id, "batch.2.mean");
+    ck_assert_str_eq(engine_step_at(e, 15)->id, "batch.1.mean");
+    ck_assert_str_eq(engine_step_at(e, 16)->id, "update.2");
+    ck_assert_str_eq(engine_step_at(e, 17)->id, "update.1");
     ck_assert_int_eq(engine_seek(e, "batch.1.mean"), 1);
-    ck_assert_int_eq(engine_step_index(e), 16);
+    ck_assert_int_eq(engine_step_index(e), 15);
     ck_assert_int_eq(engine_seek(e, "update.7"), 0);
-    ck_assert_int_eq(engine_step_index(e), 16);
+    ck_assert_int_eq(engine_step_index(e), 15);
     engine_goto(e, 99);
-    ck_assert_int_eq(engine_step_index(e), 18);
+    ck_assert_int_eq(engine_step_index(e), 17);
     engine_goto(e, -4);
     ck_assert_int_eq(engine_step_index(e), 0);
     engine_free(e);
@@ -477,9 +478,9 @@ START_TEST(test_ids)
     /* batch with trained biases */
     net_question(&n, 1, MODE_BATCH, 2);
     e = engine_new(&n, CONV_COLUMNS);
-    ck_assert_int_eq(engine_step_count(e), 17);
+    ck_assert_int_eq(engine_step_count(e), 16);
     engine_next_sample(e);
-    expect_ids(e, ids_bias_batch_last, 25);
+    expect_ids(e, ids_bias_batch_last, 24);
     const engine_step *m = step_by_id(e, "batch.1.mean.bias");
     ck_assert_str_eq(m->result.name, "∂Ē/∂b_j");
     ck_assert_str_eq(m->operand[1].name, "S");
@@ -510,14 +511,15 @@ START_TEST(test_names_deep)
     ck_assert_str_eq(step_by_id(e, "forward.2.sum")->title, "Weighted sums into hidden layer 2");
     ck_assert_str_eq(step_by_id(e, "forward.2.sum")->formula, "z_k = W_jkᵀ·h¹_j + b_k");
     ck_assert_str_eq(step_by_id(e, "forward.2.sum")->shapes, "(3×3)ᵀ·(3) + (3) → (3)");
-    ck_assert_str_eq(step_by_id(e, "backward.2.delta")->result.name, "∂E/∂h²_k");
+    ck_assert_str_eq(step_by_id(e, "backward.3.send")->result.name, "∂E/∂h²_k");
+    ck_assert_ptr_null(step_by_id(e, "backward.2.delta"));
     ck_assert_str_eq(step_by_id(e, "backward.2.send")->result.name, "∂E/∂h¹_j");
     ck_assert_str_eq(step_by_id(e, "backward.3.bias")->result.name, "∂E/∂b_l");
     ck_assert_str_eq(step_by_id(e, "update.1.bias")->result.name, "b_j⁺");
     char buf[128];
     engine_step_explain(step_by_id(e, "update.1.bias"), 0, 2, buf, sizeof buf, NULL, 0);
     ck_assert_str_eq(buf, "b_1⁺ = b_1 − η·∂E/∂b_1 = 0.00 − 0.10×0.00 = 0.00");
-    engine_step_explain(step_by_id(e, "backward.2.delta"), 2, 3, buf, sizeof buf, NULL, 0);
+    engine_step_explain(step_by_id(e, "backward.3.send"), 2, 3, buf, sizeof buf, NULL, 0);
     ck_assert_ptr_nonnull(strstr(buf, "∂E/∂h²_3 = "));
     engine_free(e);
     engine_net_free(&n);
@@ -824,10 +826,10 @@ START_TEST(test_history_bounded)
     engine_net n;
     net_question(&n, 0, MODE_ONLINE, 2);
     engine *e = engine_new(&n, CONV_COLUMNS);
-    /* a million key presses: 17 steps a pass, one snapshot a pass */
+    /* a million key presses: 16 steps a pass, one snapshot a pass */
     for (long k = 0; k < 1000000; k++)
         engine_next(e);
-    ck_assert_int_eq(engine_history_depth(e), 1000000 / 17);
+    ck_assert_int_eq(engine_history_depth(e), 1000000 / 16);
     engine_free(e);
     engine_net_free(&n);
 

@@ -290,7 +290,7 @@ START_TEST(quiz_wrong_then_right_on_the_question)
     double want = 0.5 * question_delta_j(0);
     ck_assert_double_eq_tol(s->result.v[3], want, 1e-12);
     ck_assert_int_eq(quiz_answer(&q, s, "0.5", msg, sizeof msg), QUIZ_RETRY);
-    ck_assert_str_eq(msg, "Not quite. Hint: G[2][1] = x_2 · δ_1: multiply those two.");
+    ck_assert_str_eq(msg, "Not quite. Hint: G[2][1] = Δ[2][1] · x_2: multiply those two.");
     char answer[64];
     snprintf(answer, sizeof answer, "%.4f", want * 1.009); /* within 1% */
     ck_assert_int_eq(quiz_answer(&q, s, answer, msg, sizeof msg), QUIZ_RIGHT);
