@@ -13,6 +13,7 @@
 
 #include "engine.h"
 #include "narrate.h"
+#include "ops.h"
 #include "text.h"
 
 static const char *const format_names[PRINT_FORMAT_COUNT] = {"text", "markdown", "json"};
@@ -329,6 +330,9 @@ static json_t *json_step(printer *p, const lesson *l, const engine_net *net,
     json_object_set_new(o, "sample", json_integer(s->sample));
     json_object_set_new(o, "phase", json_string(engine_phase_name(s->phase)));
     json_object_set_new(o, "layer", json_integer(s->layer));
+    json_object_set_new(o, "op", json_string(ops_op(s->op)->name));
+    if (s->op == OP_ACT)
+        json_object_set_new(o, "activation", json_string(engine_act_name(s->act)));
     const char *c = clean(p, s->title);
     json_object_set_new(o, "title", json_string(c ? c : ""));
     c = clean(p, s->formula);

@@ -997,6 +997,122 @@ START_TEST(test_nonfinite)
 }
 END_TEST
 
+
+/* ------------------------------------------------------ at the edges */
+
+/* A one-layer net from input width 1: weights w (width out), one sample. */
+static void net_one(engine_net *n, engine_act act, engine_loss loss, int out, const double *w,
+                    double x, const double *t)
+{
+    int width[2] = {1, out};
+    net_make(n, 1, width, &act, loss, MODE_ONLINE, 0, 0, 1, 0.5);
+    for (int k = 0; k < out; k++) {
+        n->weights[0][k] = w[k];
+        n->targets[k] = t[k];
+    }
+    n->inputs[0] = x;
+}
+
+/* Softmax with cross-entropy where a probability underflows to 0: δ is
+ * y − t and the loss comes from the sums, so both stay exact. */
+START_TEST(test_softmax_underflow)
+{
+    engine_net n;
+    net_one(&n, ACT_SOFTMAX, LOSS_CROSS_ENTROPY, 2, (double[]){800, 0}, 1, (double[]){1, 0});
+    engine *e = engine_new(&n, CONV_COLUMNS);
+    const engine_step *y = step_by_id(e, "forward.1.activation");
+    ck_assert_double_eq(y->result.v[1], 0.0); /* e^−800 rounds to 0 */
+    expect_values(e, "loss", (double[]){0}, 1);
+    expect_values(e, "backward.1.delta", (double[]){-1, 0}, 2); /* −t/y: 0 where t = 0 */
+    expect_values(e, "backward.1.activation", (double[]){0, 0}, 2);
+    expect_values(e, "update.1", (double[]){800, 0}, 2);
+    ck_assert_int_eq(step_by_id(e, "backward.1.activation")->op, OP_SOFTMAX_CE);
+    ck_assert_int_eq(step_by_id(e, "loss")->op, OP_LOSS_SOFTMAX_CE);
+    for (int i = 0; i < engine_step_count(e); i++)
+        ck_assert_msg(!engine_step_at(e, i)->nonfinite, "%s", engine_step_at(e, i)->id);
+    engine_free(e);
+    engine_net_free(&n);
+
+    /* the other class: E = 800 exactly, δ = (1, −1); −t/y is −inf there, marked */
+    net_one(&n, ACT_SOFTMAX, LOSS_CROSS_ENTROPY, 2, (double[]){800, 0}, 1, (double[]){0, 1});
+    e = engine_new(&n, CONV_COLUMNS);
+    expect_values(e, "loss", (double[]){800}, 1);
+    expect_values(e, "backward.1.activation", (double[]){1, -1}, 2);
+    expect_values(e, "update.1", (double[]){799.5, 0.5}, 2);
+    const engine_step *d = step_by_id(e, "backward.1.delta");
+    ck_assert_int_eq(d->nonfinite, 1);
+    ck_assert_double_eq(d->result.v[0], 0.0);
+    ck_assert(isinf(d->result.v[1]) && d->result.v[1] < 0);
+    char buf[160];
+    engine_step_explain(d, 1, 4, buf, sizeof buf, NULL, 0);
+    ck_assert_str_eq(buf, "∂E/∂y_2 = −t_2 / y_2 = −1.0000 / 0.0000 = −inf (y_2 rounded to 0)");
+    engine_step_explain(d, 0, 4, buf, sizeof buf, NULL, 0);
+    ck_assert_str_eq(buf, "∂E/∂y_1 = −t_1 / y_1 = 0, because t_1 = 0");
+    ck_assert_double_eq(engine_net_mean_loss(&n), 800.0);
+    engine_free(e);
+    engine_net_free(&n);
+}
+END_TEST
+
+/* NaN goes through relu and leaky relu instead of becoming 0 or a number. */
+START_TEST(test_nan_through_relu)
+{
+    static const int w[] = {1, 1, 1};
+    for (int k = 0; k < 2; k++) {
+        engine_act a[2] = {ACT_LINEAR, k ? ACT_LEAKY_RELU : ACT_RELU};
+        engine_net n;
+        net_make(&n, 2, w, a, LOSS_MSE, MODE_ONLINE, 0, 0, 1, 0.5);
+        n.weights[0][0] = 1e300;
+        n.weights[1][0] = 0;
+        n.inputs[0] = 1e300;
+        n.targets[0] = 1;
+        engine *e = engine_new(&n, CONV_COLUMNS);
+        /* z = 1e600 = inf, then 0·inf = NaN */
+        ck_assert(isinf(step_by_id(e, "forward.1.sum")->result.v[0]));
+        ck_assert(isnan(step_by_id(e, "forward.2.sum")->result.v[0]));
+        ck_assert(isnan(step_by_id(e, "forward.2.activation")->result.v[0]));
+        ck_assert(isnan(engine_pass_loss(e)));
+        ck_assert(isnan(engine_net_mean_loss(&n)));
+        double loss[10];
+        ck_assert_int_eq(engine_train(e, 10, loss), 0);
+        ck_assert(isnan(loss[9]));
+        engine_free(e);
+        /* every weight NaN: the loss says so */
+        n.weights[0][0] = n.weights[1][0] = NAN;
+        n.inputs[0] = 1;
+        ck_assert(isnan(engine_net_mean_loss(&n)));
+        engine_net_free(&n);
+    }
+}
+END_TEST
+
+/* Saturated units keep the relative accuracy of their gradients.
+ * References evaluated with 50 digits (mpmath): for w = 20, x = 1, t = 0,
+ * ∂E/∂w = σ(20)·σ′(20) = 2.0611536096934951e-9 and tanh(20)·tanh′(20) =
+ * 1.6993417021166356e-17. */
+START_TEST(test_saturated_gradients)
+{
+    static const struct {
+        engine_act act;
+        double w, grad;
+    } c[] = {
+        {ACT_SIGMOID, 20, 2.0611536096934951e-9},
+        {ACT_SIGMOID, 40, 4.2483542552915889e-18},
+        {ACT_TANH, 20, 1.6993417021166356e-17},
+    };
+    for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
+        engine_net n;
+        net_one(&n, c[k].act, LOSS_MSE, 1, &c[k].w, 1, (double[]){0});
+        engine *e = engine_new(&n, CONV_COLUMNS);
+        double g = step_by_id(e, "backward.1.gradient")->result.v[0];
+        ck_assert_msg(rel_err(g, c[k].grad) < 4e-16, "%s at %g: %.17g", engine_act_name(c[k].act),
+                      c[k].w, g);
+        engine_free(e);
+        engine_net_free(&n);
+    }
+}
+END_TEST
+
 /* ------------------------------------------------ net, rng, validate */
 
 START_TEST(test_validate)
@@ -1129,6 +1245,12 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_train_matches_stepping);
     tcase_add_test(tc, test_update_step_is_next_state);
     tcase_add_test(tc, test_nonfinite);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("edges");
+    tcase_add_test(tc, test_softmax_underflow);
+    tcase_add_test(tc, test_nan_through_relu);
+    tcase_add_test(tc, test_saturated_gradients);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("network");

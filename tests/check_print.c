@@ -10,6 +10,7 @@
 
 #include "engine.h"
 #include "lesson.h"
+#include "ops.h"
 #include "print.h"
 #include "text.h"
 
@@ -143,6 +144,12 @@ START_TEST(json_matches_engine)
         ck_assert_int_eq(json_integer_value(json_object_get(js, "epoch")), 1);
         ck_assert_int_eq(json_integer_value(json_object_get(js, "sample")), 1);
         ck_assert_str_eq(json_string_value(json_object_get(js, "formula")), s->formula);
+        ck_assert_str_eq(json_string_value(json_object_get(js, "op")), ops_op(s->op)->name);
+        json_t *act = json_object_get(js, "activation");
+        if (s->op == OP_ACT)
+            ck_assert_str_eq(json_string_value(act), engine_act_name(s->act));
+        else
+            ck_assert_ptr_null(act);
         ck_assert_str_eq(json_string_value(json_object_get(js, "shapes")), s->shapes);
         json_t *ops = json_object_get(js, "operands");
         ck_assert_uint_eq(json_array_size(ops), (size_t)s->n_operands);
