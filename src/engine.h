@@ -271,27 +271,74 @@ const double *engine_values(const engine *e, engine_values_kind kind, int layer)
  * first stopped being finite, or -1. */
 long engine_train(engine *e, long epochs, double *loss_per_epoch);
 
+/* The verdict on one row of the gradient check. */
+typedef enum {
+    CHECK_PENDING,    /* not checked yet */
+    CHECK_GOOD,       /* backprop and the numeric derivative agree within its error */
+    CHECK_WRONG,      /* they differ by more: a failure */
+    CHECK_NONFINITE,  /* one of them is inf or nan: a failure */
+    CHECK_KINK,       /* exempt: a relu unit sits on its kink, the slope is not one number */
+    CHECK_NEGLIGIBLE, /* exempt: both below what the loss's rounding lets a difference see */
+    CHECK_STATUS_COUNT
+} engine_check_status;
+
 /* One row of the gradient check. */
 typedef struct {
     int layer;       /* weight layer 1..L */
     int is_bias;     /* 1 for a bias */
     int row, col;    /* canonical position: weight row = input i, col = output j; bias: row 0 */
     double analytic; /* backprop gradient of the mean loss */
-    double numeric;  /* central difference, h = 1e-5 */
+    double numeric;  /* extrapolated central differences (Ridders) */
     double rel_error;/* |a - n| / max(|a|, |n|), 0 when both are 0 */
-    int kink;        /* a relu/leaky_relu unit crossed its kink within h */
+    int kink;        /* 1 when status is CHECK_KINK */
+    double error;    /* how far off the numeric derivative can be (its estimate) */
+    double floor;    /* the loss's rounding error divided by the step: below it
+                        a derivative cannot be told from 0 */
+    double step;     /* the smallest step h the numeric value used */
+    double backprop_error; /* how far rounding can move the backprop gradient */
+    double tolerance;/* the largest |a - n| that passes: 10 error + 2 floor
+                        + backprop_error + 1e-8 max(|a|, |n|) */
+    engine_check_status status;
 } engine_check;
 
-/* Central-difference step of the gradient check. */
+/* Kept for the screen's header line: the central-difference step the
+ * check used before it chose its steps per parameter. */
 #define ENGINE_CHECK_H 1e-5
-/* Below this, an analytic and a numeric gradient are both zero for all
- * practical purposes (a central difference with h = 1e-5 carries about
- * 1e-11 of rounding noise), and their ratio says nothing. */
-#define ENGINE_CHECK_NEGLIGIBLE 1e-9
+/* The verdict's name: "good", "WRONG", "non-finite", "kink", "negligible". */
+const char *engine_check_status_name(engine_check_status s);
+/* 1 when a row fails the check (WRONG or non-finite): what decides the exit status. */
+int engine_check_failed(const engine_check *c);
 /* 1 when both gradients of a row are negligible: neither right nor wrong. */
 int engine_check_negligible(const engine_check *c);
-/* Checks every weight and bias of the engine's current network over all
- * samples; fills up to max rows; returns how many parameters there are. */
+/* Sets rel_error, tolerance and status of a row from its analytic, numeric,
+ * error and floor (a kink stays a kink): the one rule every verdict uses. */
+void engine_check_judge(engine_check *c);
+/* Why a row got its verdict, one sentence; returns its length. */
+size_t engine_check_reason(const engine_check *c, char *buf, size_t size);
+
+/* A gradient check in progress, done in slices.  Opaque. */
+typedef struct engine_checker engine_checker;
+/* Starts checking every weight and bias of the engine's current network
+ * over all samples (computes the backprop gradients); NULL when out of memory. */
+engine_checker *engine_check_begin(const engine *e);
+/* Does at most `evaluations` loss evaluations (one forward pass over all
+ * samples each) and returns the rows finished so far. */
+int engine_check_run(engine_checker *c, long evaluations);
+/* Finishes the next `parameters` rows; returns the rows finished so far. */
+int engine_check_next(engine_checker *c, int parameters);
+/* Rows in all, rows finished, loss evaluations done. */
+int engine_check_total(const engine_checker *c);
+int engine_check_done(const engine_checker *c);
+long engine_check_evaluations(const engine_checker *c);
+/* The rows, in order: layer 1's weights (canonical row-major), its biases,
+ * then layer 2, ...; the first engine_check_done() of them are judged. */
+const engine_check *engine_check_rows(const engine_checker *c);
+/* Finished rows that failed. */
+int engine_check_failures(const engine_checker *c);
+/* Frees the check. */
+void engine_check_end(engine_checker *c);
+/* The whole check at once: fills up to max rows; returns how many
+ * parameters there are, or -1 when out of memory. */
 int engine_gradcheck(const engine *e, engine_check *rows, int max);
 
 #endif
