@@ -204,6 +204,38 @@ typedef struct {
 int engine_step_explain(const engine_step *s, int index, int decimals,
                         char *buf, size_t size, engine_use *uses, int max_uses);
 
+/* The scalar chain rule under one element of a gradient, as data. */
+enum {
+    ENGINE_CHAIN_NAME = 48,     /* bytes for a factor's name */
+    ENGINE_CHAIN_FACTORS = 512, /* factors in all, nested ones included */
+    ENGINE_CHAIN_TERMS = 256,   /* terms of all the sums */
+    ENGINE_CHAIN_TOP = 8,       /* factors of the top-level product */
+};
+/* A number with a name, or a sum: then it has terms, each a product. */
+typedef struct {
+    char name[ENGINE_CHAIN_NAME]; /* "x_1", "g′(z_2)", "Σ_k W_jk[2][k]·δ_k", "(y_1 − t_1)" */
+    double value;                 /* the pass's own number (a sum: what was sent down) */
+    int first_term, terms;        /* the sum's terms in chain->term; terms = 0 for a number */
+} engine_factor;
+/* One term of a sum: the product of its factors. */
+typedef struct {
+    int first_factor, factors;    /* in chain->factor */
+    double value;                 /* W·δ as the send computed it */
+} engine_term;
+/* ∂E/∂W[r][c] = the product of top-level factors, e.g. for the question
+ * ∂E/∂W_ij[1][2] = x_1 · g′(z_2) · Σ_k W_jk[2][k]·δ_k. */
+typedef struct {
+    char name[ENGINE_CHAIN_NAME]; /* "∂E/∂W_ij[1][2]", indices in the step's layout */
+    int row, col;                 /* the element, 0-based, in the step's layout */
+    double value;                 /* the element */
+    int factors, top[ENGINE_CHAIN_TOP]; /* the top-level product: factor[top[0..factors-1]] */
+    int depth;                    /* layers expanded: 0 = a·δ, 1 = a·g′·(what arrived), … */
+    int collapsed;                /* 1 when the pool kept a deeper δ whole */
+    int n_factor, n_term;         /* pool use */
+    engine_factor factor[ENGINE_CHAIN_FACTORS];
+    engine_term term[ENGINE_CHAIN_TERMS];
+} engine_chain;
+
 /* The stepping engine over one network.  Opaque. */
 typedef struct engine engine;
 
@@ -253,6 +285,19 @@ int engine_sample(const engine *e);
 double engine_pass_loss(const engine *e);
 /* Passes that engine_prev can still go back across. */
 int engine_history_depth(const engine *e);
+
+/* The chain rule under element `index` (in the step's layout) of step
+ * `step` of the current pass, a backward.N.gradient or backward.N.bias
+ * step: depth 0 gives a·δ (the outer product's element), 1 (the usual)
+ * a·g′(z)·(what arrived), and each further level expands the δ inside the
+ * sum one layer further up.  Returns 0, or -1 for another kind of step or
+ * an index out of range. */
+int engine_chain_of(const engine *e, int step, int index, int depth, engine_chain *c);
+/* Writes the chain as names ("∂E/∂W_ij[1][2] = x_1·g′(z_2)·Σ_k …") or,
+ * when numbers, as numbers at `decimals` places ending in "= value". */
+size_t engine_chain_text(const engine_chain *c, int decimals, int numbers, char *buf, size_t size);
+/* The product of the top-level factors' values, left to right. */
+double engine_chain_product(const engine_chain *c);
 
 /* Vectors of the current pass, for drawing the network. */
 typedef enum {

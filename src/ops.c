@@ -227,19 +227,20 @@ static const ops_loss_row loss_rows[] = {
                   OP_LOSS_MSE, OP_MSE_GRAD,
                   (1u << ACT_LINEAR) | (1u << ACT_SIGMOID) | (1u << ACT_TANH) |
                       (1u << ACT_RELU) | (1u << ACT_LEAKY_RELU),
-                  ACT_COUNT, OP_LOSS_MSE, OP_HADAMARD, mse_value, NULL, NULL, difference},
+                  ACT_COUNT, OP_LOSS_MSE, OP_HADAMARD, mse_value, NULL, NULL, difference,
+                  "({y} − {t})", "({y} − {t})"},
     [LOSS_CROSS_ENTROPY] = {"cross_entropy", "cross-entropy",
                             "Cross-entropy compares the probabilities with the target: "
                             "E = −Σ t·log y, one number for this sample, computed from the "
                             "sums z so that it stays finite when a probability rounds to 0.",
                             OP_LOSS_CE, OP_CE_GRAD, 1u << ACT_SOFTMAX, ACT_SOFTMAX,
                             OP_LOSS_SOFTMAX_CE, OP_SOFTMAX_CE, ce_value, softmax_ce_value,
-                            difference, ce_grad},
+                            difference, ce_grad, "−{t}/{y}", "({y} − {t})"},
 };
 _Static_assert(sizeof loss_rows / sizeof loss_rows[0] == LOSS_COUNT, "one row per loss");
 
 static const ops_loss_row loss_unknown = {"?", "?", "?", OP_COUNT, OP_COUNT, 0, ACT_COUNT,
-                                          OP_COUNT, OP_COUNT, NULL, NULL, NULL, NULL};
+                                          OP_COUNT, OP_COUNT, NULL, NULL, NULL, NULL, "?", "?"};
 
 const ops_loss_row *ops_loss(engine_loss l)
 {

@@ -51,6 +51,9 @@ typedef struct {
                         int n);
     /* ∂E/∂y. */
     void (*grad)(const double *restrict y, const double *restrict t, double *restrict g, int n);
+    /* One element of ∂E/∂y, and of the fused δ, as a factor of the chain
+     * rule, with {y} and {t} for that output's names: "({y} − {t})". */
+    const char *grad_chain, *fused_chain;
 } ops_loss_row;
 
 /* One operation. */

@@ -1014,6 +1014,178 @@ START_TEST(test_nonfinite)
 END_TEST
 
 
+
+/* ------------------------------------------------------ the chain rule */
+
+/* The product of every term's factors, recursively: each term's product
+ * is its value, each sum is its terms' total, up to rounding. */
+static void expect_chain_consistent(const engine_chain *c)
+{
+    ck_assert_msg(rel_err(engine_chain_product(c), c->value) <= 4e-16 ||
+                      fabs(engine_chain_product(c) - c->value) < 1e-300,
+                  "%s: product %.17g, element %.17g", c->name, engine_chain_product(c), c->value);
+    for (int f = 0; f < c->n_factor; f++) {
+        const engine_factor *x = &c->factor[f];
+        if (!x->terms)
+            continue;
+        double sum = 0.0;
+        for (int t = 0; t < x->terms; t++) {
+            const engine_term *tm = &c->term[x->first_term + t];
+            double p = 1.0;
+            for (int k = 0; k < tm->factors; k++)
+                p *= c->factor[tm->first_factor + k].value;
+            ck_assert_msg(rel_err(p, tm->value) <= 1e-15 || fabs(p - tm->value) < 1e-300,
+                          "%s, term %d of %s: %.17g vs %.17g", c->name, t, x->name, p, tm->value);
+            sum += tm->value;
+        }
+        /* summed in the send's order: the same bits */
+        ck_assert_msg(sum == x->value, "%s: %s sums to %.17g, not %.17g", c->name, x->name, sum,
+                      x->value);
+    }
+}
+
+START_TEST(test_chain_question)
+{
+    engine_net n;
+    net_question(&n, 0, MODE_ONLINE, 1);
+    engine *e = engine_new(&n, CONV_COLUMNS);
+    static engine_chain c;
+    int g1 = -1, g2 = -1;
+    for (int i = 0; i < engine_step_count(e); i++) {
+        if (strcmp(engine_step_at(e, i)->id, "backward.1.gradient") == 0)
+            g1 = i;
+        if (strcmp(engine_step_at(e, i)->id, "backward.2.gradient") == 0)
+            g2 = i;
+    }
+    /* ∂E/∂W_ij[1][2] = x_1 · g′(z_2) · Σ_k W_jk[2][k]·δ_k, columns */
+    ck_assert_int_eq(engine_chain_of(e, g1, 1, 1, &c), 0);
+    ck_assert_str_eq(c.name, "∂E/∂W_ij[1][2]");
+    ck_assert_int_eq(c.factors, 3);
+    ck_assert_str_eq(c.factor[c.top[0]].name, "x_1");
+    ck_assert_str_eq(c.factor[c.top[1]].name, "g′(z_2)");
+    const engine_factor *sum = &c.factor[c.top[2]];
+    ck_assert_str_eq(sum->name, "Σ_k W_jk[2][k]·δ_k");
+    ck_assert_int_eq(sum->terms, 2);
+    ck_assert_str_eq(c.factor[c.term[sum->first_term].first_factor].name, "W_jk[2][1]");
+    ck_assert_str_eq(c.factor[c.term[sum->first_term].first_factor + 1].name, "δ_1");
+    /* by hand: x_1 = 1, z_2 = −0.25, σ′(−0.25) = σ(−0.25)·σ(0.25); ∂E/∂h_2 =
+     * −0.5·δ_1 + 0.4·δ_2 with δ = y − t, y = W_jkᵀ·σ(z_j) */
+    double h[3], z[3] = {0.45, -0.25, 0.55};
+    for (int j = 0; j < 3; j++)
+        h[j] = 1 / (1 + exp(-z[j]));
+    double y1 = 0.7 * h[0] - 0.5 * h[1] + 0.3 * h[2], y2 = -0.2 * h[0] + 0.4 * h[1] + 0.8 * h[2];
+    double d1 = y1 - 1, d2 = y2, gp = h[1] * (1 - h[1]);
+    ck_assert_double_eq(c.factor[c.top[0]].value, 1.0);
+    ck_assert_double_eq_tol(c.factor[c.top[1]].value, gp, 1e-15);
+    ck_assert_double_eq_tol(sum->value, -0.5 * d1 + 0.4 * d2, 1e-15);
+    ck_assert_double_eq_tol(c.value, gp * (-0.5 * d1 + 0.4 * d2), 1e-15);
+    expect_chain_consistent(&c);
+    char buf[512];
+    engine_chain_text(&c, 4, 0, buf, sizeof buf);
+    ck_assert_str_eq(buf, "∂E/∂W_ij[1][2] = x_1·g′(z_2)·Σ_k W_jk[2][k]·δ_k");
+    engine_chain_text(&c, 4, 1, buf, sizeof buf);
+    ck_assert_str_eq(buf, "1.0000×0.2461×((−0.5000)×(−0.6012) + 0.4000×0.5603) = 0.1292");
+
+    /* depth 0: the outer product's element; depth 2: δ_k opened up */
+    ck_assert_int_eq(engine_chain_of(e, g1, 1, 0, &c), 0);
+    ck_assert_int_eq(c.factors, 2);
+    ck_assert_str_eq(c.factor[c.top[1]].name, "δ_2");
+    expect_chain_consistent(&c);
+    ck_assert_int_eq(engine_chain_of(e, g1, 1, 2, &c), 0);
+    ck_assert_int_eq(c.depth, 2);
+    sum = &c.factor[c.top[2]];
+    ck_assert_int_eq(c.term[sum->first_term].factors, 3); /* W, g′(z_1), (y_1 − t_1) */
+    ck_assert_str_eq(c.factor[c.term[sum->first_term].first_factor + 2].name, "(y_1 − t_1)");
+    expect_chain_consistent(&c);
+
+    /* the output layer: h_1 · g′(z_2) · (y_2 − t_2) */
+    ck_assert_int_eq(engine_chain_of(e, g2, 1, 1, &c), 0);
+    engine_chain_text(&c, 4, 0, buf, sizeof buf);
+    ck_assert_str_eq(buf, "∂E/∂W_jk[1][2] = h_1·g′(z_2)·(y_2 − t_2)");
+    expect_chain_consistent(&c);
+
+    /* rows convention: the same element stands at [2][1], W_jk transposed */
+    engine_set_convention(e, CONV_ROWS);
+    ck_assert_int_eq(engine_chain_of(e, g1, 2, 1, &c), 0);
+    engine_chain_text(&c, 4, 0, buf, sizeof buf);
+    ck_assert_str_eq(buf, "∂E/∂W_ij[2][1] = x_1·g′(z_2)·Σ_k W_jk[k][2]·δ_k");
+    ck_assert_str_eq(c.factor[c.term[c.factor[c.top[2]].first_term].first_factor].name,
+                     "W_jk[1][2]");
+    ck_assert_double_eq_tol(c.value, gp * (-0.5 * d1 + 0.4 * d2), 1e-15);
+
+    /* only gradient steps have a chain */
+    ck_assert_int_eq(engine_chain_of(e, 0, 0, 1, &c), -1);
+    ck_assert_int_eq(engine_chain_of(e, g1, 6, 1, &c), -1);
+    engine_free(e);
+    engine_net_free(&n);
+}
+END_TEST
+
+/* Every element of every gradient, at every depth, in deep and wide
+ * networks: the product is the element; a pool too small keeps δ whole. */
+START_TEST(test_chain_everywhere)
+{
+    static engine_chain c;
+    static const engine_act hidden[] = {ACT_SIGMOID, ACT_TANH, ACT_RELU, ACT_LEAKY_RELU, ACT_LINEAR};
+    for (int v = 0; v < 4; v++) {
+        int L = 4;
+        int width[5] = {3, 5, 4, 6, v % 2 ? 3 : 2};
+        engine_act act[4] = {hidden[v], hidden[v + 1], hidden[(v + 2) % 5], v % 2 ? ACT_SOFTMAX : ACT_SIGMOID};
+        engine_net n;
+        net_make(&n, L, width, act, v % 2 ? LOSS_CROSS_ENTROPY : LOSS_MSE, MODE_ONLINE, v < 2,
+                 1, 1, 0.1);
+        engine_rng r;
+        engine_rng_seed(&r, 40 + v);
+        for (int l = 0; l < L; l++)
+            for (int k = 0; k < width[l] * width[l + 1]; k++)
+                n.weights[l][k] = 2 * engine_rng_uniform(&r) - 1;
+        for (int k = 0; k < 3; k++)
+            n.inputs[k] = engine_rng_uniform(&r);
+        n.targets[v % 2 ? 1 : 0] = 1;
+        engine *e = engine_new(&n, (engine_conv)(v / 2));
+        int chains = 0, collapsed = 0;
+        for (int i = 0; i < engine_step_count(e); i++) {
+            const engine_step *s = engine_step_at(e, i);
+            if (s->kind != STEP_GRADIENT && s->kind != STEP_BIAS_GRAD)
+                continue;
+            for (int k = 0; k < s->result.rows * s->result.cols; k++)
+                for (int depth = 0; depth <= L; depth++) {
+                    ck_assert_int_eq(engine_chain_of(e, i, k, depth, &c), 0);
+                    ck_assert_double_eq(c.value, s->result.v[k]);
+                    expect_chain_consistent(&c);
+                    collapsed += c.collapsed;
+                    chains++;
+                }
+        }
+        ck_assert_int_gt(chains, 300);
+        engine_free(e);
+        engine_net_free(&n);
+        (void)collapsed;
+    }
+    /* 8 layers of 64: a full expansion cannot fit, and says so */
+    int wide[9] = {64, 64, 64, 64, 64, 64, 64, 64, 2};
+    engine_act acts[8] = {ACT_TANH, ACT_TANH, ACT_TANH, ACT_TANH, ACT_TANH, ACT_TANH, ACT_TANH, ACT_LINEAR};
+    engine_net n;
+    net_make(&n, 8, wide, acts, LOSS_MSE, MODE_ONLINE, 0, 0, 1, 0.1);
+    for (int l = 0; l < 8; l++)
+        for (int k = 0; k < wide[l] * wide[l + 1]; k++)
+            n.weights[l][k] = 0.01 * ((k * 7 + l) % 11) - 0.05;
+    for (int k = 0; k < 64; k++)
+        n.inputs[k] = 0.1;
+    engine *e = engine_new(&n, CONV_COLUMNS);
+    ck_assert_int_eq(engine_seek(e, "backward.1.gradient"), 1);
+    ck_assert_int_eq(engine_chain_of(e, engine_step_index(e), 5, 8, &c), 0);
+    ck_assert_int_eq(c.collapsed, 1);
+    expect_chain_consistent(&c);
+    ck_assert_int_eq(engine_chain_of(e, engine_step_index(e), 5, 1, &c), 0);
+    ck_assert_int_eq(c.collapsed, 0);
+    ck_assert_int_eq(c.factor[c.top[2]].terms, 64);
+    expect_chain_consistent(&c);
+    engine_free(e);
+    engine_net_free(&n);
+}
+END_TEST
+
 /* ------------------------------------------------------ at the edges */
 
 /* A one-layer net from input width 1: weights w (width out), one sample. */
@@ -1261,6 +1433,11 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_train_matches_stepping);
     tcase_add_test(tc, test_update_step_is_next_state);
     tcase_add_test(tc, test_nonfinite);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("chain rule");
+    tcase_add_test(tc, test_chain_question);
+    tcase_add_test(tc, test_chain_everywhere);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("edges");

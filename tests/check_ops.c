@@ -399,6 +399,26 @@ static void check_step(const engine_step *s, const char *where)
     steps_checked++;
 }
 
+/* The chain rule under every element of a gradient step: the product of
+ * its factors is the element (two multiplications in another order). */
+static long chains_checked;
+static void check_chains(const engine *e, int index, const char *where)
+{
+    static engine_chain c;
+    const engine_step *s = engine_step_at(e, index);
+    if (s->kind != STEP_GRADIENT)
+        return;
+    for (int k = 0; k < s->result.rows * s->result.cols; k++) {
+        ck_assert_int_eq(engine_chain_of(e, index, k, 1, &c), 0);
+        double p = engine_chain_product(&c);
+        ck_assert_msg(p == c.value || rel_err(p, c.value) <= 4e-16 || fabs(p - c.value) < 1e-300,
+                      "%s %s [%d]: factors give %.17g, the element is %.17g", where, s->id, k, p,
+                      c.value);
+        ck_assert(c.value == s->result.v[k] || (isnan(c.value) && isnan(s->result.v[k])));
+        chains_checked++;
+    }
+}
+
 /* Checks every step of every pass of `epochs` epochs of net, in both
  * conventions. */
 static void check_net(const engine_net *net, int epochs, const char *where)
@@ -407,8 +427,10 @@ static void check_net(const engine_net *net, int epochs, const char *where)
         engine *e = engine_new(net, (engine_conv)c);
         ck_assert_msg(e != NULL, "%s: %s", where, engine_net_validate(net));
         for (int pass = 0; pass < epochs * net->samples; pass++) {
-            for (int i = 0; i < engine_step_count(e); i++)
+            for (int i = 0; i < engine_step_count(e); i++) {
                 check_step(engine_step_at(e, i), where);
+                check_chains(e, i, where);
+            }
             engine_next_sample(e);
         }
         engine_free(e);
@@ -423,7 +445,7 @@ START_TEST(property_bundled)
         "lessons/07-deeper.yaml",    "lessons/08-softmax.yaml",    "lessons/09-batch-online.yaml",
         "lessons/10-vanishing.yaml", "lessons/11-learning-rate.yaml",
     };
-    steps_checked = 0;
+    steps_checked = chains_checked = 0;
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         lesson l;
         lesson_error err;
@@ -432,6 +454,7 @@ START_TEST(property_bundled)
         lesson_free(&l);
     }
     ck_assert_int_gt(steps_checked, 1000);
+    ck_assert_int_gt(chains_checked, 1000);
 }
 END_TEST
 

@@ -156,7 +156,45 @@ START_TEST(json_matches_engine)
         for (int k = 0; k < s->n_operands; k++)
             check_tensor(json_array_get(ops, k), &s->operand[k]);
         check_tensor(json_object_get(js, "result"), &s->result);
+        /* gradient steps: one chain per element, whose factors multiply to it */
+        json_t *chain = json_object_get(js, "chain");
+        if (s->kind != STEP_GRADIENT) {
+            ck_assert_ptr_null(chain);
+            continue;
+        }
+        ck_assert_uint_eq(json_array_size(chain), (size_t)(s->result.rows * s->result.cols));
+        size_t k;
+        json_t *entry;
+        json_array_foreach(chain, k, entry) {
+            json_t *index = json_object_get(entry, "index");
+            ck_assert_int_eq(json_integer_value(json_array_get(index, 0)), (int)k / s->result.cols);
+            ck_assert_int_eq(json_integer_value(json_array_get(index, 1)), (int)k % s->result.cols);
+            double v = num(json_object_get(entry, "value")), prod = 1;
+            ck_assert_double_eq(v, s->result.v[k]);
+            size_t f;
+            json_t *factor;
+            json_array_foreach(json_object_get(entry, "factors"), f, factor) {
+                prod *= num(json_object_get(factor, "value"));
+                json_t *terms = json_object_get(factor, "terms");
+                if (!terms)
+                    continue;
+                double sum = 0;
+                size_t t;
+                json_t *term;
+                json_array_foreach(terms, t, term) sum += num(json_object_get(term, "value"));
+                ck_assert_double_eq(sum, num(json_object_get(factor, "value")));
+            }
+            ck_assert_double_eq_tol(prod, v, 1e-15 * fabs(v));
+        }
     }
+    /* the student's example, by name */
+    json_t *e12 = json_array_get(json_object_get(step_by_id(root, "backward.1.gradient"), "chain"), 1);
+    json_t *fs = json_object_get(e12, "factors");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(fs, 0), "name")), "x_1");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(fs, 1), "name")), "g′(z_2)");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(fs, 2), "name")),
+                     "Σ_k W_jk[2][k]·δ_k");
+    ck_assert_uint_eq(json_array_size(json_object_get(json_array_get(fs, 2), "terms")), 2);
     engine_next_sample(e);
     ck_assert_double_eq_tol(num(json_object_get(root, "loss_after")),
                             engine_net_mean_loss(engine_network(e)), 1e-15);
@@ -344,12 +382,23 @@ START_TEST(text_shows_gradient_shapes)
     ck_assert_ptr_nonnull(strstr(c.text, "The 2-3-2 network from the question\n"));
     ck_assert_ptr_nonnull(strstr(c.text, "G_jk  3×2\n"));
     ck_assert_ptr_nonnull(strstr(c.text, "G_ij  2×3\n"));
-    ck_assert_ptr_nonnull(strstr(c.text, "W_ij  2×3\n"));
+    ck_assert_ptr_nonnull(strstr(c.text, "  W_ij  2×3  "));
     ck_assert_ptr_nonnull(strstr(c.text, "backward.2.gradient.copy"));
     /* The lesson's own note for the update (a wildcard pattern) is used. */
     ck_assert_ptr_nonnull(strstr(c.text, "Subtract η times the gradient"));
-    /* z_j by hand, as aligned numbers. */
-    ck_assert_ptr_nonnull(strstr(c.text, "[  0.4500 -0.2500  0.5500 ]"));
+    /* the picture from the op's row: W_ij ᵀ· x_i = z_j, vectors as columns,
+     * z_j by hand (0.2 + 0.25, −0.4 + 0.15, 0.6 − 0.05) */
+    ck_assert_ptr_nonnull(strstr(c.text,
+        "  W_ij  2×3                        x_i  (2)        z_j  (3)\n"
+        "  [  0.2000 -0.4000  0.6000 ]      [  1.0000 ]     [  0.4500 ]\n"
+        "  [  0.5000  0.3000 -0.1000 ]  ᵀ·  [  0.5000 ]  =  [ -0.2500 ]\n"
+        "                                                   [  0.5500 ]\n"));
+    ck_assert_ptr_nonnull(strstr(c.text,
+        "  arithmetic: z_1 = W[1][1]·x_1 + W[2][1]·x_2 = 0.2000×1.0000 +\n"
+        "              0.5000×0.5000 = 0.4500\n"));
+    /* row scaling drawn as what it is, never ⊙ between different shapes */
+    ck_assert_ptr_nonnull(strstr(c.text, "  [ -0.6012  0.5603 ]  row j ×  [  0.4378 ]  =  [ -0.2632  0.2453 ]\n"));
+    ck_assert_ptr_nonnull(strstr(c.text, "  chain rule: ∂E/∂W_ij[1][1] = x_1·g′(z_1)·Σ_k W_jk[1][k]·δ_k\n"));
     free(c.text);
 
     c = run_walkthrough(&l, PRINT_TEXT, -1, 1);
