@@ -743,7 +743,8 @@ static json_t *json_weights(const engine_net *net, int N, engine_conv c)
 
 int print_train(FILE *out, const lesson *l, long epochs, const print_options *opt)
 {
-    engine *e = engine_new(&l->net, l->net.convention);
+    engine_conv conv = view_conv(l, opt);
+    engine *e = engine_new(&l->net, conv);
     if (!e)
         return out_of_memory();
     long bad = engine_train(e, epochs, NULL);
@@ -753,7 +754,7 @@ int print_train(FILE *out, const lesson *l, long epochs, const print_options *op
     if (opt->format == PRINT_JSON) {
         json_t *w = json_array(), *b = net->has_bias ? json_array() : json_null();
         for (int N = 1; N <= net->layers; N++) {
-            json_array_append_new(w, json_weights(net, N, net->convention));
+            json_array_append_new(w, json_weights(net, N, conv));
             if (net->has_bias) {
                 json_t *v = json_array();
                 for (int j = 0; j < net->width[N]; j++)
@@ -761,8 +762,9 @@ int print_train(FILE *out, const lesson *l, long epochs, const print_options *op
                 json_array_append_new(b, v);
             }
         }
-        json_t *root = json_pack("{s:I, s:o, s:o, s:o}", "epochs", (json_int_t)epochs,
-                                 "loss", jnum(loss), "weights", w, "biases", b);
+        json_t *root = json_pack("{s:I, s:o, s:s, s:o, s:o}", "epochs", (json_int_t)epochs,
+                                 "loss", jnum(loss), "convention", engine_conv_name(conv),
+                                 "weights", w, "biases", b);
         if (root && bad >= 0)
             json_object_set_new(root, "nonfinite_epoch", json_integer(bad + 1));
         if (json_write(out, root) < 0)

@@ -37,9 +37,10 @@ int print_format_parse(const char *name);
 int print_walkthrough(FILE *out, const lesson *l, const print_options *opt);
 
 /* Trains `epochs` epochs and writes the final mean loss (and, in JSON,
- * {"epochs", "loss", "weights", "biases"} with weights in the lesson's
- * convention, biases null when there are none, plus "nonfinite_epoch" when
- * values stopped being finite).  Returns 0, or 2 when out of memory. */
+ * {"epochs", "loss", "convention", "weights", "biases"} with weights in
+ * the convention asked for (the lesson's by default), biases null when
+ * there are none, plus "nonfinite_epoch" when values stopped being
+ * finite).  Returns 0, or 2 when out of memory. */
 int print_train(FILE *out, const lesson *l, long epochs, const print_options *opt);
 
 /* Writes the gradient check of the lesson's starting weights: a table of

@@ -323,6 +323,22 @@ START_TEST(train_json_no_biases_is_null)
     json_t *wij = json_array_get(json_object_get(root, "weights"), 0);
     ck_assert_uint_eq(json_array_size(wij), 2);
     ck_assert_uint_eq(json_array_size(json_array_get(wij, 0)), 3);
+    ck_assert_str_eq(json_string_value(json_object_get(root, "convention")), "columns");
+    double w12 = num(json_array_get(json_array_get(wij, 0), 1));
+    /* --convention rows: the same numbers, W_ij written 3×2 */
+    free(c.text);
+    c.text = NULL;
+    out = open_memstream(&c.text, &c.len);
+    opt.convention = CONV_ROWS;
+    ck_assert_int_eq(print_train(out, &l, 50, &opt), 0);
+    fclose(out);
+    json_t *rows = parse(&c);
+    ck_assert_str_eq(json_string_value(json_object_get(rows, "convention")), "rows");
+    json_t *wr = json_array_get(json_object_get(rows, "weights"), 0);
+    ck_assert_uint_eq(json_array_size(wr), 3);
+    ck_assert_uint_eq(json_array_size(json_array_get(wr, 0)), 2);
+    ck_assert_double_eq(num(json_array_get(json_array_get(wr, 1), 0)), w12);
+    json_decref(rows);
     /* Training lowers the loss of this one-sample lesson. */
     ck_assert_double_lt(num(json_object_get(root, "loss")), engine_net_mean_loss(&l.net));
     json_decref(root);
