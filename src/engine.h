@@ -283,6 +283,12 @@ int engine_epoch(const engine *e);
 int engine_sample(const engine *e);
 /* Loss of the current sample at the start of the pass. */
 double engine_pass_loss(const engine *e);
+/* The loss of this pass's sample with the updates of steps 0..step of the
+ * pass applied (none before the first update step): what the sample's
+ * loss becomes once those updates are made. */
+double engine_loss_after(const engine *e, int step);
+/* The mean loss over all samples with the same updates applied. */
+double engine_mean_loss_after(const engine *e, int step);
 /* Passes that engine_prev can still go back across. */
 int engine_history_depth(const engine *e);
 

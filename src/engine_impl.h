@@ -21,6 +21,7 @@ typedef struct {
     double *sum, *mean;       /* batch: ΣG with this sample, Ḡ */
     double *bsum, *bmean;     /* batch: the same for the bias */
     double *wnew, *bnew;      /* W⁺ and b⁺ */
+    double *wnext;            /* W⁺ in the canonical layout, for the loss after it */
     double *dot;              /* softmax without a fused loss: yᵀ·∂E/∂y */
 } pass_layer;
 

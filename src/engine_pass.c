@@ -56,6 +56,7 @@ static size_t arena_layout(engine *e, double *base)
         TAKE(p->bmean, w);
         TAKE(p->wnew, m);
         TAKE(p->bnew, w);
+        TAKE(p->wnext, m);
         TAKE(p->dot, 1);
         if (base) {
             e->z[l] = p->z;
@@ -223,6 +224,7 @@ static void pass_compute(engine *e)
                 } else {
                     p->wnew[v] = sgd(w[k], eta, g);
                 }
+                p->wnext[k] = p->wnew[v];
             }
         for (int j = 0; j < nout; j++) {
             p->b[j] = n->has_bias ? n->biases[l - 1][j] : 0.0;
@@ -813,6 +815,34 @@ int engine_sample(const engine *e)
 double engine_pass_loss(const engine *e)
 {
     return e->pass_loss;
+}
+
+/* The network with the updates of steps 0..step applied: the pass's
+ * network with the updated layers pointing at W⁺ and b⁺ (no copy). */
+static void net_after(const engine *e, int step, engine_net *n)
+{
+    *n = e->net;
+    for (int i = 0; i <= step && i < e->n_steps; i++) {
+        const engine_step *s = &e->steps[i];
+        if (s->kind == STEP_UPDATE)
+            n->weights[s->layer - 1] = e->pl[s->layer].wnext;
+        else if (s->kind == STEP_UPDATE_BIAS)
+            n->biases[s->layer - 1] = e->pl[s->layer].bnew;
+    }
+}
+
+double engine_loss_after(const engine *e, int step)
+{
+    engine_net n;
+    net_after(e, step, &n);
+    return engine_net_sample_loss(&n, e->sample - 1);
+}
+
+double engine_mean_loss_after(const engine *e, int step)
+{
+    engine_net n;
+    net_after(e, step, &n);
+    return engine_net_mean_loss(&n);
 }
 
 int engine_history_depth(const engine *e)

@@ -162,19 +162,6 @@ static size_t wrap_at(const char *s, size_t len, int cols)
     return fit;
 }
 
-/* The narration of a step: the lesson's note, written for the lesson's own
- * convention; shown the other way (or without a note), the built-in one,
- * which names the convention in force.  May return buf. */
-static const char *step_note(const lesson *l, const engine_net *net, const engine_step *s,
-                             char *buf, size_t size)
-{
-    const char *text = s->convention == l->net.convention ? lesson_note_for(l, s->id) : NULL;
-    if (text)
-        return text;
-    narrate_step(s, net, buf, size);
-    return buf;
-}
-
 /* One block of a step's picture: lines of text, their widest display
  * width, and the line where its numbers begin. */
 typedef struct {
@@ -402,8 +389,8 @@ static int print_step(printer *p, const lesson *l, const engine *e, int index, c
         return -1;
     if (p->md)
         fputs("```\n", p->out);
-    const char *text = step_note(l, engine_network(e), s, note, note_size);
-    const char *c = clean(p, text);
+    narrate_text(l, e, index, p->decimals, note, note_size, NULL);
+    const char *c = clean(p, note);
     if (!c)
         return -1;
     fputc('\n', p->out);
@@ -555,7 +542,8 @@ static json_t *json_step(printer *p, const lesson *l, const engine *e, int index
     json_object_set_new(o, "result", json_tensor(p, &s->result));
     if (s->kind == STEP_GRADIENT)
         json_object_set_new(o, "chain", json_chain(p, e, index));
-    c = clean(p, step_note(l, engine_network(e), s, note, note_size));
+    narrate_text(l, e, index, p->decimals, note, note_size, NULL);
+    c = clean(p, note);
     json_object_set_new(o, "note", json_string(c ? c : ""));
     return o;
 }

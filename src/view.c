@@ -1261,19 +1261,12 @@ static int w_text(const canvas *cv)
 }
 
 static void layout_narration(const canvas *cv, int top, int rows, const engine *e,
-                             const lesson *l, const engine_step *s)
+                             const lesson *l, int decimals)
 {
-    static char text[NARRATION_BYTES]; /* one caller at a time, no allocation */
-    const engine_net *net = engine_network(e);
-    const char *note = NULL;
-    /* Lesson notes are written in the lesson's own convention; after a
-     * switch the built-in narration names the one in force. */
-    if (l && engine_convention(e) == l->net.convention)
-        note = lesson_note_for(l, s->id);
-    if (note)
-        text_sanitize(note, text, sizeof text);
-    else
-        narrate_step(s, net, text, sizeof text);
+    static char text[NARRATION_BYTES], raw[NARRATION_BYTES]; /* one caller at a time */
+    /* the lesson's note (in its own convention) with live numbers, else the built-in words */
+    narrate_text(l, e, engine_step_index(e), decimals, raw, sizeof raw, NULL);
+    text_sanitize(raw, text, sizeof text);
     /* Lines longer than about 100 columns are hard to read on a projector. */
     int right = cv->f->width - 2 < 102 ? cv->f->width - 2 : 102;
     layout_text(cv, top, rows, 2, right, text);
@@ -1631,7 +1624,7 @@ void view_layout(view_frame *f, int width, int height, const engine *e, const le
             layout_text(&cv, row, h - 1 - row, 2, w_text(&cv), about);
         } else {
             put_rule(&cv, row++, "Why", NULL);
-            layout_narration(&cv, row, h - 1 - row, e, l, s);
+            layout_narration(&cv, row, h - 1 - row, e, l, st->decimals);
         }
     }
     if (pass_w) {

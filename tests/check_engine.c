@@ -1015,6 +1015,39 @@ END_TEST
 
 
 
+
+/* The loss once the updates so far are made: nothing before the first
+ * update, W_jk alone after update.2 (0.0901, as the screen showed), both
+ * after update.1 (0.0793), which is where the next pass starts. */
+START_TEST(test_loss_after)
+{
+    engine_net n;
+    net_question(&n, 0, MODE_ONLINE, 1);
+    engine *e = engine_new(&n, CONV_ROWS);
+    int u2 = -1, u1 = -1;
+    for (int i = 0; i < engine_step_count(e); i++) {
+        u2 = strcmp(engine_step_at(e, i)->id, "update.2") == 0 ? i : u2;
+        u1 = strcmp(engine_step_at(e, i)->id, "update.1") == 0 ? i : u1;
+    }
+    ck_assert_double_eq(engine_loss_after(e, u2 - 1), engine_pass_loss(e));
+    ck_assert_double_eq_tol(engine_loss_after(e, u2), 0.0901, 5e-5);
+    ck_assert_double_eq_tol(engine_loss_after(e, u1), 0.0793, 5e-5);
+    double after = engine_loss_after(e, u1), mean_after = engine_mean_loss_after(e, u1);
+    ck_assert_double_eq(engine_mean_loss_after(e, -1), engine_net_mean_loss(&n));
+    engine_next_sample(e);
+    ck_assert_double_eq(engine_pass_loss(e), after);
+    ck_assert_double_eq(engine_net_mean_loss(engine_network(e)), mean_after);
+    engine_free(e);
+    engine_net_free(&n);
+    /* Mazur: 0.291027774 once both layers are updated */
+    net_mazur(&n);
+    e = engine_new(&n, CONV_COLUMNS);
+    ck_assert_double_eq_tol(engine_loss_after(e, engine_step_count(e) - 1), 0.291027774, 1e-9);
+    engine_free(e);
+    engine_net_free(&n);
+}
+END_TEST
+
 /* ------------------------------------------------------ the chain rule */
 
 /* The product of every term's factors, recursively: each term's product
@@ -1432,6 +1465,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_history_bounded);
     tcase_add_test(tc, test_train_matches_stepping);
     tcase_add_test(tc, test_update_step_is_next_state);
+    tcase_add_test(tc, test_loss_after);
     tcase_add_test(tc, test_nonfinite);
     suite_add_tcase(s, tc);
 

@@ -116,7 +116,7 @@ START_TEST(json_matches_engine)
     json_t *g = step_by_id(root, "backward.2.gradient");
     ck_assert_ptr_nonnull(g);
     ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(g, "note")),
-                                 "Beat two: multiply every column"));
+                                 "Beat two: scale row j by the hidden output h_j"));
     ck_assert_str_eq(json_string_value(json_object_get(les, "loss")), "mse");
     ck_assert_str_eq(json_string_value(json_object_get(les, "mode")), "online");
     ck_assert_double_eq_tol(num(json_object_get(les, "learning_rate")), 0.5, 1e-15);
