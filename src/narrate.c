@@ -462,26 +462,57 @@ static int parse(const char *p, size_t n, placeholder *ph)
 }
 
 /* The lesson-level values a note may name. */
+static double loss_now(const engine *e, int step)
+{
+    (void)step;
+    return engine_pass_loss(e);
+}
+
+static double loss_after(const engine *e, int step)
+{
+    return engine_loss_after(e, step);
+}
+
+static double loss_after_pass(const engine *e, int step)
+{
+    (void)step;
+    return engine_loss_after(e, engine_step_count(e) - 1);
+}
+
+static double mean_loss(const engine *e, int step)
+{
+    (void)step;
+    return engine_mean_loss_after(e, -1);
+}
+
+static double mean_loss_after(const engine *e, int step)
+{
+    (void)step;
+    return engine_mean_loss_after(e, engine_step_count(e) - 1);
+}
+
+static double eta(const engine *e, int step)
+{
+    (void)step;
+    return engine_network(e)->learning_rate;
+}
+
+static const struct {
+    const char *name;
+    double (*value)(const engine *e, int step);
+} specials[] = {
+    {"loss", loss_now},   {"loss_after", loss_after},           {"loss_after_pass", loss_after_pass},
+    {"mean_loss", mean_loss}, {"mean_loss_after", mean_loss_after}, {"eta", eta},
+};
+
 static int special(const engine *e, int step, const placeholder *ph, double *v)
 {
-    static const char *const names[] = {"loss",     "loss_after", "loss_after_pass",
-                                        "mean_loss", "mean_loss_after", "eta"};
-    int which = -1;
-    for (int k = 0; k < (int)(sizeof names / sizeof names[0]); k++)
-        if (strlen(names[k]) == ph->len && strncmp(names[k], ph->name, ph->len) == 0)
-            which = k;
-    if (which < 0 || ph->n_index)
-        return 0;
-    int last = engine_step_count(e) - 1;
-    switch (which) {
-    case 0: *v = engine_pass_loss(e); break;
-    case 1: *v = engine_loss_after(e, step); break;
-    case 2: *v = engine_loss_after(e, last); break;
-    case 3: *v = engine_mean_loss_after(e, -1); break;
-    case 4: *v = engine_mean_loss_after(e, last); break;
-    default: *v = engine_network(e)->learning_rate; break;
-    }
-    return 1;
+    for (size_t k = 0; k < sizeof specials / sizeof specials[0] && !ph->n_index; k++)
+        if (strlen(specials[k].name) == ph->len && strncmp(specials[k].name, ph->name, ph->len) == 0) {
+            *v = specials[k].value(e, step);
+            return 1;
+        }
+    return 0;
 }
 
 /* Writes the value a placeholder names; returns 0 when it names nothing. */

@@ -11,6 +11,7 @@
 
 #include "engine.h"
 #include "lesson.h"
+#include "ops.h"
 
 static const char *const bundled[] = {
     "lessons/01-question.yaml",  "lessons/02-two-by-one.yaml", "lessons/03-rows-or-columns.yaml",
@@ -284,8 +285,13 @@ START_TEST(random_networks)
         n.layers = 1 + i % 4;
         for (int l = 0; l <= n.layers; l++)
             n.width[l] = 1 + (int)(engine_rng_uniform(&r) * 4);
+        engine_act hidden[ACT_COUNT];
+        int kinds = 0;
+        for (int a = 0; a < ACT_COUNT; a++)
+            if (!ops_act((engine_act)a)->output_only)
+                hidden[kinds++] = (engine_act)a;
         for (int l = 0; l < n.layers; l++)
-            n.act[l] = (engine_act)((i + l) % ACT_SOFTMAX);
+            n.act[l] = hidden[(i + l) % kinds];
         if (i % 3 == 0) {
             n.act[n.layers - 1] = ACT_SOFTMAX;
             n.loss = LOSS_CROSS_ENTROPY;
