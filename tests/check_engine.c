@@ -1449,6 +1449,7 @@ Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
     TCase *tc = tcase_create("worked examples");
+    tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_mazur);
     tcase_add_test(tc, test_hand);
     tcase_add_test(tc, test_question_shapes);
@@ -1479,11 +1480,13 @@ Suite *engine_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("chain rule");
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_chain_question);
     tcase_add_test(tc, test_chain_everywhere);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("edges");
+    tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_softmax_underflow);
     tcase_add_test(tc, test_nan_through_relu);
     tcase_add_test(tc, test_saturated_gradients);

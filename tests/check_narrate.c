@@ -144,21 +144,31 @@ START_TEST(every_kind_names_convention)
     net.train_bias = 1;
     net.mode = MODE_BATCH;
     net.samples = 4;
-    for (int k = 0; k < STEP_KIND_COUNT; k++)
-        for (int c = 0; c < CONV_COUNT; c++)
-            for (int N = 1; N <= 2; N++) {
-                int layer = k == STEP_LOSS ? 0 : N;
-                if (k == STEP_DELTA && N != 2)
-                    continue; /* only the output layer has it */
-                const char *t = narrate(&net, (engine_step_kind)k, layer, (engine_conv)c);
-                ck_assert_msg(strlen(t) > 40, "kind %d: too short: %s", k, t);
-                HAS(t, c == CONV_COLUMNS ? "olumns" : "ows"); /* either case */
-                /* 2 to 5 sentences, for a student. */
-                int dots = 0;
-                for (const char *p = t; *p; p++)
-                    dots += (*p == '.' && (p[1] == ' ' || p[1] == '\0' || p[1] == '\n'));
-                ck_assert_msg(dots >= 2 && dots <= 5, "kind %d: %d sentences: %s", k, dots, t);
-            }
+    ck_assert_int_eq(engine_net_alloc(&net), 0);
+    for (int c = 0; c < CONV_COUNT; c++) {
+        engine *e = engine_new(&net, (engine_conv)c);
+        ck_assert_ptr_nonnull(e);
+        for (int s = 1; s < net.samples; s++)
+            engine_next_sample(e); /* the last pass holds every kind of step */
+        int seen[STEP_KIND_COUNT] = {0};
+        for (int i = 0; i < engine_step_count(e); i++) {
+            const engine_step *st = engine_step_at(e, i);
+            const char *t = text;
+            ck_assert_uint_eq(narrate_step(st, &net, text, sizeof text), strlen(text));
+            seen[st->kind]++;
+            ck_assert_msg(strlen(t) > 40, "%s: too short: %s", st->id, t);
+            HAS(t, c == CONV_COLUMNS ? "olumns" : "ows"); /* either case */
+            /* 2 to 5 sentences, for a student. */
+            int dots = 0;
+            for (const char *p = t; *p; p++)
+                dots += (*p == '.' && (p[1] == ' ' || p[1] == '\0' || p[1] == '\n'));
+            ck_assert_msg(dots >= 2 && dots <= 5, "%s: %d sentences: %s", st->id, dots, t);
+        }
+        for (int k = 0; k < STEP_KIND_COUNT; k++)
+            ck_assert_msg(seen[k] > 0, "no step of kind %d", k);
+        engine_free(e);
+    }
+    engine_net_free(&net);
 }
 END_TEST
 
@@ -432,6 +442,7 @@ Suite *narrate_suite(void)
 {
     Suite *s = suite_create("narrate");
     TCase *tc = tcase_create("narrate");
+    tcase_set_timeout(tc, 30);
     tcase_add_test(tc, copy_columns_and_rows);
     tcase_add_test(tc, gradient_explains_its_shape);
     tcase_add_test(tc, sum_and_send);
@@ -440,6 +451,7 @@ Suite *narrate_suite(void)
     tcase_add_test(tc, deep_names_and_truncation);
     suite_add_tcase(s, tc);
     tc = tcase_create("live values");
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, placeholders);
     tcase_add_test(tc, notes_follow_edits);
     tcase_add_test(tc, notes_follow_samples);
