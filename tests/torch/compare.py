@@ -85,8 +85,12 @@ def ce_exact(z, t):
     zs = [mpmath.mpf(float(v)) for v in z]
     if any(mpmath.isnan(v) or mpmath.isinf(v) for v in zs):
         return math.nan
-    lse = mpmath.log(sum(mpmath.exp(v) for v in zs))
-    return float(sum(mpmath.mpf(float(tk)) * (lse - zk) for tk, zk in zip(t, zs) if float(tk) != 0))
+    m = max(zs)
+    top = zs.index(m)
+    # log Σ exp(z − m) = log(1 + Σ_{j ≠ top} exp(z_j − m)): no cancellation
+    # when the loss is tiny
+    rest = mpmath.log1p(sum(mpmath.exp(v - m) for j, v in enumerate(zs) if j != top))
+    return float(sum(mpmath.mpf(float(tk)) * (rest - (zk - m)) for tk, zk in zip(t, zs) if float(tk) != 0))
 
 
 def ce_loss(z, t, exact):
