@@ -45,11 +45,12 @@ static inline double sigmoid_f(double z)
     return 1.0 / (1.0 + exp(-z));
 }
 
-/* σ′ = σ(1 − σ): exact enough while σ ≤ ½; above, 1 − σ cancels, so
+/* σ′ = σ(1 − σ): within a few units in the last place while z ≤ 1 (1 − σ
+ * is then at least 0.27, and exact); beyond, 1 − σ cancels, so
  * σ′ = e^−z / (1 + e^−z)² instead. */
 static inline double sigmoid_g(double z, double a)
 {
-    if (z <= 0)
+    if (z <= 1.0)
         return a * (1.0 - a);
     double e = exp(-z);
     return e / ((1.0 + e) * (1.0 + e));
@@ -60,11 +61,12 @@ static inline double tanh_f(double z)
     return tanh(z);
 }
 
-/* tanh′ = 1 − tanh²: exact enough while |tanh| < 0.47; beyond, it is
- * 4e / (1 + e)² with e = e^−2|z|. */
+/* tanh′ = 1 − tanh²: within a few units in the last place while |z| < 1
+ * (1 − tanh² is then at least 0.42); beyond, it is 4e / (1 + e)² with
+ * e = e^−2|z|, which keeps its digits when the unit saturates. */
 static inline double tanh_g(double z, double a)
 {
-    if (fabs(z) < 0.5)
+    if (fabs(z) < 1.0)
         return 1.0 - a * a;
     double e = exp(-2.0 * fabs(z));
     return 4.0 * e / ((1.0 + e) * (1.0 + e));
