@@ -325,6 +325,19 @@ static int print_wrapped(printer *p, const char *label, const char *text)
     return 0;
 }
 
+/* Joins the lines of each paragraph (a lesson writes its notes in lines of
+ * its own; filled-in numbers change their lengths), keeping blank lines
+ * between paragraphs, so the handout can wrap them afresh. */
+static void reflow(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && s[n - 1] == '\n')
+        s[--n] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\n' && s[i + 1] != '\n' && (i == 0 || s[i - 1] != '\n'))
+            s[i] = ' ';
+}
+
 /* The arithmetic of the step's first element and, for a weight's gradient,
  * the chain rule under it: what the screen shows for the focused element. */
 static int print_element(printer *p, const engine *e, int index, const char *ind)
@@ -390,6 +403,8 @@ static int print_step(printer *p, const lesson *l, const engine *e, int index, c
     if (p->md)
         fputs("```\n", p->out);
     narrate_text(l, e, index, p->decimals, note, note_size, NULL);
+    if (!p->md)
+        reflow(note);
     const char *c = clean(p, note);
     if (!c)
         return -1;
