@@ -49,8 +49,6 @@ typedef struct {
 struct draw_cache {
     draw_pass_memo pass;
     draw_after_memo after;
-    double after_w[ENGINE_MAX_LAYERS][ENGINE_MAX_WIDTH * ENGINE_MAX_WIDTH];
-    double after_b[ENGINE_MAX_LAYERS][ENGINE_MAX_WIDTH];
     double change[ENGINE_MAX_WIDTH * ENGINE_MAX_WIDTH]; /* −η·G */
     draw_help_line help[DRAW_HELP_LINES];               /* draw_help.c */
     char derivation[DRAW_DERIVATION_BYTES];             /* draw_derivation.c */

@@ -12,29 +12,21 @@ int draw_text_right(const frame *f)
     return f->cols - 2 < 102 ? f->cols - 2 : 102;
 }
 
-/* The words for step s: the lesson's note for it, or the built-in
- * narration.  Lesson notes are written in the lesson's own convention;
- * after a switch the built-in narration names the one in force.
- *
- * This rule belongs in narrate.c, where --print finds the same words; when
- * narrate.c offers it, this function is the one place to swap for it. */
-static void step_words(const lesson *l, const engine *e, const engine_step *s, char *buf,
-                       size_t size)
+/* The words for step s: the lesson's note (in its own convention) with
+ * live numbers, else the built-in narration; made safe to show. */
+static void step_words(const mode_ctx *c, char *buf, size_t size)
 {
-    const char *note = NULL;
-    if (l && engine_convention(e) == l->net.convention)
-        note = lesson_note_for(l, s->id);
-    if (note)
-        text_sanitize(note, buf, size);
-    else
-        narrate_step(s, engine_network(e), buf, size);
+    char raw[sizeof c->cache->text];
+    narrate_text(c->lesson, c->engine, engine_step_index(c->engine), c->decimals, raw, sizeof raw,
+                 NULL);
+    text_sanitize(raw, buf, size);
 }
 
 void draw_narration(frame *f, const mode_ctx *c, int top, int rows)
 {
     char *text = c->cache->text;
     frame_rule(f, top, "Why", NULL);
-    step_words(c->lesson, c->engine, engine_current(c->engine), text, sizeof c->cache->text);
+    step_words(c, text, sizeof c->cache->text);
     frame_wrap(f, top + 1, rows - 1, 2, draw_text_right(f), text);
 }
 

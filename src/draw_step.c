@@ -31,6 +31,7 @@ static const char *step_operator(const engine_step *s, int i)
     case STEP_DELTA:
         return "−";
     case STEP_BATCH_MEAN:
+    case STEP_MEAN_BIAS:
         return "/";
     case STEP_UPDATE:
     case STEP_UPDATE_BIAS:
@@ -60,6 +61,7 @@ static const char *result_operator(const engine_step *s)
     case STEP_GRADIENT:
     case STEP_SEND:
     case STEP_BATCH_MEAN:
+    case STEP_MEAN_BIAS:
     case STEP_UPDATE:
     case STEP_UPDATE_BIAS:
     case STEP_KIND_COUNT:

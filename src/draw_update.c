@@ -11,13 +11,8 @@
 enum { LINE_BYTES = 1024 };
 
 /* The loss of this pass's sample once the updates up to the current step
- * are applied, remembered per step so keys that do not move the step
- * (focus, help, precision) cost nothing.
- *
- * This belongs in the engine, which knows how an update changes the
- * network: it rebuilds the updated network from the steps' values.  When
- * the engine answers the question itself, this function is the one place
- * to swap for it. */
+ * are applied (the engine's answer), remembered per step so keys that do
+ * not move the step (focus, help, precision) cost nothing. */
 static double loss_after(draw_cache *cache, const engine *e)
 {
     draw_after_memo *memo = &cache->after;
@@ -30,25 +25,6 @@ static double loss_after(draw_cache *cache, const engine *e)
         memo->layers == net->layers && memo->before == engine_pass_loss(e) &&
         memo->first == first)
         return memo->value;
-    engine_net n = *net; /* shares the samples; updated layers point at the scratch */
-    for (int i = 0; i <= index; i++) {
-        const engine_step *o = engine_step_at(e, i);
-        int l = o ? o->layer : 0;
-        if (!o || l < 1 || l > net->layers)
-            continue;
-        int nin = net->width[l - 1], nout = net->width[l];
-        if (o->kind == STEP_UPDATE) {
-            for (int a = 0; a < nin; a++)
-                for (int b = 0; b < nout; b++)
-                    cache->after_w[l - 1][a * nout + b] = o->convention == CONV_COLUMNS
-                                                              ? o->result.v[a * nout + b]
-                                                              : o->result.v[b * nin + a];
-            n.weights[l - 1] = cache->after_w[l - 1];
-        } else if (o->kind == STEP_UPDATE_BIAS && net->has_bias) {
-            memcpy(cache->after_b[l - 1], o->result.v, sizeof(double) * (size_t)nout);
-            n.biases[l - 1] = cache->after_b[l - 1];
-        }
-    }
     memo->e = e;
     memo->epoch = engine_epoch(e);
     memo->sample = engine_sample(e);
@@ -56,7 +32,7 @@ static double loss_after(draw_cache *cache, const engine *e)
     memo->layers = net->layers;
     memo->before = engine_pass_loss(e);
     memo->first = first;
-    memo->value = engine_net_sample_loss(&n, engine_sample(e) - 1);
+    memo->value = engine_loss_after(e, index);
     memo->valid = 1;
     memo->computed++;
     return memo->value;

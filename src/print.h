@@ -37,18 +37,18 @@ int print_format_parse(const char *name);
 int print_walkthrough(FILE *out, const lesson *l, const print_options *opt);
 
 /* Trains `epochs` epochs and writes the final mean loss (and, in JSON,
- * {"epochs", "loss", "weights", "biases"} with weights in the lesson's
- * convention, biases null when there are none, plus "nonfinite_epoch" when
- * values stopped being finite).  Returns 0, or 2 when out of memory. */
+ * {"epochs", "loss", "convention", "weights", "biases"} with weights in
+ * the convention asked for (the lesson's by default), biases null when
+ * there are none, plus "nonfinite_epoch" when values stopped being
+ * finite).  Returns 0, or 2 when out of memory. */
 int print_train(FILE *out, const lesson *l, long epochs, const print_options *opt);
 
-/* Status of one gradient check row: "good" (≤ 1e-7), "ok" (≤ 1e-4),
- * "check", "WRONG" (> 1e-2) or "kink" (a relu kink within h: not failed). */
-const char *print_check_status(double rel_error, int kink);
-
-/* Writes the gradient check table of the lesson's starting weights.
- * Returns 0 when every unmarked relative error is at most 1e-6, 1 when
- * one is larger, 2 when out of memory. */
+/* Writes the gradient check of the lesson's starting weights: a table of
+ * every parameter with its verdict (engine_check_judge, one rule for the
+ * label and the exit status), then why each row that is not "good" got its
+ * verdict.  In JSON: {"parameters": [{layer, parameter, analytic, numeric,
+ * rel_error, error, tolerance, step, status, reason}], "passed"}.  Returns 0
+ * when no row fails, 1 when one does, 2 when out of memory. */
 int print_gradcheck(FILE *out, const lesson *l, const print_options *opt);
 
 #endif

@@ -1,5 +1,7 @@
 /* quiz.c - answer checking, hints and the score of the quiz. */
 #include "quiz.h"
+
+#include "ops.h"
 #include "shape.h"
 #include "text.h"
 #include "utf8.h"
@@ -383,7 +385,8 @@ void quiz_shape_hint(const engine_step *s, char *buf, size_t size)
                      m->name, d, m->rows, m->cols, m->cols, m->name, m->rows);
         return;
     }
-    case STEP_BATCH_MEAN: {
+    case STEP_BATCH_MEAN:
+    case STEP_MEAN_BIAS: {
         char w[ENGINE_NAME_SIZE + 2];
         weight_name(s, w, sizeof w);
         snprintf(buf, size, "the mean of the samples' gradients has the shape of each one, the shape of %s", w);
@@ -414,27 +417,6 @@ void quiz_shape_hint(const engine_step *s, char *buf, size_t size)
     }
 }
 
-/* What to do with the symbols of a step's explanation. */
-static const char *value_verb(engine_step_kind k)
-{
-    switch (k) {
-    case STEP_SUM: return "add up those products";
-    case STEP_ACTIVATION: return "apply g to that number";
-    case STEP_LOSS: return "add up those terms";
-    case STEP_DELTA: return "work out that difference";
-    case STEP_DERIVATIVE: return "multiply those two";
-    case STEP_GRAD_COPY: return "copy that number";
-    case STEP_GRADIENT: return "multiply those two";
-    case STEP_BIAS_GRAD: return "copy that number";
-    case STEP_SEND: return "add up those products";
-    case STEP_BATCH_MEAN: return "average those";
-    case STEP_UPDATE:
-    case STEP_UPDATE_BIAS: return "subtract \xce\xb7 times the gradient";
-    case STEP_KIND_COUNT: break;
-    }
-    return "work that out";
-}
-
 /* The explanation of element index: the whole arithmetic in full. */
 static void explain(const engine_step *s, int index, char *buf, size_t size)
 {
@@ -451,7 +433,8 @@ void quiz_value_hint(const engine_step *s, int index, char *buf, size_t size)
     /* "G[2][1] = h_2 · δ_1 = 0.5969 × −0.2171 = −0.1296": keep the part
      * before the second " = ", the symbols without the numbers. */
     char *first = strstr(full, " = ");
-    const char *verb = value_verb(s->kind);
+    /* what to do with the symbols: the op's own words */
+    const char *verb = ops_op(s->op)->quiz;
     if (first) {
         char *second = strstr(first + 3, " = ");
         if (second) {
@@ -463,9 +446,6 @@ void quiz_value_hint(const engine_step *s, int index, char *buf, size_t size)
                 verb = "it is what the layer above sent down";
         }
     }
-    /* softmax's δ mixes every output: no single product makes it */
-    if (s->kind == STEP_DERIVATIVE && s->act == ACT_SOFTMAX)
-        verb = "work that out";
     snprintf(buf, size, "%s: %s", full, verb);
 }
 
@@ -964,7 +944,8 @@ void quiz_hiding(const quiz *q, const engine_step *s, quiz_hidden *out)
         out->layer = s->layer - 1;
         return;
     case STEP_LOSS: case STEP_GRAD_COPY: case STEP_GRADIENT: case STEP_BIAS_GRAD:
-    case STEP_BATCH_MEAN: case STEP_UPDATE: case STEP_UPDATE_BIAS: case STEP_KIND_COUNT:
+    case STEP_BATCH_MEAN: case STEP_MEAN_BIAS: case STEP_UPDATE: case STEP_UPDATE_BIAS:
+    case STEP_KIND_COUNT:
         /* a matrix or a scalar of its own, or δ again (the bias gradient,
          * the copy beat), which the step before has shown */
         out->layer = 0;

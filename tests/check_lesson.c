@@ -94,7 +94,7 @@ START_TEST(test_default)
     ck_assert_double_eq(l.net.inputs[1], 0.5);
     ck_assert_double_eq(l.net.targets[0], 1.0);
     ck_assert_double_eq(l.net.targets[1], 0.0);
-    ck_assert_int_eq(l.n_notes, 16);
+    ck_assert_int_eq(l.n_notes, 15);
     const char *n = lesson_note_for(&l, "update.2");
     ck_assert_ptr_nonnull(n);
     ck_assert_ptr_eq(n, lesson_note_for(&l, "update.1"));

@@ -242,7 +242,7 @@ START_TEST(quiz_wrong_then_right)
     snprintf(num, sizeof num, "%.4f", s->result.v[0]);
     ck_assert(!on_screen(num));
     ck_assert(on_screen("[ ? ]"));
-    ck_assert(on_screen("shapes  (3×2), rows × (3) → ?"));
+    ck_assert(on_screen("shapes  (3×2), row j × (3) → ?"));
     char wrong[32], right[32];
     snprintf(wrong, sizeof wrong, "%dx%d", s->result.cols, s->result.rows + 1);
     snprintf(right, sizeof right, "(%d, %d)", s->result.rows, s->result.cols);

@@ -290,7 +290,7 @@ START_TEST(quiz_wrong_then_right_on_the_question)
     double want = 0.5 * question_delta_j(0);
     ck_assert_double_eq_tol(s->result.v[3], want, 1e-12);
     ck_assert_int_eq(quiz_answer(&q, s, "0.5", msg, sizeof msg), QUIZ_RETRY);
-    ck_assert_str_eq(msg, "Not quite. Hint: G[2][1] = x_2 · δ_1: multiply those two.");
+    ck_assert_str_eq(msg, "Not quite. Hint: G[2][1] = Δ[2][1] · x_2: multiply those two.");
     char answer[64];
     snprintf(answer, sizeof answer, "%.4f", want * 1.009); /* within 1% */
     ck_assert_int_eq(quiz_answer(&q, s, answer, msg, sizeof msg), QUIZ_RIGHT);
@@ -644,8 +644,8 @@ START_TEST(quiz_hides_what_the_diagram_would_tell)
             ck_assert_int_eq(h.result, 0);
             ck_assert_int_eq(h.values, 0);
         }
-        /* two sums, two activations, two deltas in, two δ, two sends */
-        ck_assert_int_eq(with_values, 10);
+        /* two sums, two activations, the output's ∂E/∂y, two δ, two sends */
+        ck_assert_int_eq(with_values, 9);
         engine_free(e);
     }
     lesson_free(&l);
@@ -664,7 +664,8 @@ START_TEST(hint_softmax_by_activation)
     ck_assert_int_eq(s->act, ACT_SOFTMAX);
     char hint[QUIZ_TEXT_SIZE];
     quiz_value_hint(s, 0, hint, sizeof hint);
-    ck_assert_str_eq(hint, "δ_1 = y_1·(∂E/∂y_1 − Σ y_k·∂E/∂y_k): work that out");
+    /* after a softmax, cross-entropy's δ is y − t exactly (op softmax_ce) */
+    ck_assert_str_eq(hint, "δ_1 = y_1 − t_1: work out that difference");
     ck_assert(engine_seek(e, "backward.1.activation"));
     quiz_value_hint(engine_current(e), 0, hint, sizeof hint);
     ck_assert_str_eq(hint, "δ_1 = ∂E/∂h_1 · g′(z_1): multiply those two");

@@ -17,7 +17,7 @@ wait_for 'ready$'
 
 cp lessons/01-question.yaml "$OUT/mine.yaml" || fail "cannot copy lesson 01"
 keys "./backstep '$OUT/mine.yaml'; echo \"backstep exited \$?\"" Enter
-wait_for "step 1/17"
+wait_for "step 1/16"
 wait_for "About this lesson"
 
 # Quiz: the shape of z_j, first wrong (2x3), then right (3).
@@ -84,7 +84,7 @@ keys e
 wait_for "W_jk[1][1] = 0.7000, new value:"
 keys C-u; type_text "0.25"; keys Enter
 wait_for "[modified]"
-wait_for "step 1/17"
+wait_for "step 1/16"
 keys w
 wait_for "save as: $OUT/mine.yaml"
 keys Enter
