@@ -72,12 +72,30 @@ static int locale_is_utf8(void)
     return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
 }
 
+/* --list found nothing: say where it looked (a binary installed under
+ * another PREFIX than it was built for looks in the wrong place). */
+static int no_lessons(const char *const *dirs)
+{
+    fputs("backstep: no lessons found in ", stderr);
+    for (int i = 0; dirs[i]; i++) {
+        char clean[1024];
+        text_sanitize(dirs[i], clean, sizeof clean);
+        fprintf(stderr, "%s%s", i == 0 ? "" : dirs[i + 1] ? ", " : " or ", clean);
+    }
+    fputc('\n', stderr);
+    return 2;
+}
+
 static int list_lessons(int ascii)
 {
     catalog c;
     if (catalog_scan(&c, lesson_dirs()) < 0) {
         fputs("backstep: out of memory\n", stderr);
         return 2;
+    }
+    if (c.n == 0) {
+        catalog_free(&c);
+        return no_lessons(lesson_dirs());
     }
     int w = 0;
     for (int i = 0; i < c.n; i++) {
