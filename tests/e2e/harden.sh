@@ -131,7 +131,7 @@ kill -0 "$PID" 2>/dev/null || fail "backstep is not running after the storm"
 wait_for " q quit"
 # Stop autoplay, back to the start: the screen must be the first one again.
 $T send-keys -t h a
-wait_gone "▶"
+wait_for "columns convention"     # the header's "▶ 0.1s  columns" while it plays
 $T send-keys -t h r
 wait_for "step 1/"
 settle after
