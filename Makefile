@@ -71,7 +71,16 @@ linked = $(filter %.o %.a,$^)
 	asan valgrind fuzz analyze coverage bench golden screenshots install uninstall clean FORCE
 all: $(BIN)
 
-$(BIN): $(B)/main.o $(B)/libbackstep.a $(STAMP) | $(if $(filter-out backstep,$(BIN)),$(B)/lessons)
+# A binary of another build finds the bundled lessons beside it, as
+# ./backstep does.  It lives in a folder of its own (B/bin), so that the
+# test program in B still finds none beside it, as tests/run finds none.
+ifneq ($(BIN),backstep)
+BIN_LESSONS = $(dir $(BIN))lessons
+$(BIN_LESSONS):
+	mkdir -p $(@D) && ln -sfn $(CURDIR)/lessons $@
+endif
+
+$(BIN): $(B)/main.o $(B)/libbackstep.a $(STAMP) | $(BIN_LESSONS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(linked) $(LDLIBS)
 
 $(B)/libbackstep.a: $(OBJ)
@@ -107,11 +116,6 @@ $(STAMP): FORCE | $(B)
 
 $(B):
 	mkdir -p $@
-
-# A binary in a build folder of its own finds the bundled lessons beside it,
-# as ./backstep does.
-$(B)/lessons: | $(B)
-	ln -sfn $(CURDIR)/lessons $@
 
 # ---- Packages --------------------------------------------------------------
 # Debian packages, by what needs them.  Each target below first runs a silent
@@ -193,14 +197,16 @@ unit: $(TESTBIN) $(BIN)
 e2e: $(BIN)
 	@set -e; for t in tests/e2e/*.sh; do [ -f "$$t" ] || continue; echo "e2e: $$t"; bash "$$t"; done
 
-# The suites, and the command-line tests' runs of the program, sanitized.
+# The suites, and the command-line tests' runs of the program, sanitized;
+# the sanitizers make the tests about twice as slow, so their time limits
+# are four times as long.
 ASAN_DIR    = build/asan
 ASAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 asan: need-san
-	@$(MAKE) --no-print-directory B=$(ASAN_DIR) BIN=$(ASAN_DIR)/backstep TESTBIN=$(ASAN_DIR)/run \
-	  CC=clang CFLAGS="$(ASAN_CFLAGS)" $(ASAN_DIR)/backstep $(ASAN_DIR)/run
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  BACKSTEP_BIN=$(ASAN_DIR)/backstep ./$(ASAN_DIR)/run
+	@$(MAKE) --no-print-directory B=$(ASAN_DIR) BIN=$(ASAN_DIR)/bin/backstep TESTBIN=$(ASAN_DIR)/run \
+	  CC=clang CFLAGS="$(ASAN_CFLAGS)" $(ASAN_DIR)/bin/backstep $(ASAN_DIR)/run
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 CK_TIMEOUT_MULTIPLIER=4 \
+	  BACKSTEP_BIN=$(ASAN_DIR)/bin/backstep ./$(ASAN_DIR)/run
 
 VALGRIND = valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite -q
 valgrind: need-valgrind
@@ -267,13 +273,13 @@ $(B)/%.analyzed: src/%.c $(STAMP) | $(B)
 # build in build/coverage; counts start from zero on every run.
 COVERAGE_DIR = build/coverage
 coverage: need-coverage
-	@$(MAKE) --no-print-directory B=$(COVERAGE_DIR) BIN=$(COVERAGE_DIR)/backstep \
-	  TESTBIN=$(COVERAGE_DIR)/run CFLAGS="-O0 -g --coverage" $(COVERAGE_DIR)/backstep $(COVERAGE_DIR)/run
+	@$(MAKE) --no-print-directory B=$(COVERAGE_DIR) BIN=$(COVERAGE_DIR)/bin/backstep \
+	  TESTBIN=$(COVERAGE_DIR)/run CFLAGS="-O0 -g --coverage" $(COVERAGE_DIR)/bin/backstep $(COVERAGE_DIR)/run
 	@rm -f $(COVERAGE_DIR)/*.gcda
-	BACKSTEP_BIN=$(COVERAGE_DIR)/backstep ./$(COVERAGE_DIR)/run
+	CK_TIMEOUT_MULTIPLIER=2 BACKSTEP_BIN=$(COVERAGE_DIR)/bin/backstep ./$(COVERAGE_DIR)/run
 	@set -e; for t in tests/e2e/*.sh; do \
 	  case $$t in */install.sh) continue ;; esac; \
-	  echo "e2e: $$t"; BACKSTEP_BIN=$(COVERAGE_DIR)/backstep bash "$$t"; done
+	  echo "e2e: $$t"; BACKSTEP_BIN=$(COVERAGE_DIR)/bin/backstep bash "$$t"; done
 	gcovr --root . --filter 'src/' --sort-percentage $(COVERAGE_DIR)
 
 # ---- Pictures, golden screens, benchmarks ------------------------------------
