@@ -3,6 +3,8 @@
 #   make run       install what is missing, build, open the default lesson
 #   make check     install what is missing, build, run every test
 #   make deps      install the Debian packages to build, run and test
+#                  (deps-san, deps-valgrind, deps-analyze, deps-coverage:
+#                  the other targets' own, which they install when missing)
 #   make asan      the tests under AddressSanitizer + UBSan (installs clang)
 #   make valgrind  the tests and --print of every lesson under valgrind
 #   make fuzz      libFuzzer on the lesson loader and the shape checker
@@ -169,7 +171,7 @@ need = @( $(1) ) >/dev/null 2>&1 || $(MAKE) --no-print-directory $(2)
 PROBE_BUILD = command -v $(firstword $(CC)) && command -v pkg-config && pkg-config --exists $(PKGS)
 PROBE_CHECK = $(PROBE_BUILD) && pkg-config --exists check && command -v tmux && command -v groff && command -v man
 # A fuzz target linked with every runtime the sanitizer targets use.
-PROBE_SAN   = t=$$(mktemp) && printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return d[0] * (int)n * 0; }\n' | \
+PROBE_SAN   = t=$$(mktemp) && printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' | \
 	clang -x c -fsanitize=fuzzer,address,undefined -o $$t -; r=$$?; rm -f $$t; exit $$r
 
 need-build: ; $(call need,$(PROBE_BUILD),deps)
