@@ -110,6 +110,20 @@ static int flush_out(void)
     return 0;
 }
 
+/* --list found nothing: say where it looked (a binary installed under
+ * another PREFIX than it was built for looks in the wrong place). */
+static int no_lessons(const char *const *dirs)
+{
+    fputs("backstep: no lessons found in ", stderr);
+    for (int i = 0; dirs[i]; i++) {
+        char quoted[1024];
+        text_quote_path(dirs[i], quoted, sizeof quoted, ascii_out);
+        fprintf(stderr, "%s%s", i == 0 ? "" : dirs[i + 1] ? ", " : " or ", quoted);
+    }
+    fputc('\n', stderr);
+    return 2;
+}
+
 static int list_lessons(void)
 {
     catalog c;
@@ -125,6 +139,10 @@ static int list_lessons(void)
         catalog_free(&c);
         say("out of memory");
         return 2;
+    }
+    if (c.n == 0) {
+        catalog_free(&c);
+        return no_lessons(lesson_dirs());
     }
     int w = 0;
     for (int i = 0; i < c.n; i++) {

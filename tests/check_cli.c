@@ -125,6 +125,72 @@ START_TEST(list_bundled)
 }
 END_TEST
 
+/* Copies the file at from to to with mode 0755. */
+static void copy_program(const char *from, const char *to)
+{
+    int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+    ck_assert_int_ge(in, 0);
+    ck_assert_int_ge(out, 0);
+    char buf[1 << 16];
+    ssize_t n;
+    while ((n = read(in, buf, sizeof buf)) > 0)
+        ck_assert_int_eq(write(out, buf, (size_t)n), n);
+    ck_assert_int_eq(n, 0);
+    close(in);
+    ck_assert_int_eq(close(out), 0);
+}
+
+/* A copy of the program in an empty folder, with an empty home and no
+ * XDG_DATA_HOME, finds no lessons: --list says where it looked, on stderr,
+ * and exits 2.  The compiled-in folder is looked in too; where backstep is
+ * installed under the PREFIX these tests were built for, it must list
+ * those lessons instead. */
+START_TEST(list_nothing_found)
+{
+    char dir[] = "/tmp/backstep-list-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char prog[64], home[64];
+    snprintf(prog, sizeof prog, "%s/backstep", dir);
+    snprintf(home, sizeof home, "%s/home", dir);
+    ck_assert_int_eq(mkdir(home, 0700), 0);
+    const char *bin = getenv("BACKSTEP_BIN") ? getenv("BACKSTEP_BIN") : "./backstep";
+    copy_program(bin, prog);
+
+    /* run() takes the program and the environment from this process. */
+    char *old_bin = getenv("BACKSTEP_BIN") ? strdup(getenv("BACKSTEP_BIN")) : NULL;
+    char *old_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+    char *old_xdg = getenv("XDG_DATA_HOME") ? strdup(getenv("XDG_DATA_HOME")) : NULL;
+    setenv("BACKSTEP_BIN", prog, 1);
+    setenv("HOME", home, 1);
+    unsetenv("XDG_DATA_HOME");
+    run_result r = run((const char *[]){"--list", NULL});
+    old_bin ? setenv("BACKSTEP_BIN", old_bin, 1) : unsetenv("BACKSTEP_BIN");
+    old_home ? setenv("HOME", old_home, 1) : unsetenv("HOME");
+    old_xdg ? setenv("XDG_DATA_HOME", old_xdg, 1) : unsetenv("XDG_DATA_HOME");
+    free(old_bin);
+    free(old_home);
+    free(old_xdg);
+
+    if (access(BACKSTEP_LESSONDIR, F_OK) == 0) {
+        ck_assert_int_eq(r.status, 0);
+        ck_assert_ptr_nonnull(strstr(r.out, "question"));
+    } else {
+        char expected[512];
+        snprintf(expected, sizeof expected,
+                 "backstep: no lessons found in %s/lessons, %s or "
+                 "%s/.local/share/backstep/lessons\n",
+                 dir, BACKSTEP_LESSONDIR, home);
+        ck_assert_int_eq(r.status, 2);
+        ck_assert_str_eq(r.out, "");
+        ck_assert_str_eq(r.err, expected);
+    }
+    run_free(&r);
+    unlink(prog);
+    rmdir(home);
+    ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 START_TEST(headless_runs)
 {
     run_result r = run((const char *[]){"--print", NULL});
@@ -489,6 +555,7 @@ Suite *cli_suite(void)
     tcase_add_test(tc, bad_options);
     tcase_add_test(tc, bad_lessons);
     tcase_add_test(tc, list_bundled);
+    tcase_add_test(tc, list_nothing_found);
     tcase_add_test(tc, headless_runs);
     tcase_add_test(tc, shape_statuses);
     tcase_add_test(tc, hostile_arguments);

@@ -4,17 +4,16 @@
 # 200 resizes during autoplay must leave a correct screen; SIGINT, SIGTERM
 # and SIGHUP must give the terminal back.
 set -u
-BIN=${BACKSTEP_BIN:-./backstep}
 NAME=harden.sh PANE=h
 . "$(dirname "$0")/tmux.bash"
-[ -x "$BIN" ] || { echo "harden.sh: $BIN is not built"; exit 1; }
 START=$SECONDS
 
 info() { $T display-message -p -t h "$1"; }
 
 # Starts backstep with arguments "$@" from a shell in a fresh 100×30 pane
 # whose title is set first (the terminal's title stack gives the title of
-# that moment back on exit).  Sets PID to backstep's pid.
+# that moment back on exit).  Sets PID to backstep's pid: a shell writes
+# its own pid and then becomes backstep with exec.
 start() {
     $T kill-server 2>/dev/null
     local tries=0
@@ -28,9 +27,10 @@ start() {
     $T set-option -g window-size manual >/dev/null
     $T send-keys -t h "PS1='ready\$ '; printf '\\033]2;harden-title\\033\\\\'; clear" Enter
     wait_for 'ready$'
-    $T send-keys -t h "\$BIN $*; echo \"backstep exited \$?\"" Enter
+    rm -f "$OUT/pid"
+    $T send-keys -t h "bash -c 'echo \$\$ >$OUT/pid && exec \"\$@\"' - \$BIN $*; echo \"backstep exited \$?\"" Enter
     wait_for "epoch 1  sample 1/"
-    PID=$(ps -o pid= --ppid "$(info '#{pane_pid}')" | tr -d ' ')
+    PID=$(cat "$OUT/pid" 2>/dev/null)
     [ -n "$PID" ] || fail "no pid for backstep"
 }
 
@@ -65,11 +65,7 @@ wait_for 'expression  W_jk * δ_k^[[2J'
 $T capture-pane -p -e -t h | grep -qF -- 'Caption ^[]0;pwned4^G ^[[32mgreen' \
     || fail "the caption's visible escapes are split by a colour change"
 $T capture-pane -p -e -t h | grep -q $'\e\\[[0-9;]*32mgreen' && fail "the caption turned green"
-for _ in $(seq 1 5); do
-    $T capture-pane -p -t h | grep -qF "Step forward.1.sum" && break
-    $T send-keys -t h Tab
-    sleep 0.1
-done
+press_until "Step forward.1.sum" Tab 5
 # The description shows on the first step until the user moves.
 wait_for 'Clear ^[[2J^[[H, colour ^[[41;37m, C1 CSI <U+009B>31m, BEL ^G, tab ^I'
 $T send-keys -t h Right
@@ -86,11 +82,7 @@ $T send-keys -t h G
 wait_for "Step update"
 wait_for 'bell ^G^G^G.'
 wait_for 'Line one^[[1A^[[2K^Mover-written?'
-for _ in $(seq 1 17); do
-    $T capture-pane -p -t h | grep -qF 'C1 CSI <U+009B>2J and C1 OSC <U+009D>0;pwned3<U+009C>' && break
-    $T send-keys -t h Left
-    sleep 0.03
-done
+press_until 'C1 CSI <U+009B>2J and C1 OSC <U+009D>0;pwned3<U+009C>' Left 17
 wait_for 'C1 CSI <U+009B>2J and C1 OSC <U+009D>0;pwned3<U+009C>, cursor hide ^[[?25l, alt screen'
 wait_for '^[[?1049l.'
 [ "$(info '#{pane_title}')" = harden-title ] || fail "the lesson changed the title to '$(info '#{pane_title}')'"
@@ -127,6 +119,8 @@ for i in $(seq 1 200); do
     x=$((20 + RANDOM % 231))
     y=$((6 + RANDOM % 75))
     $T resize-window -t h -x "$x" -y "$y" || fail "resize $i to ${x}×$y"
+    # A pause every 20 resizes, as a hand dragging a window makes: the
+    # storm's pace, not a wait for anything.
     [ $((i % 20)) = 0 ] && sleep 0.05
     [ $((SECONDS - START)) -gt 120 ] && fail "the storm took more than two minutes"
 done
@@ -137,7 +131,7 @@ kill -0 "$PID" 2>/dev/null || fail "backstep is not running after the storm"
 wait_for " q quit"
 # Stop autoplay, back to the start: the screen must be the first one again.
 $T send-keys -t h a
-sleep 0.1
+wait_for "columns convention"     # the header's "▶ 0.1s  columns" while it plays
 $T send-keys -t h r
 wait_for "step 1/"
 settle after

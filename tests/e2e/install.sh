@@ -1,15 +1,19 @@
 #!/bin/bash
 # install.sh - make install and make uninstall, for real, into temporary
-# folders: a build made for PREFIX=$tmp/usr is installed there and finds its
-# lessons by name; the same build is staged with DESTDIR=$tmp/stage
-# PREFIX=/usr; each time uninstall removes exactly the installed files and
-# nothing else.  Also checks the man page renders without warnings.
+# folders: after a build for the default PREFIX (as make run leaves it),
+# make install PREFIX=$tmp/usr rebuilds for that prefix, installs there, and
+# the installed binary finds its lessons by name; the same is staged with
+# DESTDIR=$tmp/stage PREFIX=/usr; each time uninstall removes exactly the
+# installed files and nothing else.  Also checks the man page renders
+# without warnings on UTF-8, Latin-1 and ASCII devices and through man in a
+# C and a UTF-8 locale, whatever the caller's locale is.
 #
 # The tree (Makefile, src, lessons) is copied first, so the installed binary
 # has its own lesson folder compiled in and ./backstep is not touched.
 set -u -o pipefail
 cd "$(dirname "$0")/../.."
-unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES LANGUAGE
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
 ROOT=$PWD
 
 TMP=$(mktemp -d)
@@ -17,29 +21,30 @@ trap 'rm -rf "$TMP"' EXIT
 fail() { echo "install.sh: FAIL: $*"; exit 1; }
 
 # --- the man page -------------------------------------------------------
-if command -v groff >/dev/null; then
-    warn=$(groff -ww -man -Tutf8 src/backstep.1 2>&1 >/dev/null)
-    [ -z "$warn" ] || fail "groff -ww warns about src/backstep.1:"$'\n'"$warn"
-else
-    echo "install.sh: groff is not installed, man page warnings not checked"
-fi
-if command -v man >/dev/null; then
-    page=$(MANWIDTH=80 MAN_KEEP_FORMATTING=0 man -l src/backstep.1 2>"$TMP/man.err" | sed 's/.\x08//g') ||
-        fail "man -l src/backstep.1 failed: $(cat "$TMP/man.err")"
-    [ -s "$TMP/man.err" ] && fail "man -l src/backstep.1 complains: $(cat "$TMP/man.err")"
+command -v groff >/dev/null || fail "groff is not installed (make deps)"
+command -v man >/dev/null || fail "man is not installed (make deps)"
+for dev in utf8 latin1 ascii; do
+    warn=$(groff -ww -man -T$dev src/backstep.1 2>&1 >/dev/null)
+    [ -z "$warn" ] || fail "groff -ww -T$dev warns about src/backstep.1:"$'\n'"$warn"
+done
+for loc in C.UTF-8 C; do
+    page=$(LC_ALL=$loc MANWIDTH=80 MAN_KEEP_FORMATTING=0 man -l src/backstep.1 2>"$TMP/man.err" | sed 's/.\x08//g') ||
+        fail "man -l src/backstep.1 failed in the $loc locale: $(cat "$TMP/man.err")"
+    [ -s "$TMP/man.err" ] && fail "man -l src/backstep.1 complains in the $loc locale: $(cat "$TMP/man.err")"
     for section in NAME SYNOPSIS DESCRIPTION OPTIONS KEYS FILES ENVIRONMENT "EXIT STATUS" EXAMPLES; do
-        grep -q "^$section\$" <<<"$page" || fail "the man page has no $section section"
+        grep -q "^$section\$" <<<"$page" || fail "the man page has no $section section ($loc)"
     done
-else
-    echo "install.sh: man is not installed, man -l not checked"
-fi
+done
+# In ASCII, the symbols read as backstep --ascii writes them.
+grep -qF "W is inputsxoutputs, the forward sum is WT*a" <<<"$(tr -s ' \n' ' ' <<<"$page")" ||
+    fail "the man page in the C locale does not spell W transposed as WT*a"
 
-# --- a build for PREFIX=$TMP/usr ----------------------------------------
+# --- a build for the default PREFIX, as make run leaves it --------------
 mkdir -p "$TMP/src" "$TMP/home" "$TMP/cwd"
 cp -R Makefile src lessons "$TMP/src/" || fail "cannot copy the tree"
 PREFIX_DIR="$TMP/usr"
-mk() { make -s --no-print-directory -C "$TMP/src" -j"$(nproc 2>/dev/null || echo 2)" CFLAGS=-O0 WERROR= "$@"; }
-mk PREFIX="$PREFIX_DIR" backstep >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log"; fail "the copy does not build"; }
+mk() { make -s --no-print-directory -C "$TMP/src" -j2 CFLAGS=-O0 WERROR= "$@"; }
+mk backstep >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log"; fail "the copy does not build"; }
 
 # What install must put in a prefix, relative to it.
 expected() {
@@ -59,7 +64,7 @@ mkdir -p "$PREFIX_DIR/bin" "$PREFIX_DIR/share/man/man1"
 echo other > "$PREFIX_DIR/bin/other-tool"
 echo other > "$PREFIX_DIR/share/man/man1/other-tool.1"
 
-# --- install into PREFIX -------------------------------------------------
+# --- install into PREFIX: rebuilt for it ---------------------------------
 mk PREFIX="$PREFIX_DIR" install >"$TMP/install.log" 2>&1 || { cat "$TMP/install.log"; fail "make install PREFIX=$PREFIX_DIR"; }
 files_under "$PREFIX_DIR" | grep -v other-tool > "$TMP/installed"
 diff "$TMP/expected" "$TMP/installed" >"$TMP/diff" || { cat "$TMP/diff"; fail "install did not put exactly the binary, the man page and the lessons"; }

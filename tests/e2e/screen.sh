@@ -1,18 +1,17 @@
 #!/bin/bash
-# screen.sh - drives the real ./backstep in tmux at 100×30: a whole pass
+# screen.sh - drives the real program ($BACKSTEP_BIN or ./backstep) in tmux at 100×30: a whole pass
 # forward and back, the convention switch, a resize to 60×20 and back, help
 # and quit; then checks the terminal was given back to the shell.
 set -u
 NAME=screen.sh PANE=e2e
 . "$(dirname "$0")/tmux.bash"
-[ -x ./backstep ] || { echo "screen.sh: ./backstep is not built"; exit 1; }
 
 $T -f /dev/null new-session -d -s e2e -x 100 -y 30 "env LANG=C.UTF-8 TERM=xterm-256color bash --norc --noprofile" \
     || fail "cannot start tmux"
 $T set-option -t e2e remain-on-exit on >/dev/null
 $T send-keys -t e2e "PS1='ready\$ '; clear" Enter
 wait_for 'ready$'
-$T send-keys -t e2e "./backstep; echo \"backstep exited \$?\"" Enter
+$T send-keys -t e2e "$BIN; echo \"backstep exited \$?\"" Enter
 wait_for "step 1/"
 
 # The lesson's description shows until the first move; → ← puts the step's
@@ -58,7 +57,6 @@ wait_for "step $total/$total"
 $T send-keys -t e2e -H 1b 5b 31 7e
 wait_for "step 1/$total"
 $T send-keys -t e2e -H 1b 5b 39 39 7e
-sleep 0.2
 $T send-keys -t e2e Right
 wait_for "step 2/$total"
 $T capture-pane -p -t e2e | grep -q "backstep exited" && fail "a key sequence quit backstep"
@@ -68,12 +66,7 @@ wait_for "step 1/$total"
 # The convention switch turns the gradient's shape around.
 $T send-keys -t e2e Tab
 wait_for "BACKWARD"
-for _ in $(seq 1 "$total"); do
-    $T capture-pane -p -t e2e | grep -q "Step backward.2.gradient " && break
-    $T send-keys -t e2e Right
-    sleep 0.02
-done
-wait_for "Step backward.2.gradient "
+press_until "Step backward.2.gradient " Right "$total"
 wait_for "G_jk  3×2"
 $T send-keys -t e2e c
 wait_for "rows convention"
@@ -99,11 +92,7 @@ wait_for "q Esc"
 $T send-keys -t e2e PPage
 wait_for "views & tools"
 $T send-keys -t e2e q
-for _ in $(seq 1 100); do
-    $T capture-pane -p -t e2e | grep -q "Shift-Tab" || break
-    sleep 0.05
-done
-$T capture-pane -p -t e2e | grep -q "Shift-Tab" && fail "q did not close the help"
+wait_gone "Shift-Tab"
 $T send-keys -t e2e q
 wait_for "backstep exited 0"
 
