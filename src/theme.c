@@ -17,92 +17,92 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "view.h"
+#include "frame.h"
 
 #define D THEME_DEFAULT
 
 /* style(fg, bg, bold, underline, reverse) */
-#define S(fg, bg, b, u, r) {(fg), (bg), (b), (u), (r)}
+#define S(fg, bg, b, u, r) {(fg), (bg), (b), (u), (r), 0}
 
-_Static_assert(VIEW_ATTR_COUNT == 12, "give the new attribute class a style in every theme below");
+_Static_assert(FRAME_ATTR_COUNT == 12, "give the new attribute class a style in every theme below");
 
 /* Colours 0..7 only: black, red3, green3, yellow3, blue2, magenta3, cyan3,
  * grey90 in xterm. */
-static const theme_style dark8[VIEW_ATTR_COUNT] = {
-    [VIEW_NORMAL] = S(D, D, 0, 0, 0),
-    [VIEW_TITLE] = S(6, D, 1, 0, 0),    /* bold cyan: #00ffff, 16.7:1 */
-    [VIEW_FORWARD] = S(2, D, 1, 0, 0),  /* bold green: #00ff00, 15.3:1 */
-    [VIEW_BACKWARD] = S(5, D, 1, 0, 0), /* bold magenta: #ff00ff, 6.7:1 */
-    [VIEW_POSITIVE] = S(D, D, 0, 0, 0),
-    [VIEW_NEGATIVE] = S(1, D, 1, 0, 0), /* red3 alone is 3.6:1; bold #ff0000 5.3:1 */
-    [VIEW_FOCUS] = S(3, 0, 0, 0, 1),    /* reversed: black on yellow3, 12.3:1 */
-    [VIEW_USED] = S(3, D, 1, 1, 0),     /* bold yellow, underlined: 19.6:1 */
-    [VIEW_WARNING] = S(7, 1, 1, 0, 0),  /* white on red3: 5.8:1 */
-    [VIEW_DIM] = S(D, D, 0, 0, 0),      /* no faint: it would fall under 4.5:1 */
-    [VIEW_KEYBAR] = S(0, 6, 0, 0, 0),   /* black on cyan3: 10.6:1 */
-    [VIEW_BORDER] = S(6, D, 0, 0, 0),   /* cyan3: 10.6:1 (blue2 is 2.2:1) */
+static const theme_style dark8[FRAME_ATTR_COUNT] = {
+    [FRAME_NORMAL] = S(D, D, 0, 0, 0),
+    [FRAME_TITLE] = S(6, D, 1, 0, 0),    /* bold cyan: #00ffff, 16.7:1 */
+    [FRAME_FORWARD] = S(2, D, 1, 0, 0),  /* bold green: #00ff00, 15.3:1 */
+    [FRAME_BACKWARD] = S(5, D, 1, 0, 0), /* bold magenta: #ff00ff, 6.7:1 */
+    [FRAME_POSITIVE] = S(D, D, 0, 0, 0),
+    [FRAME_NEGATIVE] = S(1, D, 1, 0, 0), /* red3 alone is 3.6:1; bold #ff0000 5.3:1 */
+    [FRAME_FOCUS] = S(3, 0, 0, 0, 1),    /* reversed: black on yellow3, 12.3:1 */
+    [FRAME_USED] = S(3, D, 1, 1, 0),     /* bold yellow, underlined: 19.6:1 */
+    [FRAME_WARNING] = S(7, 1, 1, 0, 0),  /* white on red3: 5.8:1 */
+    [FRAME_DIM] = S(D, D, 0, 0, 0),      /* no faint: it would fall under 4.5:1 */
+    [FRAME_KEYBAR] = S(0, 6, 0, 0, 0),   /* black on cyan3: 10.6:1 */
+    [FRAME_BORDER] = S(6, D, 0, 0, 0),   /* cyan3: 10.6:1 (blue2 is 2.2:1) */
 };
 
-static const theme_style light8[VIEW_ATTR_COUNT] = {
-    [VIEW_NORMAL] = S(D, D, 0, 0, 0),
-    [VIEW_TITLE] = S(D, D, 1, 0, 0),    /* bold black: 21:1 */
-    [VIEW_FORWARD] = S(4, D, 0, 0, 0),  /* blue2: 9.4:1 (bold would be 4.7:1) */
-    [VIEW_BACKWARD] = S(5, D, 0, 0, 0), /* magenta3: 4.7:1 (bold would be 3.1:1) */
-    [VIEW_POSITIVE] = S(D, D, 0, 0, 0),
-    [VIEW_NEGATIVE] = S(1, D, 0, 0, 0), /* red3: 5.8:1 (bold would be 4.0:1) */
-    [VIEW_FOCUS] = S(3, 0, 0, 0, 1),    /* reversed: black on yellow3, 12.3:1 */
-    [VIEW_USED] = S(4, D, 0, 1, 0),     /* blue2, underlined: 9.4:1 (yellow: 1.1:1) */
-    [VIEW_WARNING] = S(7, 1, 1, 0, 0),  /* white on red3: 5.8:1 */
-    [VIEW_DIM] = S(D, D, 0, 0, 0),
-    [VIEW_KEYBAR] = S(0, 6, 0, 0, 0),   /* black on cyan3: 10.6:1 */
-    [VIEW_BORDER] = S(4, D, 0, 0, 0),   /* blue2: 9.4:1 */
+static const theme_style light8[FRAME_ATTR_COUNT] = {
+    [FRAME_NORMAL] = S(D, D, 0, 0, 0),
+    [FRAME_TITLE] = S(D, D, 1, 0, 0),    /* bold black: 21:1 */
+    [FRAME_FORWARD] = S(4, D, 0, 0, 0),  /* blue2: 9.4:1 (bold would be 4.7:1) */
+    [FRAME_BACKWARD] = S(5, D, 0, 0, 0), /* magenta3: 4.7:1 (bold would be 3.1:1) */
+    [FRAME_POSITIVE] = S(D, D, 0, 0, 0),
+    [FRAME_NEGATIVE] = S(1, D, 0, 0, 0), /* red3: 5.8:1 (bold would be 4.0:1) */
+    [FRAME_FOCUS] = S(3, 0, 0, 0, 1),    /* reversed: black on yellow3, 12.3:1 */
+    [FRAME_USED] = S(4, D, 0, 1, 0),     /* blue2, underlined: 9.4:1 (yellow: 1.1:1) */
+    [FRAME_WARNING] = S(7, 1, 1, 0, 0),  /* white on red3: 5.8:1 */
+    [FRAME_DIM] = S(D, D, 0, 0, 0),
+    [FRAME_KEYBAR] = S(0, 6, 0, 0, 0),   /* black on cyan3: 10.6:1 */
+    [FRAME_BORDER] = S(4, D, 0, 0, 0),   /* blue2: 9.4:1 */
 };
 
 /* 256 colours: the 6×6×6 cube and the grey ramp, which bold leaves alone. */
-static const theme_style dark256[VIEW_ATTR_COUNT] = {
-    [VIEW_NORMAL] = S(D, D, 0, 0, 0),
-    [VIEW_TITLE] = S(117, D, 1, 0, 0),   /* #87d7ff: 13.2:1 */
-    [VIEW_FORWARD] = S(114, D, 1, 0, 0), /* #87d787: 12.1:1 */
-    [VIEW_BACKWARD] = S(213, D, 1, 0, 0),/* #ff87ff: 10.2:1 */
-    [VIEW_POSITIVE] = S(D, D, 0, 0, 0),
-    [VIEW_NEGATIVE] = S(210, D, 0, 0, 0),/* #ff8787: 9.1:1 */
-    [VIEW_FOCUS] = S(220, 0, 1, 0, 1),   /* reversed: black on #ffd700, 15:1 */
-    [VIEW_USED] = S(220, D, 1, 1, 0),    /* #ffd700, underlined: 15:1 */
-    [VIEW_WARNING] = S(231, 124, 1, 0, 0), /* white on #af0000: 7.4:1 */
-    [VIEW_DIM] = S(245, D, 0, 0, 0),     /* #8a8a8a: 6.1:1 */
-    [VIEW_KEYBAR] = S(16, 152, 0, 0, 0), /* black on #afd7d7: 13.5:1 */
-    [VIEW_BORDER] = S(67, D, 0, 0, 0),   /* #5f87af: 5.6:1 */
+static const theme_style dark256[FRAME_ATTR_COUNT] = {
+    [FRAME_NORMAL] = S(D, D, 0, 0, 0),
+    [FRAME_TITLE] = S(117, D, 1, 0, 0),   /* #87d7ff: 13.2:1 */
+    [FRAME_FORWARD] = S(114, D, 1, 0, 0), /* #87d787: 12.1:1 */
+    [FRAME_BACKWARD] = S(213, D, 1, 0, 0),/* #ff87ff: 10.2:1 */
+    [FRAME_POSITIVE] = S(D, D, 0, 0, 0),
+    [FRAME_NEGATIVE] = S(210, D, 0, 0, 0),/* #ff8787: 9.1:1 */
+    [FRAME_FOCUS] = S(220, 0, 1, 0, 1),   /* reversed: black on #ffd700, 15:1 */
+    [FRAME_USED] = S(220, D, 1, 1, 0),    /* #ffd700, underlined: 15:1 */
+    [FRAME_WARNING] = S(231, 124, 1, 0, 0), /* white on #af0000: 7.4:1 */
+    [FRAME_DIM] = S(245, D, 0, 0, 0),     /* #8a8a8a: 6.1:1 */
+    [FRAME_KEYBAR] = S(16, 152, 0, 0, 0), /* black on #afd7d7: 13.5:1 */
+    [FRAME_BORDER] = S(67, D, 0, 0, 0),   /* #5f87af: 5.6:1 */
 };
 
-static const theme_style light256[VIEW_ATTR_COUNT] = {
-    [VIEW_NORMAL] = S(D, D, 0, 0, 0),
-    [VIEW_TITLE] = S(19, D, 1, 0, 0),    /* #0000af: 13:1 */
-    [VIEW_FORWARD] = S(22, D, 1, 0, 0),  /* #005f00: 8.0:1 */
-    [VIEW_BACKWARD] = S(90, D, 1, 0, 0), /* #870087: 8.8:1 */
-    [VIEW_POSITIVE] = S(D, D, 0, 0, 0),
-    [VIEW_NEGATIVE] = S(124, D, 0, 0, 0),/* #af0000: 7.4:1 */
-    [VIEW_FOCUS] = S(220, 16, 1, 0, 1),  /* reversed: black on #ffd700, 15:1 */
-    [VIEW_USED] = S(16, 229, 1, 1, 0),   /* black on #ffffaf, underlined: 20:1 */
-    [VIEW_WARNING] = S(231, 124, 1, 0, 0), /* white on #af0000: 7.4:1 */
-    [VIEW_DIM] = S(242, D, 0, 0, 0),     /* #6c6c6c: 5.3:1 */
-    [VIEW_KEYBAR] = S(16, 152, 0, 0, 0), /* black on #afd7d7: 13.5:1 */
-    [VIEW_BORDER] = S(24, D, 0, 0, 0),   /* #005f87: 7.0:1 */
+static const theme_style light256[FRAME_ATTR_COUNT] = {
+    [FRAME_NORMAL] = S(D, D, 0, 0, 0),
+    [FRAME_TITLE] = S(19, D, 1, 0, 0),    /* #0000af: 13:1 */
+    [FRAME_FORWARD] = S(22, D, 1, 0, 0),  /* #005f00: 8.0:1 */
+    [FRAME_BACKWARD] = S(90, D, 1, 0, 0), /* #870087: 8.8:1 */
+    [FRAME_POSITIVE] = S(D, D, 0, 0, 0),
+    [FRAME_NEGATIVE] = S(124, D, 0, 0, 0),/* #af0000: 7.4:1 */
+    [FRAME_FOCUS] = S(220, 16, 1, 0, 1),  /* reversed: black on #ffd700, 15:1 */
+    [FRAME_USED] = S(16, 229, 1, 1, 0),   /* black on #ffffaf, underlined: 20:1 */
+    [FRAME_WARNING] = S(231, 124, 1, 0, 0), /* white on #af0000: 7.4:1 */
+    [FRAME_DIM] = S(242, D, 0, 0, 0),     /* #6c6c6c: 5.3:1 */
+    [FRAME_KEYBAR] = S(16, 152, 0, 0, 0), /* black on #afd7d7: 13.5:1 */
+    [FRAME_BORDER] = S(24, D, 0, 0, 0),   /* #005f87: 7.0:1 */
 };
 
 /* No colour at all: what NO_COLOR asks for. */
-static const theme_style mono[VIEW_ATTR_COUNT] = {
-    [VIEW_NORMAL] = S(D, D, 0, 0, 0),
-    [VIEW_TITLE] = S(D, D, 1, 0, 0),
-    [VIEW_FORWARD] = S(D, D, 1, 0, 0),
-    [VIEW_BACKWARD] = S(D, D, 1, 1, 0),
-    [VIEW_POSITIVE] = S(D, D, 0, 0, 0),
-    [VIEW_NEGATIVE] = S(D, D, 0, 0, 0),
-    [VIEW_FOCUS] = S(D, D, 1, 0, 1),
-    [VIEW_USED] = S(D, D, 1, 1, 0),
-    [VIEW_WARNING] = S(D, D, 1, 1, 0),
-    [VIEW_DIM] = S(D, D, 0, 0, 0),
-    [VIEW_KEYBAR] = S(D, D, 0, 0, 1),
-    [VIEW_BORDER] = S(D, D, 0, 0, 0),
+static const theme_style mono[FRAME_ATTR_COUNT] = {
+    [FRAME_NORMAL] = S(D, D, 0, 0, 0),
+    [FRAME_TITLE] = S(D, D, 1, 0, 0),
+    [FRAME_FORWARD] = S(D, D, 1, 0, 0),
+    [FRAME_BACKWARD] = S(D, D, 1, 1, 0),
+    [FRAME_POSITIVE] = S(D, D, 0, 0, 0),
+    [FRAME_NEGATIVE] = S(D, D, 0, 0, 0),
+    [FRAME_FOCUS] = S(D, D, 1, 0, 1),
+    [FRAME_USED] = S(D, D, 1, 1, 0),
+    [FRAME_WARNING] = S(D, D, 1, 1, 0),
+    [FRAME_DIM] = {D, D, 0, 0, 0, 1},
+    [FRAME_KEYBAR] = S(D, D, 0, 0, 1),
+    [FRAME_BORDER] = S(D, D, 0, 0, 0),
 };
 
 static const char *const names[THEME_COUNT] = {"dark", "light", "mono"};
@@ -125,7 +125,7 @@ int theme_parse(const char *s, theme_id *out)
 theme_style theme_style_of(theme_id t, int colors, int cls)
 {
     theme_style none = S(D, D, 0, 0, 0);
-    if (cls < 0 || cls >= VIEW_ATTR_COUNT)
+    if (cls < 0 || cls >= FRAME_ATTR_COUNT)
         return none;
     switch (t) {
     case THEME_DARK:

@@ -25,6 +25,7 @@ typedef struct {
     unsigned char bold;      /* A_BOLD */
     unsigned char underline; /* A_UNDERLINE */
     unsigned char reverse;   /* A_REVERSE */
+    unsigned char dim;       /* A_DIM: the mono theme only (faint halves contrast) */
 } theme_style;
 
 /* The theme's name as --theme spells it: "dark", "light", "mono". */

@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "theme.h"
-#include "view.h"
+#include "frame.h"
 
-static const char *const class_names[VIEW_ATTR_COUNT] = {
+static const char *const class_names[FRAME_ATTR_COUNT] = {
     "normal", "title", "forward", "backward", "positive", "negative",
     "focus", "used", "warning", "dim", "keybar", "border",
 };
@@ -72,11 +72,12 @@ END_TEST
 /* Every class of theme t at `colors` colours reaches 4.5:1. */
 static void theme_readable(theme_id t, int colors)
 {
-    for (int cls = 0; cls < VIEW_ATTR_COUNT; cls++) {
+    for (int cls = 0; cls < FRAME_ATTR_COUNT; cls++) {
         theme_style s = theme_style_of(t, colors, cls);
         double fg[3], bg[3];
         theme_shown_rgb(t, s, fg, bg);
         double c = theme_contrast(fg, bg);
+        ck_assert_msg(!s.dim, "%s theme: %s is faint", theme_name(t), class_names[cls]);
         ck_assert_msg(c >= 4.5, "%s theme, %d colours: %s is %.2f:1", theme_name(t), colors,
                       class_names[cls], c);
     }
@@ -100,15 +101,15 @@ START_TEST(model_of_bold_and_reverse)
 {
     /* The model must see what made the old colours fail: bold black turns
      * grey (the focus was grey on olive), yellow vanishes on white. */
-    theme_style grey_on_olive = {0, 3, 1, 0, 0};
+    theme_style grey_on_olive = {0, 3, 1, 0, 0, 0};
     double fg[3], bg[3];
     theme_shown_rgb(THEME_LIGHT, grey_on_olive, fg, bg);
     ck_assert_double_lt(theme_contrast(fg, bg), 2.5);
-    theme_style yellow = {3, THEME_DEFAULT, 1, 1, 0};
+    theme_style yellow = {3, THEME_DEFAULT, 1, 1, 0, 0};
     theme_shown_rgb(THEME_LIGHT, yellow, fg, bg);
     ck_assert_double_lt(theme_contrast(fg, bg), 1.1);
     /* Reverse swaps the shown colours. */
-    theme_style rev = {3, 0, 0, 0, 1};
+    theme_style rev = {3, 0, 0, 0, 1, 0};
     theme_shown_rgb(THEME_DARK, rev, fg, bg);
     double black[3] = {0, 0, 0}, yellow3[3];
     theme_xterm_rgb(3, yellow3);
@@ -121,9 +122,9 @@ START_TEST(emphasis_not_colour_alone)
 {
     for (int t = 0; t < THEME_COUNT; t++)
         for (int colors = 8; colors <= 256; colors *= 32) {
-            theme_style f = theme_style_of((theme_id)t, colors, VIEW_FOCUS);
-            theme_style u = theme_style_of((theme_id)t, colors, VIEW_USED);
-            theme_style w = theme_style_of((theme_id)t, colors, VIEW_WARNING);
+            theme_style f = theme_style_of((theme_id)t, colors, FRAME_FOCUS);
+            theme_style u = theme_style_of((theme_id)t, colors, FRAME_USED);
+            theme_style w = theme_style_of((theme_id)t, colors, FRAME_WARNING);
             ck_assert_msg(f.reverse, "%s: the focus is not reversed", theme_name((theme_id)t));
             ck_assert_msg(u.underline, "%s: used elements are not underlined",
                           theme_name((theme_id)t));
@@ -134,7 +135,7 @@ END_TEST
 
 START_TEST(mono_has_no_colour)
 {
-    for (int cls = 0; cls < VIEW_ATTR_COUNT; cls++) {
+    for (int cls = 0; cls < FRAME_ATTR_COUNT; cls++) {
         theme_style s = theme_style_of(THEME_MONO, 256, cls);
         ck_assert_int_eq(s.fg, THEME_DEFAULT);
         ck_assert_int_eq(s.bg, THEME_DEFAULT);
