@@ -27,7 +27,9 @@
 _Static_assert(FRAME_ATTR_COUNT == 12, "give the new attribute class a style in every theme below");
 
 /* Colours 0..7 only: black, red3, green3, yellow3, blue2, magenta3, cyan3,
- * grey90 in xterm. */
+ * grey90 in xterm.  Terminals of 8 colours differ most in how they draw
+ * those colours as backgrounds, so the highlights here are reversed in the
+ * terminal's own foreground and background, which read on any palette. */
 static const theme_style dark8[FRAME_ATTR_COUNT] = {
     [FRAME_NORMAL] = S(D, D, 0, 0, 0),
     [FRAME_TITLE] = S(6, D, 1, 0, 0),    /* bold cyan: #00ffff, 16.7:1 */
@@ -35,11 +37,11 @@ static const theme_style dark8[FRAME_ATTR_COUNT] = {
     [FRAME_BACKWARD] = S(5, D, 1, 0, 0), /* bold magenta: #ff00ff, 6.7:1 */
     [FRAME_POSITIVE] = S(D, D, 0, 0, 0),
     [FRAME_NEGATIVE] = S(1, D, 1, 0, 0), /* red3 alone is 3.6:1; bold #ff0000 5.3:1 */
-    [FRAME_FOCUS] = S(3, 0, 0, 0, 1),    /* reversed: black on yellow3, 12.3:1 */
+    [FRAME_FOCUS] = S(D, D, 1, 0, 1),    /* reversed, in the terminal's own colours */
     [FRAME_USED] = S(3, D, 1, 1, 0),     /* bold yellow, underlined: 19.6:1 */
     [FRAME_WARNING] = S(7, 1, 1, 0, 0),  /* white on red3: 5.8:1 */
     [FRAME_DIM] = S(D, D, 0, 0, 0),      /* no faint: it would fall under 4.5:1 */
-    [FRAME_KEYBAR] = S(0, 6, 0, 0, 0),   /* black on cyan3: 10.6:1 */
+    [FRAME_KEYBAR] = S(D, D, 0, 0, 1),   /* reversed, in the terminal's own colours */
     [FRAME_BORDER] = S(6, D, 0, 0, 0),   /* cyan3: 10.6:1 (blue2 is 2.2:1) */
 };
 
@@ -50,11 +52,11 @@ static const theme_style light8[FRAME_ATTR_COUNT] = {
     [FRAME_BACKWARD] = S(5, D, 0, 0, 0), /* magenta3: 4.7:1 (bold would be 3.1:1) */
     [FRAME_POSITIVE] = S(D, D, 0, 0, 0),
     [FRAME_NEGATIVE] = S(1, D, 0, 0, 0), /* red3: 5.8:1 (bold would be 4.0:1) */
-    [FRAME_FOCUS] = S(3, 0, 0, 0, 1),    /* reversed: black on yellow3, 12.3:1 */
+    [FRAME_FOCUS] = S(D, D, 1, 0, 1),    /* reversed, in the terminal's own colours */
     [FRAME_USED] = S(4, D, 0, 1, 0),     /* blue2, underlined: 9.4:1 (yellow: 1.1:1) */
     [FRAME_WARNING] = S(7, 1, 1, 0, 0),  /* white on red3: 5.8:1 */
     [FRAME_DIM] = S(D, D, 0, 0, 0),
-    [FRAME_KEYBAR] = S(0, 6, 0, 0, 0),   /* black on cyan3: 10.6:1 */
+    [FRAME_KEYBAR] = S(D, D, 0, 0, 1),   /* reversed, in the terminal's own colours */
     [FRAME_BORDER] = S(4, D, 0, 0, 0),   /* blue2: 9.4:1 */
 };
 
@@ -66,7 +68,7 @@ static const theme_style dark256[FRAME_ATTR_COUNT] = {
     [FRAME_BACKWARD] = S(213, D, 1, 0, 0),/* #ff87ff: 10.2:1 */
     [FRAME_POSITIVE] = S(D, D, 0, 0, 0),
     [FRAME_NEGATIVE] = S(210, D, 0, 0, 0),/* #ff8787: 9.1:1 */
-    [FRAME_FOCUS] = S(220, 0, 1, 0, 1),   /* reversed: black on #ffd700, 15:1 */
+    [FRAME_FOCUS] = S(220, 16, 1, 0, 1),  /* reversed: black on #ffd700, 15:1 */
     [FRAME_USED] = S(220, D, 1, 1, 0),    /* #ffd700, underlined: 15:1 */
     [FRAME_WARNING] = S(231, 124, 1, 0, 0), /* white on #af0000: 7.4:1 */
     [FRAME_DIM] = S(245, D, 0, 0, 0),     /* #8a8a8a: 6.1:1 */
