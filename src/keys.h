@@ -67,6 +67,7 @@ typedef enum {
     KEYS_RESET,      /* back to the lesson's start */
     KEYS_SAMPLE,     /* next sample or epoch */
     KEYS_PRECISION,  /* cycle 2/4/6 decimals */
+    KEYS_THEME,      /* cycle the colour themes: dark, light, mono */
     /* opening a mode */
     KEYS_TRAIN,      /* train some epochs and plot the loss */
     KEYS_GRADCHECK,  /* analytic against numeric gradients */

@@ -14,6 +14,7 @@
 #include "draw.h"
 #include "mode.h"
 #include "text.h"
+#include "theme.h"
 
 /* What stepping remembers between keys. */
 typedef struct {
@@ -115,7 +116,8 @@ static void apply(mode_ctx *c, step_mode *m, keys_action a)
     engine *e = c->engine;
     /* The lesson's description gives way to the step's narration once the
      * user moves. */
-    if (a != KEYS_PRECISION && a != KEYS_CONVENTION && a != KEYS_NONE && !c->tour)
+    if (a != KEYS_PRECISION && a != KEYS_CONVENTION && a != KEYS_THEME && a != KEYS_NONE &&
+        !c->tour)
         m->intro = 0;
     if (tour_apply(c, a))
         return;
@@ -180,6 +182,12 @@ static void apply(mode_ctx *c, step_mode *m, keys_action a)
         return;
     case KEYS_PRECISION:
         c->decimals = c->decimals >= 6 ? 2 : c->decimals + 2;
+        return;
+    case KEYS_THEME:
+        c->theme = (c->theme + 1) % THEME_COUNT;
+        snprintf(c->message, sizeof c->message, "colours: the %s theme (T changes it)",
+                 theme_name((theme_id)c->theme));
+        c->message_bad = 0;
         return;
     default:
         return;
