@@ -278,7 +278,7 @@ int main(int argc, char **argv)
     long epochs = 0, samples = 0;
     const char *shape_expr = NULL;
     int show_help = 0, show_version = 0;
-    char a1[1024], a2[1024];
+    char a1[1024];
 
     opterr = 0;
     int c;
@@ -355,15 +355,17 @@ int main(int argc, char **argv)
         printf("backstep %s\n", BACKSTEP_VERSION);
         return flush_out();
     }
-    if (optind + 1 < argc)
+    if (optind + 1 < argc) {
+        char a2[1024];
         return usage_error("one LESSON at most, found %s and %s",
                            arg(argv[optind], a1, sizeof a1), arg(argv[optind + 1], a2, sizeof a2));
-    const char *lesson_name = optind < argc ? argv[optind] : NULL;
+    }
+    const char *lesson_arg = optind < argc ? argv[optind] : NULL;
     ascii_out |= popt.ascii;
     if (mode == RUN_LIST) {
-        if (lesson_name)
+        if (lesson_arg)
             return usage_error("--list takes no LESSON, found %s",
-                               arg(lesson_name, a1, sizeof a1));
+                               arg(lesson_arg, a1, sizeof a1));
         int rc = list_lessons();
         return rc ? rc : flush_out();
     }
@@ -371,7 +373,7 @@ int main(int argc, char **argv)
         return usage_error("--samples works with --print, --train or --gradcheck");
 
     lesson l;
-    if (load_lesson(lesson_name, &l) != 0)
+    if (load_lesson(lesson_arg, &l) != 0)
         return 2;
     if (samples > 0 && samples < l.net.samples)
         l.net.samples = (int)samples; /* the first N; the arrays stay as they are */
@@ -393,7 +395,7 @@ int main(int argc, char **argv)
         if (nc && *nc && topt.theme < 0)
             topt.theme = THEME_MONO;
         topt.convention = popt.convention;
-        if (lesson_name)
+        if (lesson_arg)
             save_clean_stale(l.path); /* what a save cut short left beside it */
         rc = tui_run(&l, &topt);
         break;
