@@ -71,9 +71,17 @@ static int tour_apply(mode_ctx *c, keys_action a)
             c->tour = 0;
         return 0;
     }
+    int first_pass = engine_epoch(e) <= 1 && engine_sample(e) <= 1;
     if (n > 0 && (a == KEYS_PREV || a == KEYS_PHASE_PREV) && engine_step_index(e) == 0 &&
-        engine_epoch(e) <= 1 && engine_sample(e) <= 1) {
+        first_pass) {
         c->tour = n;
+        return 1;
+    }
+    /* The start of the lesson's first pass is its opening tour. */
+    if (n > 0 && a == KEYS_FIRST && first_pass) {
+        engine_goto(c->engine, 0);
+        c->focus = 0;
+        c->tour = 1;
         return 1;
     }
     return 0;
@@ -113,6 +121,12 @@ static void phase_prev(engine *e)
 static void apply(mode_ctx *c, step_mode *m, keys_action a)
 {
     engine *e = c->engine;
+    /* Esc has nothing to close here: it only says how to leave. */
+    if (a == KEYS_BACK) {
+        snprintf(c->message, sizeof c->message, "q quits");
+        c->message_bad = 0;
+        return;
+    }
     /* The lesson's description gives way to the step's narration once the
      * user moves. */
     if (a != KEYS_PRECISION && a != KEYS_CONVENTION && a != KEYS_NONE && !c->tour)
@@ -195,6 +209,9 @@ static mode_reply step_key(mode_ctx *c, void *self, int code)
     step_mode *m = self;
     keys_action a = keys_lookup(KEYS_MAP_STEP, code, 0);
     m->last_step = c->now; /* autoplay waits its delay after a key */
+    /* Esc reaches the bottom of the stack only when nothing is open. */
+    if (a == KEYS_NONE && keys_lookup(KEYS_MAP_GLOBAL, code, 0) == KEYS_BACK)
+        a = KEYS_BACK;
     if (a == KEYS_NONE)
         return MODE_PASS;
     apply(c, m, a);

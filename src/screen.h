@@ -82,6 +82,11 @@ typedef struct screen screen;
 screen *screen_new(lesson *l, const screen_options *opt);
 /* Frees the screen, its modes and its engine (NULL is fine). */
 void screen_free(screen *s);
+/* The terminal's size, before its keys: below the minimum (80×24) the
+ * screen shows only that it needs more room, and no key acts unseen but q,
+ * which leaves when no edit would be lost.  Until it is called every key
+ * acts. */
+void screen_resize(screen *s, int width, int height);
 /* Gives a key code (a character or KEYS_K_*) to the modes.  Returns 1 when
  * the user asked to leave. */
 int screen_key(screen *s, int code);
