@@ -48,6 +48,8 @@ typedef struct {
     int undoable;          /* edits that u can take back */
     int tour;              /* 1 + index of the lesson expression shown in the
                               "shapes" phase before the pass; 0 in the pass */
+    int tour_scroll;       /* first line of its derivation on screen */
+    int width, height;     /* the terminal's size (screen_resize); 0 before it is known */
     /* what the quiz asks of the stepping screen */
     int quiz_on;           /* a quiz is on: the update's before-and-after gives way */
     int hide_result;       /* the current step's result stays hidden */

@@ -58,6 +58,18 @@ static int tour_apply(mode_ctx *c, keys_action a)
 {
     const engine *e = c->engine;
     int n = c->lesson ? c->lesson->n_expressions : 0;
+    if (c->tour && (a == KEYS_FOCUS_NEXT || a == KEYS_FOCUS_PREV)) {
+        /* ↓ ↑ scroll a derivation longer than the screen (the layout
+         * gives it the rows below its first ten). */
+        const lesson_expression *x = &c->lesson->expressions[c->tour - 1];
+        int w = c->width ? c->width : FRAME_MIN_WIDTH, h = c->height ? c->height : FRAME_MIN_HEIGHT;
+        int most = draw_derivation_rows(c, w, x->expr ? x->expr : "") - (h - 12);
+        c->tour_scroll += a == KEYS_FOCUS_NEXT ? 1 : -1;
+        c->tour_scroll = c->tour_scroll > most ? most : c->tour_scroll;
+        c->tour_scroll = c->tour_scroll < 0 ? 0 : c->tour_scroll;
+        return 1;
+    }
+    c->tour_scroll = 0;
     if (c->tour) {
         if (a == KEYS_NEXT || a == KEYS_PHASE_NEXT) {
             c->tour = a == KEYS_NEXT && c->tour < n ? c->tour + 1 : 0;
@@ -253,7 +265,7 @@ static void layout_tour(const mode_ctx *c, frame *f, int top, int rows)
     int col = frame_put(f, top + 4, 2, w, "expression  ", FRAME_TITLE);
     frame_put(f, top + 4, col, w - 1, expr, FRAME_NORMAL);
     frame_rule(f, top + 6, "Derivation", NULL);
-    draw_derivation(f, c, top + 7, end, x->expr ? x->expr : "");
+    draw_derivation(f, c, top + 7, end, x->expr ? x->expr : "", c->tour_scroll);
 }
 
 /* Rows of the step pane: what the current step wants, grown to what the

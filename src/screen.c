@@ -182,8 +182,8 @@ static int too_small(const screen *s)
 
 void screen_resize(screen *s, int width, int height)
 {
-    s->width = width;
-    s->height = height;
+    s->width = s->ctx.width = width;
+    s->height = s->ctx.height = height;
 }
 
 int screen_key(screen *s, int code)

@@ -820,11 +820,15 @@ START_TEST(train_summary_fixed_weights)
     ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
     lay(100, 30);
     ck_assert(has("epoch 1001"));
-    /* A count that is not one is refused with the reason. */
+    /* A count that is not one is refused with the reason; the prompt
+     * stays to try again, Esc gives up. */
     type_keys("t\025" "abc\n");
-    ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_TRAIN);
     lay(100, 30);
     ck_assert(has("epochs: a whole number from 1 to 1000000"));
+    ck_assert_str_eq(row_text(29), " train how many epochs? abc");
+    type_keys("\033");
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
     screen_free(scr);
     use(screen_on(&les, 0));
     lesson_free(&x);
