@@ -60,7 +60,7 @@ static const keys_entry table[] = {
      "edit the focused input, target, weight or bias (else the learning rate)", 0, 0, 0,
      KEYS_GROUP_TOOLS, KEYS_MAP_EDIT},
     {KEYS_MAP_GLOBAL, {'u'}, KEYS_UNDO, "u", "u undo",
-     "undo the last edit: the network exactly as it was before it", KEYS_WHEN_EDITED, 0, 0,
+     "undo the last edit: the network exactly as it was before it", KEYS_WHEN_EDITED, 0, 1,
      KEYS_GROUP_TOOLS, KEYS_MAP_EDIT},
     {KEYS_MAP_GLOBAL, {'U'}, KEYS_REDO, "U", NULL, "redo the edit undone last", 0, 0, 0,
      KEYS_GROUP_TOOLS, KEYS_MAP_EDIT},

@@ -17,6 +17,7 @@ enum {
     TOP = 4,             /* the first table row */
     REASON_ROWS = 2,     /* the selected row's reason, above the key bar */
     PAGE = 10,           /* rows a page key moves */
+    REASON_COL = 81,     /* wide screens: each row's reason, past the longest verdict */
     LINE_BYTES = 512,
 };
 
@@ -255,6 +256,8 @@ static void check_layout(const mode_ctx *c, const void *self, frame *f)
                                        "numeric", "rel. error", "verdict"};
     for (int k = 0; k < 6; k++)
         frame_put(f, 3, col[k], w, head[k], FRAME_TITLE);
+    if (w >= 140)
+        frame_put(f, 3, REASON_COL, w, "why", FRAME_TITLE);
     int rows_shown = h - TOP - 1 - REASON_ROWS;
     int sel = t->sel < n ? t->sel : n - 1;
     int first = sel - rows_shown / 2;
@@ -276,12 +279,12 @@ static void check_layout(const mode_ctx *c, const void *self, frame *f)
         frame_put(f, y, col[3], w, num, is_sel ? FRAME_FOCUS : frame_number_attr(x->numeric));
         error_text(x->rel_error, line, sizeof line);
         frame_put(f, y, col[4], w, line, is_sel ? FRAME_FOCUS : attr);
-        int end = frame_put(f, y, col[5], w, engine_check_status_name(x->status),
-                            is_sel ? FRAME_FOCUS : attr);
+        frame_put(f, y, col[5], w, engine_check_status_name(x->status),
+                  is_sel ? FRAME_FOCUS : attr);
         /* On a wide screen every row says why. */
         if (w >= 140) {
             engine_check_reason(x, line, sizeof line);
-            frame_put(f, y, end + 2, w - 1, line, is_sel ? FRAME_FOCUS : FRAME_DIM);
+            frame_put(f, y, REASON_COL, w - 1, line, is_sel ? FRAME_FOCUS : FRAME_DIM);
         }
     }
     if (first > 0)

@@ -444,10 +444,8 @@ static mode_reply reset(mode_ctx *c, edit_mode *m)
     c->focus = 0;
     c->autoplay = 0;
     c->tour = c->lesson && c->lesson->n_expressions > 0 ? 1 : 0;
-    if (!c->lesson || edits_same_values(engine_network(c->engine), &c->lesson->net)) {
-        say(c, 0, "back to the lesson's start");
-        return MODE_CLOSE;
-    }
+    if (!c->lesson || edits_same_values(engine_network(c->engine), &c->lesson->net))
+        return MODE_CLOSE; /* nothing to ask: the first step says where it is */
     ask(m, ASK_RESTORE, "back to the start; restore the lesson's own values too? (y/n) ", NULL);
     return MODE_DONE;
 }

@@ -109,8 +109,8 @@ static void shape_layout(const mode_ctx *c, const void *self, frame *f)
     char right[64];
     snprintf(right, sizeof right, "%s convention", engine_conv_name(engine_convention(c->engine)));
     frame_rule(f, TOP, "Shape checker", right);
-    const char *help = "Enter checks · Esc closes · names: W_ij W_jk x h y t z δ err "
-                       "g'(…) ᵀ * ⊙ outer(a, b) + − · bare z δ b: the step's layer";
+    const char *help = "Enter checks, Esc closes. Names: W_ij W_jk x h y t z δ err; "
+                       "g'(…) ᵀ * ⊙ outer(a, b) + −; a bare z, δ or b is the step's layer.";
     frame_wrap(f, TOP + 1, 2, 2, w - 2, help);
     int r = TOP + 3;
     int field = frame_prompt(f, r, 2, w - 1, &m->input, FRAME_FORWARD, 1);

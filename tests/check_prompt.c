@@ -819,6 +819,136 @@ START_TEST(quiz_hides_the_same_numbers)
 }
 END_TEST
 
+/* The bytes of a file, "" when it cannot be read. */
+static void slurp(const char *path, char *buf, size_t size)
+{
+    FILE *fp = fopen(path, "rb");
+    size_t n = fp ? fread(buf, 1, size - 1, fp) : 0;
+    buf[n] = '\0';
+    if (fp)
+        fclose(fp);
+}
+
+/* Saving with the stamp taken at load: a read-only file and a file
+ * changed on disk are each asked about (y replaces, n leaves it); a link
+ * stays a link and the message says where the text went; a file name
+ * with a newline in it is offered with the newline visible and saved to
+ * under its own name. */
+START_TEST(save_asks_and_reports)
+{
+    char dir[] = "/tmp/backstep-saves-XXXXXX", path[128], link_[128], odd[128], cmd[512];
+    static char before[1 << 16], after[1 << 16];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/mine.yaml", dir);
+    snprintf(link_, sizeof link_, "%s/link.yaml", dir);
+    snprintf(odd, sizeof odd, "%s/a\nb.yaml", dir);
+    snprintf(cmd, sizeof cmd, "cp lessons/01-question.yaml '%s' && cp lessons/01-question.yaml '%s'",
+             path, odd);
+    ck_assert_int_eq(system(cmd), 0);
+    ck_assert_int_eq(symlink("mine.yaml", link_), 0);
+
+    lesson mine;
+    lesson_error err;
+    ck_assert_int_eq(lesson_load_file(path, &mine, &err), 0);
+    screen_free(scr);
+    screen_options opt = {0, 0, -1};
+    scr = screen_new(&mine, &opt);
+    eng = screen_engine(scr);
+    ck_assert(engine_seek(eng, "update.2"));
+    key('e');
+    keys_typed("1.5\n");
+    /* Read-only: asked; n leaves it, y replaces it and its mode stays. */
+    ck_assert_int_eq(chmod(path, 0444), 0);
+    key('w');
+    key(KEYS_K_ENTER);
+    char want[512];
+    snprintf(want, sizeof want, " %s is read-only: replace it? (y/n)", path);
+    ck_assert_str_eq(row_at(200, 30, 29), want);
+    slurp(path, before, sizeof before);
+    key('n');
+    slurp(path, after, sizeof after);
+    ck_assert_str_eq(after, before);
+    ck_assert_int_eq(screen_ctx(scr)->modified, 1);
+    key('w');
+    key(KEYS_K_ENTER);
+    key('y');
+    snprintf(want, sizeof want, "saved %s", path);
+    ck_assert_str_eq(screen_ctx(scr)->message, want);
+    ck_assert_int_eq(screen_ctx(scr)->modified, 0);
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_int_eq(st.st_mode & 0777, 0444);
+    ck_assert_int_eq(chmod(path, 0644), 0);
+    /* Saved again by backstep: its own write is no change on disk. */
+    ck_assert(engine_seek(eng, "update.2"));
+    key('e');
+    keys_typed("1.25\n");
+    key('w');
+    key(KEYS_K_ENTER);
+    ck_assert_str_eq(screen_ctx(scr)->message, want);
+    /* Changed by someone else since: asked. */
+    FILE *fp = fopen(path, "a");
+    ck_assert_ptr_nonnull(fp);
+    fputs("# a comment from elsewhere\n", fp);
+    fclose(fp);
+    ck_assert(engine_seek(eng, "update.2"));
+    key('e');
+    keys_typed("1.75\n");
+    key('w');
+    key(KEYS_K_ENTER);
+    snprintf(want, sizeof want, " %s changed on disk since backstep read it: replace it? (y/n)",
+             path);
+    ck_assert_str_eq(row_at(200, 30, 29), want);
+    key('n');
+    snprintf(want, sizeof want, "not saved: %s is left as it was", path);
+    ck_assert_str_eq(screen_ctx(scr)->message, want);
+    slurp(path, after, sizeof after);
+    ck_assert_ptr_nonnull(strstr(after, "# a comment from elsewhere"));
+    /* Through the link: the link stays, its target gets the text. */
+    key('w');
+    key(KEYS_CTRL_U);
+    keys_typed(link_);
+    key(KEYS_K_ENTER);
+    key('y'); /* the target changed on disk: replace it */
+    snprintf(want, sizeof want, "saved %s through its link, to %s", link_, path);
+    ck_assert_str_eq(screen_ctx(scr)->message, want);
+    ck_assert_int_eq(lstat(link_, &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+    lesson back;
+    ck_assert_int_eq(lesson_load_file(path, &back, &err), 0);
+    ck_assert_double_eq(back.net.weights[1][0], 1.75);
+    lesson_free(&back);
+    screen_free(scr);
+    lesson_free(&mine);
+
+    /* A newline in the name: offered as ^J, saved under the name itself. */
+    ck_assert_int_eq(lesson_load_file(odd, &mine, &err), 0);
+    scr = screen_new(&mine, &opt);
+    eng = screen_engine(scr);
+    ck_assert(engine_seek(eng, "update.2"));
+    key('e');
+    keys_typed("2.5\n");
+    key('w');
+    snprintf(want, sizeof want, " save as: %s/a^Jb.yaml", dir);
+    ck_assert_str_eq(row_at(200, 30, 29), want);
+    key(KEYS_K_ENTER);
+    ck_assert_int_eq(screen_ctx(scr)->modified, 0);
+    ck_assert_int_eq(lesson_load_file(odd, &back, &err), 0);
+    ck_assert_double_eq(back.net.weights[1][0], 2.5);
+    lesson_free(&back);
+    snprintf(cmd, sizeof cmd, "%s/a^Jb.yaml", dir);
+    ck_assert_int_ne(access(cmd, F_OK), 0);
+    screen_free(scr);
+    lesson_free(&mine);
+    scr = NULL;
+    lesson_free(&les);
+    ck_assert_int_eq(lesson_load_default(&les, &err), 0);
+    scr = screen_new(&les, &opt);
+    snprintf(cmd, sizeof cmd, "rm -r '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 Suite *prompt_suite(void)
 {
     Suite *s = suite_create("prompt");
@@ -854,6 +984,7 @@ Suite *prompt_suite(void)
     tcase_add_test(wc, too_small_blocks_keys);
     tcase_add_test(wc, presenter_keys);
     tcase_add_test(wc, quiz_hides_the_same_numbers);
+    tcase_add_test(wc, save_asks_and_reports);
     suite_add_tcase(s, wc);
     return s;
 }
