@@ -949,6 +949,74 @@ START_TEST(save_asks_and_reports)
 }
 END_TEST
 
+/* Lesson 11 trained until its values overflow: the gradient check's rows
+ * carry the engine's verdict, non-finite, and a relative error of nan,
+ * and so does the header's worst error. */
+START_TEST(gradient_check_says_nan)
+{
+    lesson big;
+    lesson_error err;
+    ck_assert_int_eq(lesson_load_file("lessons/11-learning-rate.yaml", &big, &err), 0);
+    screen_options opt = {0, 0, -1};
+    screen *s2 = screen_new(&big, &opt);
+    ck_assert_ptr_nonnull(s2);
+    ck_assert_int_ge(engine_train(screen_engine(s2), 200, NULL), 0);
+    screen_key(s2, 'v');
+    while (screen_timeout(s2) == 0)
+        screen_tick(s2);
+    screen_layout(s2, frame_, 100, 30);
+    ck_assert_int_ge(frame_find(frame_, "worst relative error nan", NULL), 0);
+    int row = -1;
+    ck_assert_int_ge(frame_find(frame_, "non-finite", &row), 0);
+    char line[2048];
+    frame_row_text(frame_, row, line, sizeof line);
+    ck_assert_msg(strstr(line, " nan "), "%s", line);
+    ck_assert_int_lt(frame_find(frame_, "good", NULL), 0);
+    screen_free(s2);
+    lesson_free(&big);
+}
+END_TEST
+
+/* The shape checker on the screen: a bare δ means the layer of the step
+ * in view; the question's formula derives past 80×24 and scrolls, with
+ * marks saying how much more there is, its paragraphs wrapped, not cut. */
+START_TEST(shape_checker_scrolls_and_wraps)
+{
+    ck_assert(engine_seek(eng, "backward.1.activation"));
+    key(':');
+    keys_typed("d\n");
+    ck_assert(on_screen("→ 3"));
+    key(KEYS_K_ESC);
+    ck_assert(engine_seek(eng, "backward.2.activation"));
+    key(':');
+    keys_typed("d\n");
+    ck_assert(on_screen("→ 2"));
+    key(KEYS_CTRL_U);
+    keys_typed("W_jk * g'(W_ij * x) * x * err\n");
+    ck_assert(on_screen("more below"));
+    ck_assert(!on_screen("more above"));
+    ck_assert(on_screen("↑↓ scroll"));
+    int seen_verdict = 0;
+    for (int i = 0; i < 40; i++) {
+        screen_layout(scr, frame_, 80, 24);
+        for (int r = 8; r < 23; r++) {
+            char line[1024];
+            frame_row_text(frame_, r, line, sizeof line);
+            ck_assert_msg(text_width(line) <= 78, "row %d runs to the edge: %s", r, line);
+            seen_verdict |= strstr(line, "→ 2×1 as read above") != NULL;
+        }
+        key(KEYS_K_DOWN);
+    }
+    ck_assert(seen_verdict);
+    ck_assert(on_screen("more above"));
+    ck_assert(!on_screen("more below"));
+    key(KEYS_K_PGUP);
+    key(KEYS_K_PGUP);
+    key(KEYS_K_PGUP);
+    ck_assert(!on_screen("more above"));
+}
+END_TEST
+
 Suite *prompt_suite(void)
 {
     Suite *s = suite_create("prompt");
@@ -985,6 +1053,8 @@ Suite *prompt_suite(void)
     tcase_add_test(wc, presenter_keys);
     tcase_add_test(wc, quiz_hides_the_same_numbers);
     tcase_add_test(wc, save_asks_and_reports);
+    tcase_add_test(wc, gradient_check_says_nan);
+    tcase_add_test(wc, shape_checker_scrolls_and_wraps);
     suite_add_tcase(s, wc);
     return s;
 }
