@@ -161,7 +161,8 @@ void draw_diagram(frame *f, const mode_ctx *c, int top, int rows)
         int off = 1 + (nodes - span) / 2;
         int dim;
         const double *v = diagram_values(e, s, l, &dim);
-        if (c->hide_result && l == s->layer)
+        /* A quiz question keeps the vector holding its answer hidden. */
+        if (c->hide_values && v && v == engine_values(e, c->hide_kind, c->hide_layer))
             v = NULL;
         rn = 0;
         int nx = x + (colw - nodew) / 2;

@@ -356,6 +356,7 @@ static int translate_key(int kind, wint_t ch)
         case KEY_ENTER: return KEYS_K_ENTER;
         case KEY_NPAGE: return KEYS_K_PGDN;
         case KEY_PPAGE: return KEYS_K_PGUP;
+        case KEY_F(5): return KEYS_K_F5;
         default: return 0;
         }
     }
@@ -446,10 +447,11 @@ static SCREEN *take_terminal(theme_id theme)
 }
 
 /* Puts the screen's current layout on the terminal. */
-static void show(const screen *s, frame *cur, frame *prev)
+static void show(screen *s, frame *cur, frame *prev)
 {
     int h, w;
     getmaxyx(stdscr, h, w);
+    screen_resize(s, w, h);
     screen_layout(s, cur, w, h);
     tui_draw(cur, prev);
     if (cur->cursor_row >= 0) {
