@@ -126,10 +126,13 @@ int draw_derivation(frame *f, const mode_ctx *c, int row, int end, const char *e
     }
     char more[64];
     if (n > end - row && rows > 0) {
-        snprintf(more, sizeof more, scroll ? "↑ %d more above" : "", scroll);
+        more[0] = '\0';
+        if (scroll)
+            snprintf(more, sizeof more, "↑ %d more above", scroll);
         frame_put(f, row++, 2, w - 1, more, FRAME_DIM);
-        snprintf(more, sizeof more, n - scroll - rows > 0 ? "↓ %d more below (↓ scrolls)" : "",
-                 n - scroll - rows);
+        more[0] = '\0';
+        if (n - scroll - rows > 0)
+            snprintf(more, sizeof more, "↓ %d more below (↓ scrolls)", n - scroll - rows);
         frame_put(f, row + rows, 2, w - 1, more, FRAME_DIM);
     }
     const char *buf = c->cache->derivation;

@@ -268,8 +268,8 @@ const char *keys_map_name(keys_map m)
         [KEYS_MAP_SHAPE] = "the shape checker (:)",
         [KEYS_MAP_TRAIN] = "training and its loss plot (t)",
         [KEYS_MAP_CHECK] = "the gradient check (v)",
-        [KEYS_MAP_EDIT] = "the questions before replacing a file, restoring the lesson's values "
-                          "or leaving with edits not saved",
+        [KEYS_MAP_EDIT] = ("the questions before replacing a file, restoring the lesson's values "
+                           "or leaving with edits not saved"),
         [KEYS_MAP_BROWSE] = "the lesson browser (o)",
         [KEYS_MAP_HELP] = "the help (?)",
         [KEYS_MAP_BLANK] = "the blanked screen (b)",

@@ -669,7 +669,7 @@ START_TEST(test_hostile_file_names)
 {
     static const char *const names[] = {
         "b\x1b]0;pwned\a.yaml", "a\nb.yaml", "\x15kill-line.yaml", "evil\u202Elmth.yaml",
-        "c1\xc2\x9b" "2J.yaml", "bad\xff\xfe.yaml", "del\x7f.yaml", "sep\u2028.yaml",
+        ("c1\xc2\x9b" "2J.yaml"), "bad\xff\xfe.yaml", "del\x7f.yaml", "sep\u2028.yaml",
     };
     char dir[] = "/tmp/backstep-harden-names-XXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(dir));
