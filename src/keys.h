@@ -26,6 +26,8 @@ enum {
     KEYS_K_ENTER,  /* Enter / Return */
     KEYS_K_PGUP,   /* Page Up */
     KEYS_K_PGDN,   /* Page Down */
+    KEYS_K_SDOWN,  /* Shift-↓ */
+    KEYS_K_SUP,    /* Shift-↑ */
 };
 
 /* Control characters the prompt answers to. */
@@ -67,6 +69,8 @@ typedef enum {
     KEYS_RESET,      /* back to the lesson's start */
     KEYS_SAMPLE,     /* next sample or epoch */
     KEYS_PRECISION,  /* cycle 2/4/6 decimals */
+    KEYS_CHAIN,      /* the chain rule's δ expanded one layer further */
+    KEYS_FORMULA,    /* the question's formula shape by shape, beside the gradient's */
     /* opening a mode */
     KEYS_TRAIN,      /* train some epochs and plot the loss */
     KEYS_GRADCHECK,  /* analytic against numeric gradients */
@@ -113,6 +117,10 @@ enum {
     KEYS_WHEN_ASKING = 1 << 2,   /* a quiz question waits for its answer */
     KEYS_WHEN_RUNNING = 1 << 3,  /* training is under way */
     KEYS_WHEN_PLOTTED = 1 << 4,  /* training is over: its plot shows */
+    KEYS_WHEN_MORE = 1 << 5,     /* the text under the step has lines out of view */
+    KEYS_WHEN_CHAIN = 1 << 6,    /* the focused chain rule can be expanded further */
+    KEYS_WHEN_FORMULA = 1 << 7,  /* the step is a weight's gradient: its formula panel */
+    KEYS_WHEN_PANEL = 1 << 8,    /* the formula panel is open */
 };
 
 /* The headings of the help, in order. */

@@ -141,6 +141,24 @@ static int is_digit(int c)
     return c >= '0' && c <= '9';
 }
 
+/* Whether the × between the text written so far (out[0..at)) and the
+ * text after it joins two whole numbers, as in a shape (2×3), rather than
+ * two decimals being multiplied (0.5000×1.0000). */
+static int shape_times(const char *out, size_t at, const char *after)
+{
+    if (at == 0 || !is_digit(out[at - 1]) || !is_digit(after[0]))
+        return 0;
+    size_t i = at;
+    while (i > 0 && is_digit(out[i - 1]))
+        i--;
+    if (i > 0 && out[i - 1] == '.')
+        return 0;
+    const char *p = after;
+    while (is_digit(*p))
+        p++;
+    return *p != '.' || !is_digit(p[1]);
+}
+
 size_t text_ascii(const char *in, char *out, size_t size)
 {
     size_t at = 0;
@@ -160,7 +178,7 @@ size_t text_ascii(const char *in, char *out, size_t size)
             rep = "?";
         } else if (cp == 0x0304 || cp == 0x0305) {
             rep = "bar"; /* combining macron/overline: G + U+0304 = Gbar */
-        } else if (cp == 0x00D7 && at > 0 && is_digit(out[at - 1]) && is_digit(s[k])) {
+        } else if (cp == 0x00D7 && shape_times(out, at, s + k)) {
             rep = "x"; /* a shape, 2×3: never read as the input x */
         } else if (cp == 0x2191 && strncmp(s + k, "↓", strlen("↓")) == 0) {
             rep = "Up/Down"; /* the key pair of a key bar, ↑↓ */
