@@ -25,13 +25,11 @@ int draw_formula_available(const mode_ctx *c)
                             &q);
 }
 
-/* "2" for a vector, "2×3" for a matrix, as the screen writes shapes. */
+/* "2×1", "2×3": the panel writes a vector as the column it is, the way
+ * the question counts its shapes. */
 static void shape_text(int rows, int cols, int scalar, char *buf, size_t size)
 {
-    if (!scalar && cols == 1)
-        snprintf(buf, size, "%d", rows);
-    else
-        shape_format(rows, cols, scalar, 0, buf, size);
+    shape_format(rows, cols, scalar, 0, buf, size);
 }
 
 /* The formula's derivation, one row per product as written, the reading
@@ -187,10 +185,12 @@ void draw_formula(frame *f, const mode_ctx *c, int top, int rows)
 
     int row = top;
     frame_rule(f, row++, "Your formula, shape by shape", "s or Esc: back to the step");
-    snprintf(line, sizeof line, "%s for %s, each product read the way its shapes fit:",
+    snprintf(line, sizeof line, "%s for %s, each product read where it fits:",
              question ? "The question's formula" : "δ times the layer below, a first guess",
              q.claim);
-    row += frame_wrap_from(f, row, 1, MARGIN, right, line, 0) > 0;
+    int lines = frame_wrap_lines(f, right - MARGIN, line);
+    frame_wrap(f, row, lines < end - row ? lines : end - row, MARGIN, right, line);
+    row += lines;
     int col = frame_put(f, row, MARGIN, w, q.expr, FRAME_TITLE);
     (void)col;
     row++;

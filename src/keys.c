@@ -52,7 +52,7 @@ static const keys_entry table[] = {
     {KEYS_MAP_STEP, {'d'}, KEYS_CHAIN, "d", "d expand δ",
      "chain rule of the focused element: δ of the layer above expanded one layer further "
      "(at the deepest, back to one)",
-     KEYS_WHEN_CHAIN, 0, 0, KEYS_GROUP_FOCUS, NONE},
+     KEYS_WHEN_CHAIN, 0, 1, KEYS_GROUP_FOCUS, NONE},
     {KEYS_MAP_STEP, {'s'}, KEYS_FORMULA, "s", "s your formula",
      "on a weight's gradient: the question's formula read shape by shape beside the outer "
      "product (s again, or Esc, goes back)",

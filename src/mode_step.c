@@ -317,7 +317,8 @@ static int step_tick(mode_ctx *c, void *self)
  * for the whole pass and size, from the step that needs the most rows, so
  * the network never jumps as you step.  The step pane keeps the pass's
  * tallest height when the narration keeps its 3 lines even so (the panes
- * stay put), else the step's own. */
+ * stay put), else the step's own; so does the first step while the
+ * lesson's description shows in the narration's place. */
 enum {
     NARRATION_LINES = 3, /* lines of narration the layout keeps before giving way */
     QUIZ_LINES = 5,      /* the quiz's question, hint and prompt in the narration's place */
@@ -340,7 +341,14 @@ typedef struct {
     int text;     /* rows of narration text under its rule (at least 1) */
 } step_plan;
 
-static step_plan plan_layout(const mode_ctx *c, frame *f, int full_width, int depth)
+/* The lesson's description shows in the narration's place: on the first
+ * step until the user moves. */
+static int showing_about(const mode_ctx *c, const step_mode *m)
+{
+    return m->intro && c->lesson && c->lesson->description && engine_step_index(c->engine) == 0;
+}
+
+static step_plan plan_layout(const mode_ctx *c, frame *f, int full_width, int depth, int about)
 {
     const engine *e = c->engine;
     const engine_step *s = engine_current(e);
@@ -374,7 +382,7 @@ static step_plan plan_layout(const mode_ctx *c, frame *f, int full_width, int de
         p.diagram = 0, least = 1;
     int avail = h - fixed - (p.diagram ? 1 + p.diagram : 0);
     int update = update_step(s) && !c->hide_result && !c->quiz_on;
-    if (pm->most > mine && !update && avail - pm->most >= want) {
+    if (pm->most > mine && !update && !about && avail - pm->most >= want) {
         p.pane = pm->most; /* the pass's tallest pane: the panes stay put */
     } else {
         /* The first look that leaves the narration its lines, else one. */
@@ -443,7 +451,7 @@ static void step_layout(const mode_ctx *c, const void *self, frame *f)
      * panes are laid out narrower. */
     int full = f->cols, pass_w = draw_pass_width(f->width, h);
     f->cols = full - pass_w;
-    step_plan p = plan_layout(c, f, full, v.depth);
+    step_plan p = plan_layout(c, f, full, v.depth, showing_about(c, m));
     int row = p.header;
     if (v.formula && draw_formula_available(c)) {
         draw_formula(f, c, row, h - 1 - row);
@@ -486,7 +494,7 @@ static void step_layout(const mode_ctx *c, const void *self, frame *f)
         if (p.update)
             row += draw_update(f, c, row, p.update == 2);
         int rows = h - 1 - row;
-        if (m->intro && c->lesson && c->lesson->description && engine_step_index(e) == 0)
+        if (showing_about(c, m))
             draw_about(f, c, row, rows, v.scroll);
         else
             draw_narration(f, c, row, rows, v.scroll);
