@@ -49,7 +49,7 @@ static const keys_entry table[] = {
      KEYS_GROUP_DISPLAY, NONE},
     {KEYS_MAP_STEP, {'K', KEYS_K_SUP}, KEYS_UP, "K Shift-↑", NULL,
      "the text under the step: a line back", 0, 0, 0, KEYS_GROUP_DISPLAY, NONE},
-    {KEYS_MAP_STEP, {'d'}, KEYS_CHAIN, "d", "d expand δ",
+    {KEYS_MAP_STEP, {'d'}, KEYS_CHAIN, "d", "d expand",
      "chain rule of the focused element: δ of the layer above expanded one layer further "
      "(at the deepest, back to one)",
      KEYS_WHEN_CHAIN, 0, 1, KEYS_GROUP_FOCUS, NONE},
