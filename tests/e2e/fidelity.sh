@@ -1,10 +1,12 @@
 #!/bin/bash
 # fidelity.sh - every bundled lesson on the real program ($BACKSTEP_BIN or
-# ./backstep) at 80×24, every step of its first pass, in both conventions:
-# nothing cut ("…") in the header's step title or in the step pane; the
-# narration (or the lesson's description) whole, or its rule saying which
-# lines show (J then shows more); the network keeping its look through
+# ./backstep) at 80×24, every step of its first pass (the question in both
+# conventions, the others in their own): nothing cut ("…") in the header's
+# step title or in the step pane; the narration (or the lesson's
+# description) whole, or its rule saying which lines show (and J showing
+# nothing more when it says none); the network keeping its look through
 # the pass.  Then the question's formula, shape by shape, in five keys.
+# FIDELITY_LESSONS="lessons/08-softmax.yaml" walks only the lessons named.
 set -u
 NAME=fidelity.sh PANE=fid
 . "$(dirname "$0")/tmux.bash"
@@ -125,7 +127,6 @@ for conv in columns rows; do
     wait_for "Your formula, shape by shape"
     wait_for "→ 2×1 as read"
     if [ "$conv" = columns ]; then wait_for "→ 2×3, the shape of W_ij"; else wait_for "→ 3×2, the shape of W_ij"; fi
-    screen | grep -q '…)' || true
     keys Escape
     wait_for "chain rule:"
 done
