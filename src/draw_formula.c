@@ -72,7 +72,7 @@ static int put_reading(frame *f, const mode_ctx *c, const quiz_formula *q, int l
             continue;
         char shp[32];
         shape_text(ln->rows, ln->cols, ln->scalar, shp, sizeof shp);
-        frame_put(f, row, x1, x2 - 1, ln->text, ln->ok ? FRAME_NORMAL : FRAME_WARNING);
+        frame_put(f, row, x1, x2 - 1, ln->text, ln->ok ? FRAME_NORMAL : FRAME_NEGATIVE);
         if (!ln->ok && ln->reached)
             frame_put(f, row, x2, x3 - 1, ln->reading, FRAME_NORMAL);
         frame_put(f, row, x3, w, ln->reached ? shp : "no shape", FRAME_TITLE);
