@@ -35,7 +35,7 @@ static void title_row(frame *f, const mode_ctx *c)
     int markw = frame_width(f, mark);
     if (1 + 11 + frame_width(f, title) + markw + rw + 2 <= w) {
         col = frame_put(f, 0, col, w, "backstep", FRAME_TITLE);
-        col = frame_put(f, 0, col, w, " · ", FRAME_TITLE);
+        col = frame_put(f, 0, col, w, f->ascii ? " - " : " · ", FRAME_TITLE);
     }
     /* A long title gives way with "…"; the [modified] mark always shows. */
     int room = w - rw - 2 - col - markw;
@@ -52,7 +52,8 @@ static void title_row(frame *f, const mode_ctx *c)
 }
 
 /* " BACKWARD  step 13/16  " or " SHAPES  shapes 1/5 · step 1/16  ". */
-static void step_tag(const mode_ctx *c, char *tag, size_t ts, char *where, size_t ws)
+static void step_tag(const frame *f, const mode_ctx *c, char *tag, size_t ts, char *where,
+                     size_t ws)
 {
     const engine *e = c->engine;
     const lesson *l = c->lesson;
@@ -62,8 +63,8 @@ static void step_tag(const mode_ctx *c, char *tag, size_t ts, char *where, size_
         if (*p >= 'a' && *p <= 'z')
             *p = (char)(*p - 'a' + 'A');
     if (shapes)
-        snprintf(where, ws, " shapes %d/%d · step 1/%d  ", c->tour, l->n_expressions,
-                 engine_step_count(e));
+        snprintf(where, ws, " shapes %d/%d %s step 1/%d  ", c->tour, l->n_expressions,
+                 frame_sep(f), engine_step_count(e));
     else
         snprintf(where, ws, " step %d/%d  ", engine_step_index(e) + 1, engine_step_count(e));
 }
@@ -114,7 +115,7 @@ static void step_row(frame *f, const mode_ctx *c, int rows)
     int w = f->cols;
     char tag[32], where[64], title[LINE_BYTES], shown[LINE_BYTES];
     int phase_attr = s->phase == PHASE_FORWARD ? FRAME_FORWARD : FRAME_BACKWARD;
-    step_tag(c, tag, sizeof tag, where, sizeof where);
+    step_tag(f, c, tag, sizeof tag, where, sizeof where);
     int col = frame_put(f, 1, 0, w, tag, phase_attr);
     col = frame_put(f, 1, col, w, where, FRAME_TITLE);
     step_title(c, s, title, sizeof title);

@@ -72,6 +72,11 @@ const char *frame_shown(const frame *f, const char *s, char *buf, size_t size)
     return buf;
 }
 
+const char *frame_sep(const frame *f)
+{
+    return f->ascii ? "-" : "·";
+}
+
 int frame_width(const frame *f, const char *s)
 {
     char buf[LINE_BYTES];

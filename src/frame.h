@@ -77,6 +77,9 @@ frame_cell *frame_at(frame *f, int row, int col);
 /* Text as it will be drawn: the frame's ASCII spelling when it draws ASCII,
  * else s itself.  buf holds the ASCII form. */
 const char *frame_shown(const frame *f, const char *s, char *buf, size_t size);
+/* The mark between items of a line: "·", or "-" in ASCII (where "·"
+ * would fold to "*", a product). */
+const char *frame_sep(const frame *f);
 /* Columns text takes as drawn. */
 int frame_width(const frame *f, const char *s);
 /* Puts text at row/col, not past column end (nor f->cols), in ASCII when

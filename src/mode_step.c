@@ -417,8 +417,8 @@ static void layout_tour(const mode_ctx *c, frame *f, int top, int rows)
     int w = f->cols, end = top + rows, right = draw_text_right(f);
     char title[64], count[64], cap[1024], expr[1024];
     snprintf(title, sizeof title, "Shapes %d/%d", c->tour, c->lesson->n_expressions);
-    snprintf(count, sizeof count, "%s convention · → next, Tab skips to the pass",
-             engine_conv_name(engine_convention(c->engine)));
+    snprintf(count, sizeof count, "%s convention %s → next, Tab skips to the pass",
+             engine_conv_name(engine_convention(c->engine)), frame_sep(f));
     frame_rule(f, top, title, count);
     text_sanitize(x->caption ? x->caption : "", cap, sizeof cap);
     frame_wrap(f, top + 1, 2, 2, right, cap);
