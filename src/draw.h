@@ -221,10 +221,5 @@ int draw_help_scroll_max(const mode_ctx *c, const keys_map *maps, int n_maps);
 /* The derivation of expr as --shape prints it, one line a row from `row`
  * up to `end`, with the checker's own marks; returns the row after it. */
 int draw_derivation(frame *f, const mode_ctx *c, int row, int end, const char *expr);
-/* The same for a pane that scrolls: every line whole (long ones wrapped),
- * drawn from line `first` of it in rows row .. end-1; returns the lines
- * the whole derivation takes. */
-int draw_derivation_from(frame *f, const mode_ctx *c, int row, int end, const char *expr,
-                         int first);
 
 #endif

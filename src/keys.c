@@ -57,7 +57,7 @@ static const keys_entry table[] = {
      "on a weight's gradient: the question's formula read shape by shape beside the outer "
      "product (s again, or Esc, goes back)",
      KEYS_WHEN_FORMULA, 0, 0, KEYS_GROUP_DISPLAY, NONE},
-    {KEYS_MAP_STEP, {KEYS_K_ESC}, KEYS_BACK, "Esc", NULL, "close the formula panel",
+    {KEYS_MAP_STEP, {KEYS_K_ESC}, KEYS_FORMULA, "Esc", NULL, "close the formula panel",
      KEYS_WHEN_PANEL, KEYS_WHEN_PANEL, 0, KEYS_GROUP_DISPLAY, NONE},
     {KEYS_MAP_GLOBAL, {'t'}, KEYS_TRAIN, "t", "t train",
      "train some epochs, plot the loss, go on from the trained weights", 0, 0, 0,

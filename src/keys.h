@@ -117,10 +117,10 @@ enum {
     KEYS_WHEN_ASKING = 1 << 2,   /* a quiz question waits for its answer */
     KEYS_WHEN_RUNNING = 1 << 3,  /* training is under way */
     KEYS_WHEN_PLOTTED = 1 << 4,  /* training is over: its plot shows */
-    KEYS_WHEN_MORE = 1 << 5,     /* the text under the step has lines out of view */
-    KEYS_WHEN_CHAIN = 1 << 6,    /* the focused chain rule can be expanded further */
-    KEYS_WHEN_FORMULA = 1 << 7,  /* the step is a weight's gradient: its formula panel */
-    KEYS_WHEN_PANEL = 1 << 8,    /* the formula panel is open */
+    KEYS_WHEN_MORE = 1 << 6,     /* the text does not fit: it scrolls */
+    KEYS_WHEN_CHAIN = 1 << 8,    /* the focused chain rule can be expanded further */
+    KEYS_WHEN_FORMULA = 1 << 9,  /* the step is a weight's gradient: its formula panel */
+    KEYS_WHEN_PANEL = 1 << 10,   /* the formula panel is open */
 };
 
 /* The headings of the help, in order. */

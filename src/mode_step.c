@@ -22,7 +22,7 @@ typedef struct {
     int intro;        /* the lesson's description shows until the user moves */
     double last_step; /* when autoplay last stepped, or a key last came */
     /* What the keys changed on one step only; another step starts afresh. */
-    int epoch, sample, index, tour; /* the step (or tour page) they belong to */
+    int epoch, sample, index; /* the step they belong to */
     int scroll;       /* the first line of the text under the step */
     int depth;        /* layers of δ the chain rule shows expanded, from 1 */
     int formula;      /* the formula panel is open */
@@ -30,12 +30,11 @@ typedef struct {
 
 /* The per-step state as it stands for the step on screen: the defaults
  * when it was kept for another step. */
-static step_mode step_state(const step_mode *m, const mode_ctx *c)
+static step_mode step_state(const step_mode *m, const engine *e)
 {
-    const engine *e = c->engine;
     step_mode v = *m;
     if (m->epoch != engine_epoch(e) || m->sample != engine_sample(e) ||
-        m->index != engine_step_index(e) || m->tour != c->tour || m->depth < 1) {
+        m->index != engine_step_index(e) || m->depth < 1) {
         v.scroll = 0;
         v.depth = 1;
         v.formula = 0;
@@ -44,14 +43,12 @@ static step_mode step_state(const step_mode *m, const mode_ctx *c)
 }
 
 /* Makes the per-step state the current step's. */
-static void step_own(step_mode *m, const mode_ctx *c)
+static void step_own(step_mode *m, const engine *e)
 {
-    const engine *e = c->engine;
-    *m = step_state(m, c);
+    *m = step_state(m, e);
     m->epoch = engine_epoch(e);
     m->sample = engine_sample(e);
     m->index = engine_step_index(e);
-    m->tour = c->tour;
 }
 
 /* Layers of δ the chain rule of the current step can show expanded: up to
@@ -68,7 +65,7 @@ static int chain_depth_max(const engine *e)
 static unsigned step_context(const mode_ctx *c, const step_mode *v)
 {
     unsigned bits = draw_step_context(c);
-    if (c->cache->text_lines > c->cache->text_view && !v->formula)
+    if (c->cache->text_lines > c->cache->text_view && !v->formula && !c->tour)
         bits |= KEYS_WHEN_MORE;
     if (chain_depth_max(c->engine) > 1 && !v->formula && !c->hide_result)
         bits |= KEYS_WHEN_CHAIN;
@@ -239,26 +236,22 @@ static void apply(mode_ctx *c, step_mode *m, keys_action a)
         c->decimals = c->decimals >= 6 ? 2 : c->decimals + 2;
         return;
     case KEYS_DOWN:
-        step_own(m, c);
+        step_own(m, e);
         if (m->scroll < c->cache->text_lines - c->cache->text_view)
             m->scroll++;
         return;
     case KEYS_UP:
-        step_own(m, c);
+        step_own(m, e);
         if (m->scroll > 0)
             m->scroll--;
         return;
     case KEYS_CHAIN:
-        step_own(m, c);
+        step_own(m, e);
         m->depth = m->depth < chain_depth_max(e) ? m->depth + 1 : 1;
         return;
     case KEYS_FORMULA:
-        step_own(m, c);
+        step_own(m, e);
         m->formula = !m->formula && draw_formula_available(c);
-        return;
-    case KEYS_BACK:
-        step_own(m, c);
-        m->formula = 0;
         return;
     default:
         return;
@@ -413,36 +406,23 @@ static step_plan plan_layout(const mode_ctx *c, frame *f, int full_width, int de
 }
 
 /* One of the lesson's expressions, with its caption and derivation, in
- * rows top .. top+rows-1, the derivation from its line `first`. */
-static void layout_tour(const mode_ctx *c, frame *f, int top, int rows, int first)
+ * rows top .. top+rows-1. */
+static void layout_tour(const mode_ctx *c, frame *f, int top, int rows)
 {
     const lesson_expression *x = &c->lesson->expressions[c->tour - 1];
     int w = f->cols, end = top + rows, right = draw_text_right(f);
-    char title[64], count[96], cap[1024], expr[1024];
+    char title[64], count[64], cap[1024], expr[1024];
     snprintf(title, sizeof title, "Shapes %d/%d", c->tour, c->lesson->n_expressions);
     snprintf(count, sizeof count, "%s convention %s → next, Tab skips to the pass",
              engine_conv_name(engine_convention(c->engine)), frame_sep(f));
     frame_rule(f, top, title, count);
     text_sanitize(x->caption ? x->caption : "", cap, sizeof cap);
-    int lines = frame_wrap_lines(f, right - 2, cap);
-    frame_wrap(f, top + 1, lines < 3 ? lines : 3, 2, right, cap);
-    int row = top + 1 + (lines < 3 ? lines : 3) + 1;
+    frame_wrap(f, top + 1, 2, 2, right, cap);
     text_sanitize(x->expr ? x->expr : "", expr, sizeof expr);
-    int col = frame_put(f, row, 2, w, "expression  ", FRAME_TITLE);
-    frame_put(f, row, col, w - 1, expr, FRAME_NORMAL);
-    row += 2;
-    /* The derivation scrolls: measured first, then drawn from `first`. */
-    int view = end - row - 1;
-    int total = draw_derivation_from(f, c, row + 1, row + 1, x->expr ? x->expr : "", 0);
-    int last = total - view > 0 ? total - view : 0;
-    first = first < 0 ? 0 : first > last ? last : first;
-    char side[64] = "";
-    if (total > view)
-        snprintf(side, sizeof side, "lines %d-%d of %d, J/K", first + 1, first + view, total);
-    frame_rule(f, row, "Derivation", side[0] ? side : NULL);
-    draw_derivation_from(f, c, row + 1, end, x->expr ? x->expr : "", first);
-    c->cache->text_lines = total;
-    c->cache->text_view = view;
+    int col = frame_put(f, top + 4, 2, w, "expression  ", FRAME_TITLE);
+    frame_put(f, top + 4, col, w - 1, expr, FRAME_NORMAL);
+    frame_rule(f, top + 6, "Derivation", NULL);
+    draw_derivation(f, c, top + 7, end, x->expr ? x->expr : "");
 }
 
 static void step_layout(const mode_ctx *c, const void *self, frame *f)
@@ -452,12 +432,13 @@ static void step_layout(const mode_ctx *c, const void *self, frame *f)
     const engine_step *s = engine_current(e);
     if (!s || !engine_network(e))
         return;
-    step_mode v = step_state(m, c);
+    step_mode v = step_state(m, e);
     int h = f->height;
     if (c->tour && c->lesson && c->tour <= c->lesson->n_expressions) {
         int header = draw_header_rows(f, c);
-        layout_tour(c, f, header, h - 1 - header, v.scroll);
+        layout_tour(c, f, header, h - 1 - header);
         draw_header(f, c, header);
+        c->cache->text_lines = c->cache->text_view = 0;
         draw_keybar(f, h - 1, bar_maps, 2, step_context(c, &v));
         draw_message(f, c);
         return;

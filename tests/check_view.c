@@ -1930,37 +1930,6 @@ START_TEST(diagram_names_its_values)
 }
 END_TEST
 
-/* The lesson's tour of shapes: a derivation longer than its pane says
- * which lines show, and J scrolls it to its verdict. */
-START_TEST(tour_derivation_scrolls)
-{
-    lesson two;
-    lesson_error err;
-    ck_assert_msg(lesson_load_file("lessons/02-two-by-one.yaml", &two, &err) == 0, "%s",
-                  err.message);
-    screen_free(scr);
-    use(screen_on(&two, 0));
-    lay(80, 24);
-    ck_assert(has("Shapes 1/5"));
-    ck_assert(has("of 26, J/K") || has(", J/K"));
-    ck_assert(!has("→ 2×1 as read above"));
-    for (int k = 0; k < 40; k++) {
-        key('J');
-        lay(80, 24);
-    }
-    ck_assert(has("→ 2×1 as read above; as written the shapes do not fit (column 16)."));
-    ck_assert(has("Shapes 1/5"));
-    /* The next expression starts at its top. */
-    key(KEYS_K_RIGHT);
-    lay(80, 24);
-    ck_assert(has("Shapes 2/5"));
-    ck_assert(has("W_ijᵀ * x"));
-    screen_free(scr);
-    use(screen_on(&les, 0));
-    lesson_free(&two);
-}
-END_TEST
-
 Suite *view_suite(void)
 {
     Suite *s = suite_create("view");
@@ -2003,7 +1972,6 @@ Suite *view_suite(void)
     tcase_add_test(tc, chain_expands_deeper);
     tcase_add_test(tc, text_scrolls);
     tcase_add_test(tc, diagram_names_its_values);
-    tcase_add_test(tc, tour_derivation_scrolls);
     suite_add_tcase(s, tc);
     return s;
 }
