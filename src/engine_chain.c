@@ -104,15 +104,13 @@ static int append_arrived(builder *b, int l, int j, int depth)
 {
     const engine *e = b->e;
     const engine_net *n = &e->net;
-    char y[ENGINE_NAME_SIZE], t[ENGINE_NAME_SIZE];
     if (l == n->layers) {
-        char vec[ENGINE_NAME_SIZE];
+        char vec[ENGINE_NAME_SIZE], y[ENGINE_NAME_SIZE], t[ENGINE_NAME_SIZE];
         act_name(n, l, vec, sizeof vec);
         vec_elem(vec, j, y, sizeof y);
         engine_fmt(t, sizeof t, "t_%d", j + 1);
         return loss_factor(b, ops_loss(n->loss)->grad_chain, y, t, e->in[l][j]);
     }
-    int direct;
     engine_chain *c = b->c;
     int up = n->width[l + 1], f = factor_new(b, e->in[l][j], "");
     if (f < 0 || c->n_term + up > ENGINE_CHAIN_TERMS)
@@ -136,7 +134,7 @@ static int append_arrived(builder *b, int l, int j, int depth)
         int vi = view_index(e, l + 1, j, k), nout = e->view == CONV_COLUMNS ? up : n->width[l];
         if (factor_new(b, w[k], "W_%c%c[%d][%d]", lo, hi, vi / nout + 1, vi % nout + 1) < 0)
             return -1;
-        int mark = c->n_factor, tmark = c->n_term;
+        int mark = c->n_factor, tmark = c->n_term, direct;
         if (depth <= 0 || (direct = append_delta(b, l + 1, k, depth - 1)) < 0) {
             /* collapsed to δ of the layer above (also when the pool is full) */
             if (depth > 0)
@@ -194,7 +192,6 @@ int engine_chain_of(const engine *e, int step, int index, int depth, engine_chai
     c->row = index / s->result.cols;
     c->col = index % s->result.cols;
     c->value = s->result.v[index];
-    char vec[ENGINE_NAME_SIZE], w[ENGINE_NAME_SIZE];
     if (s->kind == STEP_GRADIENT)
         engine_fmt(c->name, sizeof c->name, "∂E/∂W_%c%c[%d][%d]", engine_layer_letter(l - 1),
                    engine_layer_letter(l), c->row + 1, c->col + 1);
@@ -202,6 +199,7 @@ int engine_chain_of(const engine *e, int step, int index, int depth, engine_chai
         engine_fmt(c->name, sizeof c->name, "∂E/∂b_%c[%d]", engine_layer_letter(l), j + 1);
     builder b = {e, c, 0};
     if (s->kind == STEP_GRADIENT) {
+        char vec[ENGINE_NAME_SIZE], w[ENGINE_NAME_SIZE];
         act_name(n, l - 1, vec, sizeof vec);
         vec_elem(vec, i, w, sizeof w);
         factor_new(&b, e->a[l - 1][i], "%s", w);

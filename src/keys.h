@@ -71,6 +71,7 @@ typedef enum {
     KEYS_PRECISION,  /* cycle 2/4/6 decimals */
     KEYS_CHAIN,      /* the chain rule's δ expanded one layer further */
     KEYS_FORMULA,    /* the question's formula shape by shape, beside the gradient's */
+    KEYS_THEME,      /* cycle the colour themes: dark, light, mono */
     /* opening a mode */
     KEYS_TRAIN,      /* train some epochs and plot the loss */
     KEYS_GRADCHECK,  /* analytic against numeric gradients */

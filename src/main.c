@@ -50,13 +50,17 @@ static const char usage_text[] =
     "  --samples N          with --print, --train or --gradcheck: only the\n"
     "                       lesson's first N samples (a walkthrough of 1000\n"
     "                       samples of a large network runs to gigabytes)\n"
-    "  --gradcheck          compare every gradient with a central difference;\n"
-    "                       exit status 1 when one is off by more than 1e-6\n"
+    "  --gradcheck          compare every gradient with extrapolated central\n"
+    "                       differences; exit status 1 when one is wrong by\n"
+    "                       more than the difference's own error allows\n"
     "  --shape EXPR         work out the shape of an expression, e.g.\n"
     "                       \"W_jk * g'(z) * x\"; exit status 1 on a mismatch\n"
     "  --convention CONV    rows or columns: show everything that way\n"
-    "  --ascii              ASCII only (d for delta, x for times, ...)\n"
+    "  --ascii              ASCII only (d for delta, * for times, ^T, ...)\n"
     "  --no-color           no colours on the screen (also when NO_COLOR is set)\n"
+    "  --theme dark|light|mono\n"
+    "                       colours for a dark or a light background, or none;\n"
+    "                       chosen from the terminal's background when not given\n"
     "  --quiz               start the screen in quiz mode\n"
     "  --list               list the bundled lessons\n"
     "  --help               show this help\n"
@@ -244,7 +248,7 @@ static int parse_epochs(const char *s, long *out)
 int main(int argc, char **argv)
 {
     enum { O_PRINT = 256, O_FORMAT, O_TRAIN, O_GRADCHECK, O_CONVENTION, O_LIST, O_HELP,
-           O_VERSION, O_ASCII, O_NO_COLOR, O_QUIZ, O_SHAPE, O_SAMPLES };
+           O_VERSION, O_ASCII, O_NO_COLOR, O_THEME, O_QUIZ, O_SHAPE, O_SAMPLES };
     static const struct option longopts[] = {
         {"print", no_argument, NULL, O_PRINT},
         {"format", required_argument, NULL, O_FORMAT},
@@ -256,6 +260,7 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, O_VERSION},
         {"ascii", no_argument, NULL, O_ASCII},
         {"no-color", no_argument, NULL, O_NO_COLOR},
+        {"theme", required_argument, NULL, O_THEME},
         {"quiz", no_argument, NULL, O_QUIZ},
         {"shape", required_argument, NULL, O_SHAPE},
         {"samples", required_argument, NULL, O_SAMPLES},
@@ -269,11 +274,11 @@ int main(int argc, char **argv)
     ascii_out = !utf8_locale();
     run_mode mode = RUN_SCREEN;
     print_options popt = {PRINT_TEXT, -1, ascii_out, 0};
-    tui_options topt = {ascii_out, 0, 0, -1};
+    tui_options topt = {ascii_out, -1, 0, -1};
     long epochs = 0, samples = 0;
     const char *shape_expr = NULL;
     int show_help = 0, show_version = 0;
-    char a1[1024], a2[1024];
+    char a1[1024];
 
     opterr = 0;
     int c;
@@ -313,7 +318,15 @@ int main(int argc, char **argv)
                                    arg(optarg, a1, sizeof a1));
             break;
         case O_ASCII: popt.ascii = topt.ascii = 1; break;
-        case O_NO_COLOR: topt.no_color = 1; break;
+        case O_NO_COLOR: topt.theme = THEME_MONO; break;
+        case O_THEME: {
+            theme_id t;
+            if (theme_parse(optarg, &t) < 0)
+                return usage_error("--theme must be dark, light or mono, found %s",
+                                   arg(optarg, a1, sizeof a1));
+            topt.theme = (int)t;
+            break;
+        }
         case O_QUIZ: topt.quiz = 1; break;
         case 'h':
         case O_HELP: show_help = 1; break;
@@ -342,15 +355,17 @@ int main(int argc, char **argv)
         printf("backstep %s\n", BACKSTEP_VERSION);
         return flush_out();
     }
-    if (optind + 1 < argc)
+    if (optind + 1 < argc) {
+        char a2[1024];
         return usage_error("one LESSON at most, found %s and %s",
                            arg(argv[optind], a1, sizeof a1), arg(argv[optind + 1], a2, sizeof a2));
-    const char *lesson_name = optind < argc ? argv[optind] : NULL;
+    }
+    const char *lesson_arg = optind < argc ? argv[optind] : NULL;
     ascii_out |= popt.ascii;
     if (mode == RUN_LIST) {
-        if (lesson_name)
+        if (lesson_arg)
             return usage_error("--list takes no LESSON, found %s",
-                               arg(lesson_name, a1, sizeof a1));
+                               arg(lesson_arg, a1, sizeof a1));
         int rc = list_lessons();
         return rc ? rc : flush_out();
     }
@@ -358,7 +373,7 @@ int main(int argc, char **argv)
         return usage_error("--samples works with --print, --train or --gradcheck");
 
     lesson l;
-    if (load_lesson(lesson_name, &l) != 0)
+    if (load_lesson(lesson_arg, &l) != 0)
         return 2;
     if (samples > 0 && samples < l.net.samples)
         l.net.samples = (int)samples; /* the first N; the arrays stay as they are */
@@ -374,11 +389,13 @@ int main(int argc, char **argv)
         break;
     case RUN_SCREEN:
     case RUN_LIST: {
+        /* NO_COLOR asks for no colour unless the command line names a
+         * theme (no-color.org: per-instance arguments override it). */
         const char *nc = getenv("NO_COLOR");
-        if (nc && *nc)
-            topt.no_color = 1;
+        if (nc && *nc && topt.theme < 0)
+            topt.theme = THEME_MONO;
         topt.convention = popt.convention;
-        if (lesson_name)
+        if (lesson_arg)
             save_clean_stale(l.path); /* what a save cut short left beside it */
         rc = tui_run(&l, &topt);
         break;

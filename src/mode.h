@@ -41,6 +41,8 @@ typedef struct {
                               key before the next tick, in ms; a mode lowers it */
     int ascii;             /* draw with ASCII only */
     int decimals;          /* 2, 4 or 6 */
+    int theme;             /* the colour theme, a theme_id: the theme key changes it,
+                              the terminal (tui.c) applies it */
     int focus;             /* row-major index into the current step's result */
     int autoplay;          /* stepping on a timer */
     int delay_ms;          /* autoplay: time between steps */

@@ -16,6 +16,7 @@
 #include "draw.h"
 #include "mode.h"
 #include "text.h"
+#include "theme.h"
 
 /* What stepping remembers between keys. */
 typedef struct {
@@ -168,8 +169,8 @@ static void apply(mode_ctx *c, step_mode *m, keys_action a)
     engine *e = c->engine;
     /* The lesson's description gives way to the step's narration once the
      * user moves. */
-    if (a != KEYS_PRECISION && a != KEYS_CONVENTION && a != KEYS_NONE && a != KEYS_DOWN &&
-        a != KEYS_UP && !c->tour)
+    if (a != KEYS_PRECISION && a != KEYS_CONVENTION && a != KEYS_THEME && a != KEYS_NONE &&
+        a != KEYS_DOWN && a != KEYS_UP && !c->tour)
         m->intro = 0;
     if (tour_apply(c, a))
         return;
@@ -252,6 +253,12 @@ static void apply(mode_ctx *c, step_mode *m, keys_action a)
     case KEYS_FORMULA:
         step_own(m, e);
         m->formula = !m->formula && draw_formula_available(c);
+        return;
+    case KEYS_THEME:
+        c->theme = (c->theme + 1) % THEME_COUNT;
+        snprintf(c->message, sizeof c->message, "colours: the %s theme (T changes it)",
+                 theme_name((theme_id)c->theme));
+        c->message_bad = 0;
         return;
     default:
         return;

@@ -306,10 +306,10 @@ static const char expect_any[] =
 static size_t gradient_prefix(const char *s, size_t n, size_t i, int *chars)
 {
     uint32_t cp;
-    int len, c = 0;
+    int c = 0;
     size_t j = i;
     for (int part = 0; part < 2; part++) {
-        len = utf8_decode(s + j, n - j, &cp);
+        int len = utf8_decode(s + j, n - j, &cp);
         if (len == 0 || (cp != 0x2202 && cp != 'd'))
             return 0;
         j += (size_t)len;
@@ -486,7 +486,6 @@ static void lex(parser *p)
                     tr->c0 = col + ccount - 1;
                     tr->gx = -1;
                     t = tr;
-                    i = j - 1;
                     col += ccount - 1;
                     ccount = 1;
                 }
@@ -1542,9 +1541,9 @@ static void explain_misfit(parser *p, const node *nd, reading_kind rd, reading_k
     case N_LEAF: case N_NEG: case N_TR: case N_GPRIME: case N_GACT: case N_KIND_COUNT:
         break;
     }
-    char text[SHAPE_READING_SIZE], shp[32];
     int rows, cols, cost, id = (int)(nd - p->nodes);
     if (rd != RD_NONE && reading_shape(nd, rd, l, r, &rows, &cols, &cost)) {
+        char text[SHAPE_READING_SIZE], shp[32];
         reading_text(p, id, rd, ABBREV_CHARS, text, sizeof text);
         shape_format(rows, cols, 0, 0, shp, sizeof shp);
         text_append(msg, size, " It fits read as %s → %s%s", text, shp,
@@ -1734,14 +1733,14 @@ void shape_outer_product(const engine_net *net, engine_conv conv, int layer, cha
 static void gradient_advice(const parser *p, const node *lhs, const char *target, char *buf,
                             size_t size)
 {
-    char rule[128], below[32], shp[32];
+    char rule[128], below[32];
     int rows = p->conv == CONV_ROWS;
     buf[0] = '\0';
     switch (lhs->of) {
     case B_W:
     case B_G: {
         int a = lhs->wa, b = lhs->wb;
-        char la = letter(a), lb = letter(b);
+        char la = letter(a), lb = letter(b), shp[32];
         act_name(p, a, below, sizeof below);
         delta_rule(p, b, rule, sizeof rule);
         shape_format(lhs->rows, lhs->cols, 0, 0, shp, sizeof shp);
@@ -2190,9 +2189,9 @@ static void add_reason(row_list *rl, shape_row_kind kind, int col, const char *t
 
 int shape_render(const shape_result *r, int ascii, shape_rows *out)
 {
-    row_list rl = {out, 0, 0};
     out->n = 0;
     out->rows = NULL;
+    row_list rl = {out, 0, 0};
     const char *expr = r->expr ? r->expr : "";
     if (r->status == SHAPE_PARSE_ERROR) {
         if (r->expr && r->error_column <= SHAPE_MAX_CHARS)
@@ -2219,10 +2218,9 @@ int shape_render(const shape_result *r, int ascii, shape_rows *out)
         rl.failed = 1;
         goto done;
     }
-    int nmarks = 0;
     for (int k = 0; k < r->n_lines; k++) {
         const shape_line *ln = &r->lines[k];
-        char right[SHAPE_NOTE_SIZE + 32], left[SHAPE_READING_SIZE + 16];
+        char right[SHAPE_NOTE_SIZE + 32];
         if (ln->ok) {
             screen_shape(ln->rows, ln->cols, ln->scalar, right, sizeof right);
             add_pair(&rl, SHAPE_ROW_STEP, 1, ln->text, right, pad, ascii);
@@ -2231,6 +2229,7 @@ int shape_render(const shape_result *r, int ascii, shape_rows *out)
         snprintf(right, sizeof right, "does not fit: %s", ln->note);
         add_pair(&rl, SHAPE_ROW_STEP, 0, ln->text, right, pad, ascii);
         if (ln->reached) {
+            char left[SHAPE_READING_SIZE + 16];
             snprintf(left, sizeof left, "  read as %s", ln->reading);
             screen_shape(ln->rows, ln->cols, ln->scalar, right, sizeof right);
             add_pair(&rl, SHAPE_ROW_READING, 1, left, right, pad, ascii);
@@ -2238,6 +2237,7 @@ int shape_render(const shape_result *r, int ascii, shape_rows *out)
     }
     if (r->status == SHAPE_MISMATCH) {
         /* where: the operator of every misfit, and the = whose sides differ */
+        int nmarks = 0;
         for (int k = 0; k < r->n_lines; k++)
             if (!r->lines[k].ok)
                 marks[nmarks++] = r->lines[k].op_column;
@@ -2250,8 +2250,9 @@ int shape_render(const shape_result *r, int ascii, shape_rows *out)
         if (r->reached && r->read_as &&
             (r->n_readings >= 2 || r->lines[r->n_lines - 1].ok)) {
             size_t size = strlen(r->read_as) + 256;
-            char *t = malloc(size), got[32];
+            char *t = malloc(size);
             if (t) {
+                char got[32];
                 shape_format(r->rows, r->cols, r->scalar, 0, got, sizeof got);
                 const char *what = r->gradient || r->eq_column ? "the right side" : "the expression";
                 if (r->n_readings >= 2)

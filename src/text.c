@@ -483,8 +483,11 @@ int text_number(double v, int decimals, char *buf, size_t size)
     else if (isinf(v))
         snprintf(tmp, sizeof tmp, "%s", v < 0 ? "-inf" : "inf");
     else {
+        /* -0.0 == 0 too, and the assignment turns it into +0.0, which
+         * prints without a sign: cppcheck takes the store for a no-op. */
         if (v == 0)
-            v = 0; /* -0.0 prints as 0: no sign for a true zero */
+            // cppcheck-suppress duplicateConditionalAssign
+            v = 0;
         int n = snprintf(tmp, sizeof tmp, "% .*f", decimals, v);
         if (n < 0 || n > 12)
             snprintf(tmp, sizeof tmp, "% .*e", decimals, v);

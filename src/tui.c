@@ -19,6 +19,7 @@
 
 #include "keys.h"
 #include "screen.h"
+#include "termbg.h"
 #include "text.h"
 #include "utf8.h"
 
@@ -72,50 +73,25 @@ static void cells_build(void)
     ascii_cells_ready = 1;
 }
 
-void tui_colors(int no_color)
+theme_id tui_colors(theme_id t)
 {
-    for (int i = 0; i < FRAME_ATTR_COUNT; i++)
-        palette[i] = A_NORMAL;
-    if (no_color || !has_colors() || start_color() == ERR) {
-        palette[FRAME_TITLE] = A_BOLD;
-        palette[FRAME_FORWARD] = A_BOLD;
-        palette[FRAME_BACKWARD] = A_BOLD | A_UNDERLINE;
-        palette[FRAME_FOCUS] = A_REVERSE | A_BOLD;
-        palette[FRAME_USED] = A_UNDERLINE | A_BOLD;
-        palette[FRAME_WARNING] = A_BOLD | A_UNDERLINE;
-        palette[FRAME_DIM] = A_DIM;
-        palette[FRAME_KEYBAR] = A_REVERSE;
-        cells_build();
-        return;
+    int colour = t != THEME_MONO && has_colors() && start_color() != ERR && COLORS >= 8;
+    if (!colour)
+        t = THEME_MONO;
+    else
+        use_default_colors(); /* THEME_DEFAULT is curses' -1: the terminal's own */
+    for (int cls = 0; cls < FRAME_ATTR_COUNT; cls++) {
+        theme_style st = theme_style_of(t, COLORS, cls);
+        attr_t a = (st.bold ? A_BOLD : 0) | (st.underline ? A_UNDERLINE : 0) |
+                   (st.reverse ? A_REVERSE : 0) | (st.dim ? A_DIM : 0);
+        if (colour && (st.fg != THEME_DEFAULT || st.bg != THEME_DEFAULT)) {
+            init_pair((short)(cls + 1), st.fg, st.bg);
+            a |= COLOR_PAIR(cls + 1);
+        }
+        palette[cls] = a;
     }
-    use_default_colors();
-    /* 8-color safe: foreground on the terminal's own background (-1). */
-    static const short pairs[][3] = {
-        {1, COLOR_CYAN, -1},            /* title */
-        {2, COLOR_GREEN, -1},           /* forward */
-        {3, COLOR_MAGENTA, -1},         /* backward */
-        {4, COLOR_BLUE, -1},            /* positive */
-        {5, COLOR_RED, -1},             /* negative */
-        {6, COLOR_BLACK, COLOR_YELLOW}, /* focus */
-        {7, COLOR_YELLOW, -1},          /* used */
-        {8, COLOR_WHITE, COLOR_RED},    /* warning */
-        {9, COLOR_BLACK, COLOR_CYAN},   /* key bar */
-        {10, COLOR_BLUE, -1},           /* border */
-    };
-    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
-        init_pair(pairs[i][0], pairs[i][1], pairs[i][2]);
-    palette[FRAME_TITLE] = COLOR_PAIR(1) | A_BOLD;
-    palette[FRAME_FORWARD] = COLOR_PAIR(2) | A_BOLD;
-    palette[FRAME_BACKWARD] = COLOR_PAIR(3) | A_BOLD;
-    palette[FRAME_POSITIVE] = A_NORMAL;
-    palette[FRAME_NEGATIVE] = COLOR_PAIR(5);
-    palette[FRAME_FOCUS] = COLOR_PAIR(6) | A_BOLD;
-    palette[FRAME_USED] = COLOR_PAIR(7) | A_BOLD | A_UNDERLINE;
-    palette[FRAME_WARNING] = COLOR_PAIR(8) | A_BOLD;
-    palette[FRAME_DIM] = A_DIM;
-    palette[FRAME_KEYBAR] = COLOR_PAIR(9);
-    palette[FRAME_BORDER] = COLOR_PAIR(10);
     cells_build();
+    return t;
 }
 
 /* Builds the cchar_t of one cell's text in class attr. */
@@ -240,7 +216,11 @@ static void end_by(int sig)
     sigaddset(&set, sig);
     sigprocmask(SIG_UNBLOCK, &set, NULL);
     raise(sig);
-    _exit(128 + sig); /* a default action that does not end the process */
+    /* raise() returns when sig's default action does not end the process
+     * (SIGCONT, SIGCHLD, SIGWINCH are ignored by default); cppcheck's
+     * library takes it for one that never returns. */
+    // cppcheck-suppress unreachableCode
+    _exit(128 + sig);
 }
 
 /* A signal whose default is to end the program: heard by the key loop when
@@ -419,9 +399,22 @@ static void map_home_end(void)
     }
 }
 
+/* The theme asked for, else the one for the terminal's background. */
+static theme_id choose_theme(const tui_options *opt)
+{
+    if (opt->theme >= 0 && opt->theme < THEME_COUNT)
+        return (theme_id)opt->theme;
+    theme_id t;
+    if (theme_from_colorfgbg(getenv("COLORFGBG"), &t))
+        return t;
+    if (termbg_ask(&t))
+        return t;
+    return THEME_DARK;
+}
+
 /* Takes the terminal: curses on stdout and stdin, keys, colours, and what
  * gives it back.  NULL when curses cannot. */
-static SCREEN *take_terminal(int no_color)
+static SCREEN *take_terminal(theme_id theme)
 {
     term_fd = STDOUT_FILENO;
     saved_modes_ok = tcgetattr(term_fd, &saved_modes) == 0;
@@ -445,7 +438,7 @@ static SCREEN *take_terminal(int no_color)
     keypad(stdscr, TRUE);
     map_home_end();
     curs_set(0);
-    tui_colors(no_color);
+    tui_colors(theme);
     /* Until curses has left and re-entered the screen once, it sends its
      * output at every cursor move (one write per move, dozens a frame).
      * Leaving now, before anything is drawn, makes the first refresh
@@ -485,7 +478,6 @@ int tui_run(lesson *l, const tui_options *opt)
         return 2;
     /* The locale is the caller's (main sets it, with LC_NUMERIC "C" so
      * numbers read 0.5): setting it again here would undo that. */
-    const char *nc = getenv("NO_COLOR");
     screen_options so = {opt->ascii || !utf8_locale(), opt->quiz, opt->convention};
     screen *s = screen_new(l, &so);
     frame *cur = frame_new(), *prev = frame_new();
@@ -497,7 +489,9 @@ int tui_run(lesson *l, const tui_options *opt)
         return 1;
     }
     catch_signals();
-    SCREEN *scr = take_terminal(opt->no_color || (nc && nc[0]));
+    theme_id theme = choose_theme(opt);
+    screen_ctx(s)->theme = (int)theme;
+    SCREEN *scr = take_terminal(theme);
     if (!scr) {
         fprintf(stderr, "backstep: cannot open the terminal; try --print\n");
         screen_free(s);
@@ -546,6 +540,12 @@ int tui_run(lesson *l, const tui_options *opt)
         if (screen_key(s, code))
             break;
         dirty = 1;
+        if (screen_ctx(s)->theme != (int)theme) {
+            /* the theme key: every cell again, in the new colours */
+            theme = (theme_id)screen_ctx(s)->theme;
+            tui_colors(theme);
+            prev->width = prev->height = 0;
+        }
     }
     endwin();
     terminal_taken = 0;

@@ -4,11 +4,14 @@
 
 #include "frame.h"
 #include "lesson.h"
+#include "theme.h"
 
 /* How the screen was asked to look. */
 typedef struct {
     int ascii;      /* draw with ASCII only (also when the locale is not UTF-8) */
-    int no_color;   /* monochrome: bold, underline, reverse */
+    int theme;      /* a theme_id (--theme, --no-color, NO_COLOR), or -1 to choose one
+                       for the terminal's background: COLORFGBG, else the terminal's
+                       answer to OSC 11, else dark */
     int quiz;       /* start in quiz mode */
     int convention; /* -1 = the lesson's, else an engine_conv */
 } tui_options;
@@ -21,9 +24,11 @@ typedef struct {
 int tui_run(lesson *l, const tui_options *opt);
 
 /* Sets up the attribute of every frame_attr class on the current curses
- * screen: colors that work on 8-color terminals, or bold, underline and
- * reverse when no_color or the terminal has no colors.  For the tests too. */
-void tui_colors(int no_color);
+ * screen from theme t (theme.h): its 256-colour table where the terminal
+ * has 256 colours, else its 8-colour one; mono (bold, underline, reverse)
+ * when the terminal has no colours.  Returns the theme in force.  For the
+ * tests too. */
+theme_id tui_colors(theme_id t);
 /* Puts frame f on the current curses screen, touching only the cells that
  * differ from *prev (all of them when prev's size differs), refreshes, and
  * copies f into *prev. */

@@ -308,13 +308,19 @@ START_TEST(colors_and_monochrome)
 {
     int r, c;
     go("backward.2.gradient");
-    tui_colors(0);
+    tui_colors(THEME_DARK);
     show(80, 24);
     focused_cell(&r, &c);
     chtype ch = mvinch(r, c);
-    ck_assert_int_eq(PAIR_NUMBER(ch & A_COLOR), 6);
-    ck_assert(ch & A_BOLD);
-    tui_colors(1);
+    /* each class has its own pair, numbered one past the class */
+    ck_assert_int_eq(PAIR_NUMBER(ch & A_COLOR), FRAME_FOCUS + 1);
+    ck_assert(ch & A_REVERSE);
+    short fg, bg;
+    pair_content(FRAME_FOCUS + 1, &fg, &bg);
+    theme_style want = theme_style_of(THEME_DARK, COLORS, FRAME_FOCUS);
+    ck_assert_int_eq(fg, want.fg);
+    ck_assert_int_eq(bg, want.bg);
+    tui_colors(THEME_MONO);
     prev->width = 0;
     show(80, 24);
     ch = mvinch(r, c);
@@ -331,7 +337,7 @@ END_TEST
 START_TEST(monochrome_lines_not_underlined)
 {
     go("backward.2.gradient");
-    tui_colors(1);
+    tui_colors(THEME_MONO);
     prev->width = 0;
     show(80, 24);
     int eq = 0, lines = 0;
@@ -366,7 +372,7 @@ START_TEST(used_negative_number_underlined_whole)
 {
     go("backward.2.gradient");
     for (int mono = 0; mono <= 1; mono++) {
-        tui_colors(mono);
+        tui_colors(mono ? THEME_MONO : THEME_DARK);
         prev->width = 0;
         show(80, 24);
         int found = 0;
