@@ -15,7 +15,6 @@ typedef struct {
     char *file;
     char *path;
     int folder;    /* index into the list of folders: earlier wins */
-    long long bytes;
 } candidate;
 
 typedef struct {
@@ -82,7 +81,6 @@ static int scan_folder(candidates *cs, const char *dir, int folder, int *truncat
             candidate_free(&c);
             continue;
         }
-        c.bytes = (long long)st.st_size;
         if (candidates_push(cs, &c) != 0) {
             candidate_free(&c);
             rc = -1;
@@ -124,14 +122,13 @@ static char *dup_or_null(const char *s, int *oom)
     return d;
 }
 
-/* Loads one candidate into an entry, taking over its strings. */
-static int describe(candidate *c, catalog_entry *e)
+/* Describes entry e, whose file had `bytes` bytes when listed. */
+static int describe(catalog_entry *e, long long bytes)
 {
     int oom = 0;
     lesson_error err;
-    *e = (catalog_entry){c->name, c->file, c->path, NULL, NULL, NULL};
-    c->name = c->file = c->path = NULL;
-    if (e->path && c->bytes > CATALOG_MAX_BYTES) {
+    e->described = 1;
+    if (e->path && bytes > CATALOG_MAX_BYTES) {
         char why[128];
         snprintf(why, sizeof why, "file larger than 1 MiB, expected a lesson of at most %d bytes",
                  CATALOG_MAX_BYTES);
@@ -150,7 +147,17 @@ static int describe(candidate *c, catalog_entry *e)
     return oom ? -1 : 0;
 }
 
-int catalog_scan(catalog *c, const char *const *dirs)
+int catalog_describe(catalog *c, int i)
+{
+    if (i < 0 || i >= c->n || c->entries[i].described)
+        return 0;
+    catalog_entry *e = &c->entries[i];
+    struct stat st;
+    long long bytes = stat(e->path, &st) == 0 ? (long long)st.st_size : 0;
+    return describe(e, bytes);
+}
+
+int catalog_list(catalog *c, const char *const *dirs)
 {
     candidates cs = {0};
     int rc = 0;
@@ -174,7 +181,9 @@ int catalog_scan(catalog *c, const char *const *dirs)
         if (!c->entries)
             rc = -1;
         for (int i = 0; rc == 0 && i < n; i++) {
-            rc = describe(&cs.v[i], &c->entries[i]);
+            candidate *x = &cs.v[i];
+            c->entries[i] = (catalog_entry){x->name, x->file, x->path, NULL, NULL, NULL, 0};
+            x->name = x->file = x->path = NULL;
             c->n = i + 1;
         }
     } else {
@@ -188,7 +197,23 @@ int catalog_scan(catalog *c, const char *const *dirs)
     return rc;
 }
 
-int catalog_load(catalog *c)
+/* Every entry described. */
+static int describe_all(catalog *c)
+{
+    for (int i = 0; i < c->n; i++)
+        if (catalog_describe(c, i) != 0) {
+            catalog_free(c);
+            return -1;
+        }
+    return 0;
+}
+
+int catalog_scan(catalog *c, const char *const *dirs)
+{
+    return catalog_list(c, dirs) != 0 ? -1 : describe_all(c);
+}
+
+int catalog_list_default(catalog *c)
 {
     const char *dirs[8];
     int n = 0;
@@ -196,7 +221,12 @@ int catalog_load(catalog *c)
         dirs[n++] = *d;
     dirs[n++] = ".";
     dirs[n] = NULL;
-    return catalog_scan(c, dirs);
+    return catalog_list(c, dirs);
+}
+
+int catalog_load(catalog *c)
+{
+    return catalog_list_default(c) != 0 ? -1 : describe_all(c);
 }
 
 void catalog_free(catalog *c)

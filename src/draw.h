@@ -218,8 +218,12 @@ int draw_help_scroll_max(const mode_ctx *c, const keys_map *maps, int n_maps);
 
 /* ---- draw_derivation.c ---- */
 
-/* The derivation of expr as --shape prints it, one line a row from `row`
- * up to `end`, with the checker's own marks; returns the row after it. */
-int draw_derivation(frame *f, const mode_ctx *c, int row, int end, const char *expr);
+/* The derivation of expr as the shape checker renders it (bare δ, z and b
+ * the step in view's layer), one line a row from `row` up to `end`, from
+ * line `scroll` on, reasons and verdict wrapped, a mark where more is
+ * above or below; returns how many lines it has in all. */
+int draw_derivation(frame *f, const mode_ctx *c, int row, int end, const char *expr, int scroll);
+/* The lines draw_derivation lays expr out in on a frame `width` columns wide. */
+int draw_derivation_rows(const mode_ctx *c, int width, const char *expr);
 
 #endif

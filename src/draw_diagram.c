@@ -239,6 +239,9 @@ void draw_diagram(frame *f, const mode_ctx *c, int top, int rows)
         layer_show v = layer_values(e, index, l);
         if (c->hide_result && v.current)
             v.v = NULL;
+        /* A quiz question keeps the vector holding its answer hidden. */
+        if (c->hide_values && v.v && v.v == engine_values(e, c->hide_kind, c->hide_layer))
+            v.v = NULL;
         int current = v.current || (s->phase == PHASE_FORWARD && l == s->layer);
         char lab[LABEL_BYTES];
         layer_label(l, layers, net->width[l], k.brief, lab, sizeof lab);

@@ -15,6 +15,8 @@ unsigned draw_step_context(const mode_ctx *c)
         bits |= KEYS_WHEN_FOCUS;
     if (c->autoplay)
         bits |= KEYS_WHEN_AUTOPLAY;
+    if (c->undoable)
+        bits |= KEYS_WHEN_EDITED;
     return bits;
 }
 

@@ -28,6 +28,7 @@ enum {
     KEYS_K_PGDN,   /* Page Down */
     KEYS_K_SDOWN,  /* Shift-↓ */
     KEYS_K_SUP,    /* Shift-↑ */
+    KEYS_K_F5,     /* F5, which presentation clickers send to start the show */
 };
 
 /* Control characters the prompt answers to. */
@@ -46,6 +47,7 @@ typedef enum {
     KEYS_MAP_EDIT,   /* editing and saving: the questions on the bottom row (mode_edit.c) */
     KEYS_MAP_BROWSE, /* the lesson browser (mode_browse.c) */
     KEYS_MAP_HELP,   /* the help (mode_help.c) */
+    KEYS_MAP_BLANK,  /* the blanked screen (mode_blank.c): any key brings it back */
     KEYS_MAP_TEXT,   /* typing in any prompt (prompt.c) */
     KEYS_MAP_COUNT
 } keys_map;
@@ -66,7 +68,7 @@ typedef enum {
     KEYS_AUTOPLAY,   /* start or stop stepping on a timer */
     KEYS_FASTER,     /* autoplay faster */
     KEYS_SLOWER,     /* autoplay slower */
-    KEYS_RESET,      /* back to the lesson's start */
+    KEYS_RESET,      /* back to the lesson's start, asking about its own values */
     KEYS_SAMPLE,     /* next sample or epoch */
     KEYS_PRECISION,  /* cycle 2/4/6 decimals */
     KEYS_CHAIN,      /* the chain rule's δ expanded one layer further */
@@ -82,6 +84,9 @@ typedef enum {
     KEYS_BROWSE,     /* the lesson browser */
     KEYS_HELP,       /* the help */
     KEYS_QUIT,       /* leave backstep (asking first about unsaved edits) */
+    KEYS_UNDO,       /* take the last edit back */
+    KEYS_REDO,       /* make the edit taken back again */
+    KEYS_BLANK,      /* blank the screen, as slide software does */
     /* inside the modes */
     KEYS_QUIZ_SKIP,  /* give up the quiz question (counted as missed) */
     KEYS_QUIZ_END,   /* end the quiz */
@@ -94,7 +99,7 @@ typedef enum {
     KEYS_PAGE_DOWN,  /* a page down */
     KEYS_PAGE_UP,    /* a page up */
     KEYS_CHOOSE,     /* take the selected row */
-    KEYS_BACK,       /* close the mode */
+    KEYS_BACK,       /* close the mode (the stepping screen: only say how to quit) */
     KEYS_YES,        /* yes to a question */
     KEYS_NO,         /* no to a question */
     /* typing */
@@ -118,7 +123,9 @@ enum {
     KEYS_WHEN_ASKING = 1 << 2,   /* a quiz question waits for its answer */
     KEYS_WHEN_RUNNING = 1 << 3,  /* training is under way */
     KEYS_WHEN_PLOTTED = 1 << 4,  /* training is over: its plot shows */
+    KEYS_WHEN_EDITED = 1 << 5,   /* there is an edit to take back */
     KEYS_WHEN_MORE = 1 << 6,     /* the text does not fit: it scrolls */
+    KEYS_WHEN_DONE = 1 << 7,     /* the gradient check is over: its table is whole */
     KEYS_WHEN_CHAIN = 1 << 8,    /* the focused chain rule can be expanded further */
     KEYS_WHEN_FORMULA = 1 << 9,  /* the step is a weight's gradient: its formula panel */
     KEYS_WHEN_PANEL = 1 << 10,   /* the formula panel is open */

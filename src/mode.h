@@ -47,11 +47,18 @@ typedef struct {
     int autoplay;          /* stepping on a timer */
     int delay_ms;          /* autoplay: time between steps */
     int modified;          /* the network has edits not saved yet */
+    int undoable;          /* edits that u can take back */
     int tour;              /* 1 + index of the lesson expression shown in the
                               "shapes" phase before the pass; 0 in the pass */
+    int tour_scroll;       /* first line of its derivation on screen */
+    int width, height;     /* the terminal's size (screen_resize); 0 before it is known */
     /* what the quiz asks of the stepping screen */
     int quiz_on;           /* a quiz is on: the update's before-and-after gives way */
     int hide_result;       /* the current step's result stays hidden */
+    int hide_values;       /* and so does the diagram's vector hide_kind of hide_layer,
+                              which holds the same numbers */
+    engine_values_kind hide_kind;
+    int hide_layer;
     int answered;          /* quiz: steps after this index keep their shapes hidden; -1 none */
     char score[MODE_SCORE_BYTES]; /* shown in the header before the epoch; "" none */
     /* messages between the modes and the dispatcher */
@@ -101,6 +108,25 @@ typedef struct {
     void (*close)(mode_ctx *c, void *self);
 } mode_ops;
 
+/* Shows the selection of an open prompt whose text is drawn from column
+ * `field` of the cursor's row (frame_prompt returns it): the selected text
+ * reversed like the focus, so the user sees that typing replaces it. */
+static inline void mode_show_selection(frame *f, const prompt *p, int field)
+{
+    if (!p->open || !p->selected || f->cursor_row < 0)
+        return;
+    for (int col = field; col < f->cursor_col && col < f->width; col++)
+        if (col >= 0)
+            frame_at(f, f->cursor_row, col)->attr = FRAME_FOCUS;
+}
+
+/* mode_show_selection for a prompt that draw_question put on the bottom
+ * row, its caption from column 1. */
+static inline void mode_show_question_selection(frame *f, const prompt *p)
+{
+    mode_show_selection(f, p, 1 + frame_width(f, p->caption));
+}
+
 /* The modes, one per file. */
 extern const mode_ops mode_step;   /* mode_step.c: stepping, and the lesson's shapes tour */
 extern const mode_ops mode_quiz;   /* mode_quiz.c */
@@ -110,5 +136,6 @@ extern const mode_ops mode_check;  /* mode_check.c: the gradient check */
 extern const mode_ops mode_edit;   /* mode_edit.c: editing, saving, leaving */
 extern const mode_ops mode_browse; /* mode_browse.c: the lesson browser */
 extern const mode_ops mode_help;   /* mode_help.c */
+extern const mode_ops mode_blank;  /* mode_blank.c: the blanked screen */
 
 #endif

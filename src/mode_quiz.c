@@ -1,8 +1,15 @@
 /* mode_quiz.c - the quiz, over the stepping screen: before a step's result
- * is shown the student types its shape and then the focused element's
- * value; quiz.c judges the answers.  While a question waits every key is
- * typing (Tab skips, Esc ends the quiz); otherwise keys go on to stepping,
- * and each step not answered yet is asked about when the pass reaches it. */
+ * is shown the student types its shape, then the focused element's value,
+ * and on a gradient step the shape a formula for it gives (the question's
+ * own formula among them); quiz.c judges the answers and keeps the score,
+ * which counts first tries only.  What a question keeps secret is hidden
+ * everywhere on the screen: the result, the diagram's vector holding the
+ * same numbers, the pass pane's shapes.  While a question waits every key
+ * is typing (Tab skips, Esc ends the quiz); otherwise keys go on to
+ * stepping, and each step not answered yet is asked about when the pass
+ * reaches it.  Leaving the quiz (Esc, or z between questions) shows its
+ * summary, right at the first try per kind of question, before the
+ * stepping screen comes back. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,15 +20,20 @@
 #include "quiz.h"
 #include "text.h"
 
-enum { QUESTION_BYTES = 256, ANSWER_CHARS = 40 };
+enum {
+    ANSWER_CHARS = 40,
+    CAPTION_COLS = 36, /* a longer caption (a formula) gives way to "shape? " */
+    SUMMARY_BYTES = QUIZ_MAX_MISSED * 256 + 512,
+};
 
 /* The quiz between keys. */
 typedef struct {
     prompt input;              /* the answer being typed */
-    quiz quiz;                 /* score and misses of the pass */
+    quiz quiz;                 /* score and misses since the quiz began */
     int step;                  /* engine step index asked about; -1 none */
     int reached;               /* highest step index answered in this pass; -1 none */
     long pass;                 /* epoch and sample of the pass quizzed; -1 none */
+    int leaving;               /* the summary shows; the next key leaves */
     char msg[QUIZ_TEXT_SIZE];  /* verdict or hint of the last answer */
 } quiz_mode;
 
@@ -35,71 +47,58 @@ static void quiz_destroy(void *self)
     free(self);
 }
 
-/* One number for the pass being quizzed, so a new pass starts a new score. */
+/* One number for the pass being quizzed, so a new pass is asked anew. */
 static long pass_of(const engine *e)
 {
     return (long)engine_epoch(e) * 1000000L + engine_sample(e);
 }
 
-/* "G_ij[2][1]" or "h[2]": the element asked about, 1-based as on screen. */
-static void element_name(const engine_step *s, int focus, char *buf, size_t size)
-{
-    char name[ENGINE_NAME_SIZE * 2];
-    text_sanitize(s->result.name, name, sizeof name);
-    int cols = s->result.cols > 0 ? s->result.cols : 1;
-    if (s->result.rank == 0)
-        snprintf(buf, size, "%s", name);
-    else if (s->result.rank == 1)
-        snprintf(buf, size, "%s[%d]", name, focus + 1);
-    else
-        snprintf(buf, size, "%s[%d][%d]", name, focus / cols + 1, focus % cols + 1);
-}
-
 /* Opens the prompt for the question the quiz is at. */
 static void ask(quiz_mode *q, const engine_step *s)
 {
-    char cap[QUESTION_BYTES], el[112];
-    if (q->quiz.stage == QUIZ_ASK_SHAPE) {
-        char name[ENGINE_NAME_SIZE * 2];
-        text_sanitize(s->result.name, name, sizeof name);
-        snprintf(cap, sizeof cap, "shape of %s? ", name);
-    } else {
-        element_name(s, q->quiz.focus, el, sizeof el);
-        snprintf(cap, sizeof cap, "%s = ? ", el);
-    }
+    char raw[QUIZ_TEXT_SIZE], cap[QUIZ_TEXT_SIZE];
+    quiz_caption(&q->quiz, s, raw, sizeof raw);
+    text_sanitize(raw, cap, sizeof cap);
+    if (text_width(cap) > CAPTION_COLS)
+        snprintf(cap, sizeof cap, "shape? "); /* the question above names the formula */
     prompt_open(&q->input, cap, NULL, ANSWER_CHARS);
 }
 
-/* Catches up with the engine: a new pass starts a new score, and a step
- * not answered yet is asked about.  Returns 1 when a question opened. */
+/* Catches up with the engine: a step not answered yet in this pass is
+ * asked about.  Returns 1 when a question opened. */
 static int sync(mode_ctx *c, quiz_mode *q)
 {
     const engine *e = c->engine;
     long pass = pass_of(e);
     if (pass != q->pass) {
-        /* Each pass is scored on its own; its summary closes it. */
         q->pass = pass;
         q->reached = -1;
         q->step = -1;
-        quiz_init(&q->quiz);
     }
     int idx = engine_step_index(e);
     const engine_step *s = engine_current(e);
-    if (!s || idx <= q->reached || idx == q->step)
+    if (!s || c->tour || q->leaving || idx <= q->reached || idx == q->step)
         return 0;
-    quiz_begin(&q->quiz, s, c->focus);
+    quiz_open(&q->quiz, s, c->focus, engine_network(e));
     q->step = idx;
     q->msg[0] = '\0';
     ask(q, s);
     return 1;
 }
 
-/* What the quiz asks of the stepping screen. */
+/* What the quiz asks of the stepping screen: what the open question keeps
+ * secret stays hidden there too. */
 static void publish(mode_ctx *c, const quiz_mode *q)
 {
     int idx = engine_step_index(c->engine);
+    quiz_hidden h = {0};
+    if (q->step == idx && q->step > q->reached && !c->tour)
+        quiz_hiding(&q->quiz, engine_current(c->engine), &h);
     c->quiz_on = 1;
-    c->hide_result = q->step == idx && q->step > q->reached && q->quiz.stage != QUIZ_FINISHED;
+    c->hide_result = h.result;
+    c->hide_values = h.values;
+    c->hide_kind = h.kind;
+    c->hide_layer = h.layer;
     c->answered = q->reached;
     snprintf(c->score, sizeof c->score, "quiz %d/%d", q->quiz.correct, q->quiz.asked);
 }
@@ -109,6 +108,7 @@ static mode_reply mode_quiz_open(mode_ctx *c, void *self, keys_action why)
     quiz_mode *q = self;
     (void)why;
     memset(q, 0, sizeof *q);
+    quiz_init(&q->quiz);
     q->step = -1;
     q->reached = -1;
     q->pass = -1;
@@ -123,6 +123,7 @@ static void mode_quiz_close(mode_ctx *c, void *self)
     prompt_close(&q->input);
     c->quiz_on = 0;
     c->hide_result = 0;
+    c->hide_values = 0;
     c->answered = -1;
     c->score[0] = '\0';
 }
@@ -134,9 +135,21 @@ static void finished(mode_ctx *c, quiz_mode *q)
     c->focus = q->quiz.focus;
 }
 
+/* Leaving: the summary first, when anything was asked. */
+static mode_reply leave(quiz_mode *q)
+{
+    prompt_close(&q->input);
+    if (q->quiz.asked == 0)
+        return MODE_CLOSE;
+    q->leaving = 1;
+    return MODE_DONE;
+}
+
 static mode_reply mode_quiz_key(mode_ctx *c, void *self, int code)
 {
     quiz_mode *q = self;
+    if (q->leaving)
+        return MODE_CLOSE; /* any key, once the summary has been seen */
     /* The lesson's shapes phase comes before any question. */
     if (c->tour)
         return MODE_PASS;
@@ -144,7 +157,7 @@ static mode_reply mode_quiz_key(mode_ctx *c, void *self, int code)
     const engine_step *s = engine_current(c->engine);
     switch (keys_lookup(KEYS_MAP_QUIZ, code, asking ? KEYS_WHEN_ASKING : 0)) {
     case KEYS_QUIZ_END:
-        return MODE_CLOSE;
+        return leave(q);
     case KEYS_QUIZ_SKIP: {
         /* Given up: counted as missed, its answer shown. */
         char msg[QUIZ_TEXT_SIZE];
@@ -171,10 +184,14 @@ static mode_reply mode_quiz_key(mode_ctx *c, void *self, int code)
         break;
     }
     default:
-        if (!asking)
-            return MODE_PASS;
-        prompt_key(&q->input, code);
-        break;
+        if (asking) {
+            prompt_key(&q->input, code);
+            break;
+        }
+        /* z between questions ends the quiz too, by way of its summary. */
+        if (keys_lookup(KEYS_MAP_GLOBAL, code, 0) == KEYS_QUIZ)
+            return leave(q);
+        return MODE_PASS;
     }
     publish(c, q);
     return MODE_DONE;
@@ -188,6 +205,12 @@ static int quiz_tick(mode_ctx *c, void *self)
     return asked;
 }
 
+static int quiz_covers(const void *self)
+{
+    const quiz_mode *q = self;
+    return q->leaving;
+}
+
 /* Whether columns 0 .. cols-1 of a row are blank. */
 static int row_blank(frame *f, int row, int cols)
 {
@@ -197,12 +220,68 @@ static int row_blank(frame *f, int row, int cols)
     return 1;
 }
 
+/* Writes text (lines split at '\n') from row on, each line wrapped;
+ * returns the row after it.  The first line in `first` attribute. */
+static int put_lines(frame *f, int row, int end, int right, char *text, int first)
+{
+    for (char *p = text; *p && row < end;) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl = '\0';
+        int n = text_width(p) > right - 2 ? 2 : 1;
+        n = row + n > end ? end - row : n;
+        frame_wrap(f, row, n, 2, right, p);
+        if (p == text && first != FRAME_NORMAL)
+            for (int r = row; r < row + n; r++)
+                for (int col = 0; col < f->cols; col++)
+                    if (frame_at(f, r, col)->ch[0] != ' ')
+                        frame_at(f, r, col)->attr = (unsigned char)first;
+        row += n;
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return row;
+}
+
+/* Leaving: the whole summary over the screen, until a key. */
+static void layout_summary(const mode_ctx *c, const quiz_mode *q, frame *f)
+{
+    char raw[SUMMARY_BYTES], text[SUMMARY_BYTES];
+    int w = f->width, h = f->height;
+    frame_clear_rows(f, 0, h);
+    frame_fill(f, 0, 0, w, FRAME_TITLE);
+    frame_put(f, 0, 1, w, "Quiz summary", FRAME_TITLE);
+    frame_put(f, 1, 1, w, "a question scores only when its first answer is right", FRAME_DIM);
+    frame_rule(f, 2, "How it went", c->score);
+    quiz_summary(&q->quiz, raw, sizeof raw);
+    text_sanitize(raw, text, sizeof text);
+    /* The score's two rows and one a miss; what does not fit is counted. */
+    int room = h - 1 - 3 - 2, lines = 0;
+    char *cut = NULL;
+    for (char *p = strchr(text, '\n'); p; p = strchr(p + 1, '\n'))
+        if (++lines == room - 1)
+            cut = p;
+    if (cut && lines > room) {
+        int more = lines - (room - 1);
+        snprintf(cut, sizeof text - (size_t)(cut - text), "\n… and %d more", more);
+    }
+    f->cols = w;
+    put_lines(f, 3, h - 1, draw_text_right(f), text, FRAME_TITLE);
+    frame_fill(f, h - 1, 0, w, FRAME_KEYBAR);
+    frame_put(f, h - 1, 1, w, "any key: back to the steps", FRAME_KEYBAR);
+}
+
 /* The quiz pane in place of the narration: the question, the hint and the
  * prompt; the verdict after an answer; at the end of the pass the summary. */
 static void mode_quiz_layout(const mode_ctx *c, const void *self, frame *f)
 {
     const quiz_mode *q = self;
     const engine *e = c->engine;
+    if (q->leaving) {
+        layout_summary(c, q, f);
+        return;
+    }
     frame_pane pane = f->pane;
     if (c->tour || pane.rows < 2)
         return;
@@ -218,14 +297,24 @@ static void mode_quiz_layout(const mode_ctx *c, const void *self, frame *f)
     int w = f->cols, right = draw_text_right(f);
     frame_rule(f, pane.top, "Quiz", c->score);
     int row = pane.top + 1, end = pane.top + pane.rows;
+    char text[QUIZ_TEXT_SIZE * 2], raw[QUIZ_TEXT_SIZE];
     if (asking) {
-        const char *what = q->quiz.stage == QUIZ_ASK_SHAPE
-                               ? "What shape is this step's result?  (e.g. 3x2, or 3 for a vector)"
-                               : "What is the value of this element of the result?";
-        frame_put(f, row++, 2, right, what, FRAME_TITLE);
+        const engine_step *s = engine_current(e);
+        quiz_question(&q->quiz, s, raw, sizeof raw);
+        text_sanitize(raw, text, sizeof text);
+        if (q->quiz.stage == QUIZ_ASK_SHAPE)
+            text_append(text, sizeof text, "  (e.g. 3x2, or 3 for a vector)");
+        int room = end - 1 - row, n = text_width(text) > right - 2 && room > 1 ? 2 : 1;
+        frame_wrap(f, row, n, 2, right, text);
+        for (int r = row; r < row + n; r++)
+            for (int col = 0; col < w; col++)
+                if (frame_at(f, r, col)->ch[0] != ' ')
+                    frame_at(f, r, col)->attr = FRAME_TITLE;
+        row += n;
         if (q->msg[0] && row < end - 1) {
-            int n = end - 1 - row > 3 ? 3 : end - 1 - row;
-            frame_wrap(f, row, n, 2, right, q->msg);
+            text_sanitize(q->msg, text, sizeof text);
+            n = end - 1 - row > 3 ? 3 : end - 1 - row;
+            frame_wrap(f, row, n, 2, right, text);
             row += n;
         }
         int r = end - 1 > row ? row : end - 1;
@@ -242,30 +331,25 @@ static void mode_quiz_layout(const mode_ctx *c, const void *self, frame *f)
         return;
     }
     if (q->step == idx && q->msg[0]) {
+        text_sanitize(q->msg, text, sizeof text);
         int n = end - row > 3 ? 3 : end - row;
-        frame_wrap(f, row, n, 2, right, q->msg);
+        frame_wrap(f, row, n, 2, right, text);
         while (n > 1 && row + n - 1 < end && row_blank(f, row + n - 1, pane.cols))
             n--;
         row += n;
     }
     if (!last) {
         if (row < end)
-            frame_put(f, row, 2, right, "→ goes on to the next step.", FRAME_DIM);
+            frame_put(f, row, 2, right, "→ goes on to the next step · Esc ends the quiz",
+                      FRAME_DIM);
         f->cols = full;
         return;
     }
-    /* The end of the pass: the score and every miss, one per line. */
-    char text[QUIZ_MAX_MISSED * 160 + 256];
-    quiz_summary(&q->quiz, text, sizeof text);
-    for (char *p = text; *p && row < end; row++) {
-        char *nl = strchr(p, '\n');
-        if (nl)
-            *nl = '\0';
-        frame_put(f, row, 2, right, p, p == text ? FRAME_TITLE : FRAME_NORMAL);
-        if (!nl)
-            break;
-        p = nl + 1;
-    }
+    /* The end of the pass: the score so far and every miss, one per line. */
+    char summary[SUMMARY_BYTES], shown[SUMMARY_BYTES];
+    quiz_summary(&q->quiz, summary, sizeof summary);
+    text_sanitize(summary, shown, sizeof shown);
+    put_lines(f, row, end, right, shown, FRAME_TITLE);
     f->cols = full;
 }
 
@@ -277,6 +361,7 @@ const mode_ops mode_quiz = {
     .open = mode_quiz_open,
     .key = mode_quiz_key,
     .tick = quiz_tick,
+    .covers = quiz_covers,
     .layout = mode_quiz_layout,
     .close = mode_quiz_close,
 };

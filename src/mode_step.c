@@ -112,6 +112,18 @@ static int tour_apply(mode_ctx *c, keys_action a)
 {
     const engine *e = c->engine;
     int n = c->lesson ? c->lesson->n_expressions : 0;
+    if (c->tour && (a == KEYS_FOCUS_NEXT || a == KEYS_FOCUS_PREV)) {
+        /* ↓ ↑ scroll a derivation longer than the screen (the layout
+         * gives it the rows below its first ten). */
+        const lesson_expression *x = &c->lesson->expressions[c->tour - 1];
+        int w = c->width ? c->width : FRAME_MIN_WIDTH, h = c->height ? c->height : FRAME_MIN_HEIGHT;
+        int most = draw_derivation_rows(c, w, x->expr ? x->expr : "") - (h - 12);
+        c->tour_scroll += a == KEYS_FOCUS_NEXT ? 1 : -1;
+        c->tour_scroll = c->tour_scroll > most ? most : c->tour_scroll;
+        c->tour_scroll = c->tour_scroll < 0 ? 0 : c->tour_scroll;
+        return 1;
+    }
+    c->tour_scroll = 0;
     if (c->tour) {
         if (a == KEYS_NEXT || a == KEYS_PHASE_NEXT) {
             c->tour = a == KEYS_NEXT && c->tour < n ? c->tour + 1 : 0;
@@ -125,9 +137,17 @@ static int tour_apply(mode_ctx *c, keys_action a)
             c->tour = 0;
         return 0;
     }
+    int first_pass = engine_epoch(e) <= 1 && engine_sample(e) <= 1;
     if (n > 0 && (a == KEYS_PREV || a == KEYS_PHASE_PREV) && engine_step_index(e) == 0 &&
-        engine_epoch(e) <= 1 && engine_sample(e) <= 1) {
+        first_pass) {
         c->tour = n;
+        return 1;
+    }
+    /* The start of the lesson's first pass is its opening tour. */
+    if (n > 0 && a == KEYS_FIRST && first_pass) {
+        engine_goto(c->engine, 0);
+        c->focus = 0;
+        c->tour = 1;
         return 1;
     }
     return 0;
@@ -167,6 +187,12 @@ static void phase_prev(engine *e)
 static void apply(mode_ctx *c, step_mode *m, keys_action a)
 {
     engine *e = c->engine;
+    /* Esc has nothing to close here: it only says how to leave. */
+    if (a == KEYS_BACK) {
+        snprintf(c->message, sizeof c->message, "q quits");
+        c->message_bad = 0;
+        return;
+    }
     /* The lesson's description gives way to the step's narration once the
      * user moves. */
     if (a != KEYS_PRECISION && a != KEYS_CONVENTION && a != KEYS_THEME && a != KEYS_NONE &&
@@ -274,6 +300,9 @@ static mode_reply step_key(mode_ctx *c, void *self, int code)
     step_mode *m = self;
     keys_action a = keys_lookup(KEYS_MAP_STEP, code, step_context(c, m));
     m->last_step = c->now; /* autoplay waits its delay after a key */
+    /* Esc reaches the bottom of the stack only when nothing is open. */
+    if (a == KEYS_NONE && keys_lookup(KEYS_MAP_GLOBAL, code, 0) == KEYS_BACK)
+        a = KEYS_BACK;
     if (a == KEYS_NONE)
         return MODE_PASS;
     apply(c, m, a);
@@ -429,7 +458,7 @@ static void layout_tour(const mode_ctx *c, frame *f, int top, int rows)
     int col = frame_put(f, top + 4, 2, w, "expression  ", FRAME_TITLE);
     frame_put(f, top + 4, col, w - 1, expr, FRAME_NORMAL);
     frame_rule(f, top + 6, "Derivation", NULL);
-    draw_derivation(f, c, top + 7, end, x->expr ? x->expr : "");
+    draw_derivation(f, c, top + 7, end, x->expr ? x->expr : "", c->tour_scroll);
 }
 
 static void step_layout(const mode_ctx *c, const void *self, frame *f)

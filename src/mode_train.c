@@ -29,6 +29,7 @@ typedef enum {
 typedef struct {
     train_stage stage;
     prompt in;           /* the number of epochs */
+    char reason[MODE_MESSAGE_BYTES]; /* why the last count was refused; "" none */
     double *loss;        /* mean loss per epoch, loss_cap of them */
     long loss_cap;
     long epochs;         /* asked for */
@@ -71,6 +72,7 @@ static mode_reply train_open(mode_ctx *c, void *self, keys_action why)
     char num[32];
     snprintf(num, sizeof num, "%d", TRAIN_DEFAULT);
     m->stage = TRAIN_ASK;
+    m->reason[0] = '\0';
     prompt_open(&m->in, "train how many epochs? ", num, 40);
     return MODE_DONE;
 }
@@ -103,10 +105,13 @@ static mode_reply answered(mode_ctx *c, train_mode *m)
     char *end;
     long n = strtol(text, &end, 10);
     if (end == text || *end || n < 1 || n > TRAIN_MAX) {
-        snprintf(c->message, sizeof c->message, "epochs: a whole number from 1 to %d", TRAIN_MAX);
-        c->message_bad = 1;
-        return MODE_CLOSE;
+        /* Refused with the reason; the prompt stays to try again. */
+        snprintf(m->reason, sizeof m->reason, "epochs: a whole number from 1 to %d (Esc: none)",
+                 TRAIN_MAX);
+        prompt_retry(&m->in);
+        return MODE_DONE;
     }
+    m->reason[0] = '\0';
     if (start(c, m, n) != 0) {
         snprintf(c->message, sizeof c->message, "out of memory");
         c->message_bad = 1;
@@ -269,7 +274,12 @@ static void train_layout(const mode_ctx *c, const void *self, frame *f)
     const train_mode *m = self;
     switch (m->stage) {
     case TRAIN_ASK:
+        if (m->reason[0]) {
+            frame_fill(f, f->height - 2, 0, f->cols, FRAME_WARNING);
+            frame_put(f, f->height - 2, 1, f->cols, m->reason, FRAME_WARNING);
+        }
         draw_question(f, &m->in);
+        mode_show_question_selection(f, &m->in);
         return;
     case TRAIN_RUNNING:
         frame_clear_rows(f, 0, f->height);

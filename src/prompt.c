@@ -96,6 +96,14 @@ void prompt_open(prompt *p, const char *caption, const char *initial, int max_ch
         insert(p, (int)cp);
         t += n, left -= (size_t)n;
     }
+    p->selected = p->len > 0;
+}
+
+void prompt_retry(prompt *p)
+{
+    p->open = 1;
+    p->cursor = p->len;
+    p->selected = p->len > 0;
 }
 
 void prompt_close(prompt *p)
@@ -108,7 +116,39 @@ prompt_result prompt_key(prompt *p, int code)
     if (!p->open)
         return PROMPT_ESCAPE;
     /* The editing keys are the key table's; every other key types. */
-    switch (keys_lookup(KEYS_MAP_TEXT, code, 0)) {
+    keys_action a = keys_lookup(KEYS_MAP_TEXT, code, 0);
+    if (p->selected) {
+        /* What a key does to the selection: moving keeps the text and
+         * ends the selection at its start or end; deleting or typing a
+         * character takes the whole text away first. */
+        switch (a) {
+        case KEYS_CURSOR_LEFT:
+        case KEYS_LINE_START:
+            p->selected = 0;
+            p->cursor = 0;
+            return PROMPT_EDITING;
+        case KEYS_CURSOR_RIGHT:
+        case KEYS_LINE_END:
+            p->selected = 0;
+            p->cursor = p->len;
+            return PROMPT_EDITING;
+        case KEYS_DELETE_BACK:
+        case KEYS_DELETE:
+        case KEYS_CLEAR_LINE:
+            a = KEYS_CLEAR_LINE;
+            break;
+        case KEYS_NONE:
+            if (!typable(code))
+                return PROMPT_EDITING; /* a key that types nothing keeps the selection */
+            p->len = p->cursor = 0;
+            p->text[0] = '\0';
+            break;
+        default:
+            break;
+        }
+        p->selected = 0;
+    }
+    switch (a) {
     case KEYS_ENTER:
         p->open = 0;
         return PROMPT_ENTER;

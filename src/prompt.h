@@ -17,7 +17,12 @@
  * one character, Home/End or Ctrl-A/Ctrl-E to the ends; Backspace deletes
  * before the cursor, Delete or Ctrl-D under it; Ctrl-U empties the line;
  * Enter and Esc finish.  Every other printable character inserts at the
- * cursor (UTF-8, no control characters).  Plain data, no allocation. */
+ * cursor (UTF-8, no control characters).
+ *
+ * Selection: an initial text starts selected, as a field offering a value
+ * does: the first character typed replaces it, Backspace or Delete remove
+ * it, and ← → Home End keep it, leaving the cursor at its start or end.
+ * Plain data, no allocation. */
 #ifndef BACKSTEP_PROMPT_H
 #define BACKSTEP_PROMPT_H
 
@@ -44,12 +49,16 @@ typedef struct {
     size_t len;                         /* bytes of text */
     size_t cursor;                      /* byte offset of the cursor, on a character start */
     int max_chars;                      /* characters allowed, 1 .. PROMPT_MAX_CHARS */
+    int selected;                       /* the whole text is selected (the cursor at its end) */
 } prompt;
 
 /* Opens the prompt with a caption and initial text (NULL for none; cut to
- * max_chars), the cursor at the end. max_chars <= 0 or too large means
- * PROMPT_MAX_CHARS. */
+ * max_chars; control characters in it are left out, never obeyed), the
+ * cursor at the end and the text selected. max_chars <= 0 or too large
+ * means PROMPT_MAX_CHARS. */
 void prompt_open(prompt *p, const char *caption, const char *initial, int max_chars);
+/* Opens the prompt again on its own text, selected, to try again. */
+void prompt_retry(prompt *p);
 /* Closes the prompt without an answer. */
 void prompt_close(prompt *p);
 /* Applies one key code (a Unicode character or a KEYS_K_* code). */

@@ -15,7 +15,7 @@ enum { IDLE_WAKE_MS = 250 }; /* the longest wait for a key when nothing is due *
 /* Every mode there is; the dispatcher finds each by its key map. */
 static const mode_ops *const all_modes[] = {
     &mode_step, &mode_quiz, &mode_shape, &mode_train,
-    &mode_check, &mode_edit, &mode_browse, &mode_help,
+    &mode_check, &mode_edit, &mode_browse, &mode_help, &mode_blank,
 };
 
 struct screen {
@@ -24,6 +24,7 @@ struct screen {
     void *state[KEYS_MAP_COUNT];         /* each mode's state */
     keys_map stack[KEYS_MAP_COUNT];      /* bottom first; the step mode at 0 */
     int depth;
+    int width, height; /* the terminal's size (screen_resize); 0 before it is known */
 };
 
 /* Monotonic seconds. */
@@ -132,6 +133,7 @@ static void open_lesson(screen *s)
     c->focus = 0;
     c->autoplay = 0;
     c->modified = 0;
+    c->undoable = 0;
     c->message[0] = '\0';
     c->open_error[0] = '\0';
     push(s, KEYS_MAP_STEP, KEYS_NONE);
@@ -171,9 +173,26 @@ static int open_row(screen *s, const keys_entry *row)
     return push(s, row->opens, row->action);
 }
 
+/* Whether the terminal is too small to show anything but the request for
+ * more room. */
+static int too_small(const screen *s)
+{
+    return s->width > 0 && (s->width < FRAME_MIN_WIDTH || s->height < FRAME_MIN_HEIGHT);
+}
+
+void screen_resize(screen *s, int width, int height)
+{
+    s->width = s->ctx.width = width;
+    s->height = s->ctx.height = height;
+}
+
 int screen_key(screen *s, int code)
 {
     int quit = 0;
+    /* Nothing acts unseen: on a terminal too small to show the screen only
+     * q does, and only when it would lose nothing. */
+    if (too_small(s))
+        return keys_lookup(KEYS_MAP_GLOBAL, code, 0) == KEYS_QUIT && !s->ctx.modified;
     s->ctx.now = now();
     s->ctx.message[0] = '\0'; /* the last outcome shows until the next key */
     for (int i = s->depth - 1; i >= 0; i--) {
@@ -218,6 +237,15 @@ void screen_layout(const screen *s, frame *f, int width, int height)
     frame_begin(f, width, height, c->ascii);
     if (width < FRAME_MIN_WIDTH || height < FRAME_MIN_HEIGHT) {
         frame_too_small(f, width, height);
+        /* q does not leave then: say why, and what does. */
+        if (c->modified && height >= 4) {
+            static const char *const why[] = {"unsaved edits: q waits for a",
+                                              "larger terminal, to ask first"};
+            for (int i = 0; i < 2; i++) {
+                int col = (width - frame_width(f, why[i])) / 2;
+                frame_put(f, height / 2 + 2 + i, col < 0 ? 0 : col, width, why[i], FRAME_DIM);
+            }
+        }
         return;
     }
     if (!engine_current(c->engine) || !engine_network(c->engine))

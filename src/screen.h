@@ -22,13 +22,15 @@
  *   modes    mode.h declares the interface every mode implements (open,
  *            key, tick, layout, close) and the state they share (mode_ctx);
  *            mode_step.c (stepping, the bottom of the stack), mode_quiz.c,
- *            mode_shape.c, mode_train.c, mode_check.c, mode_edit.c,
- *            mode_browse.c and mode_help.c implement it, one file each.
+ *            mode_shape.c, mode_train.c, mode_check.c, mode_edit.c (with
+ *            its edit stack, edits.[ch]), mode_browse.c, mode_help.c and
+ *            mode_blank.c implement it, one file each.
  *            keys.[ch] is the one table of every mode's keys: what they
  *            do, the key bars, the help.  screen.[ch], this file, is the
  *            dispatcher: a key goes to the top mode, which handles it or
- *            passes it down; a key row that opens a mode (t, v, e, w, z,
- *            :, o, ?, q) is opened here, so no mode calls another.
+ *            passes it down; a key row that opens a mode (t, v, e, w, r,
+ *            u, U, z, :, o, b, ?, q) is opened here, so no mode calls
+ *            another.  Below 80×24 no key reaches the modes but q.
  *
  *   frame    frame.[ch] is a grid of cells, each a character and an
  *            attribute class, with what every mode draws with (text in
@@ -82,6 +84,11 @@ typedef struct screen screen;
 screen *screen_new(lesson *l, const screen_options *opt);
 /* Frees the screen, its modes and its engine (NULL is fine). */
 void screen_free(screen *s);
+/* The terminal's size, before its keys: below the minimum (80×24) the
+ * screen shows only that it needs more room, and no key acts unseen but q,
+ * which leaves when no edit would be lost.  Until it is called every key
+ * acts. */
+void screen_resize(screen *s, int width, int height);
 /* Gives a key code (a character or KEYS_K_*) to the modes.  Returns 1 when
  * the user asked to leave. */
 int screen_key(screen *s, int code);

@@ -358,6 +358,7 @@ static int translate_key(int kind, wint_t ch)
         case KEY_PPAGE: return KEYS_K_PGUP;
         case KEY_SF: return KEYS_K_SDOWN;
         case KEY_SR: return KEYS_K_SUP;
+        case KEY_F(5): return KEYS_K_F5;
         default: return 0;
         }
     }
@@ -448,10 +449,11 @@ static SCREEN *take_terminal(theme_id theme)
 }
 
 /* Puts the screen's current layout on the terminal. */
-static void show(const screen *s, frame *cur, frame *prev)
+static void show(screen *s, frame *cur, frame *prev)
 {
     int h, w;
     getmaxyx(stdscr, h, w);
+    screen_resize(s, w, h);
     screen_layout(s, cur, w, h);
     tui_draw(cur, prev);
     if (cur->cursor_row >= 0) {

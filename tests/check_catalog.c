@@ -179,21 +179,55 @@ START_TEST(empty_and_missing)
 }
 END_TEST
 
+/* More lessons than are listed: the first ones by file name, whatever
+ * order the folder gives them in (they are made last first), and the
+ * list says that it is cut. */
 START_TEST(bounded)
 {
     char file[32];
-    for (int i = 0; i < CATALOG_MAX_ENTRIES + 7; i++) {
-        snprintf(file, sizeof file, "l%04d.yaml", i);
+    for (int i = CATALOG_MAX_ENTRIES + 6; i >= 0; i--) {
+        snprintf(file, sizeof file, "l%05d.yaml", i);
         put(dir_a, file, other);
     }
     catalog c;
     const char *dirs[] = {dir_a, NULL};
-    ck_assert_int_eq(catalog_scan(&c, dirs), 0);
+    ck_assert_int_eq(catalog_list(&c, dirs), 0);
     ck_assert_int_eq(c.n, CATALOG_MAX_ENTRIES);
     ck_assert_int_eq(c.truncated, 1);
-    ck_assert_str_eq(c.entries[0].file, "l0000.yaml");
-    ck_assert_str_eq(c.entries[CATALOG_MAX_ENTRIES - 1].file, "l0499.yaml");
+    ck_assert_str_eq(c.entries[0].file, "l00000.yaml");
+    snprintf(file, sizeof file, "l%05d.yaml", CATALOG_MAX_ENTRIES - 1);
+    ck_assert_str_eq(c.entries[CATALOG_MAX_ENTRIES - 1].file, file);
+    /* Listed by name only: nothing read until asked. */
+    for (int i = 0; i < c.n; i++)
+        ck_assert(!c.entries[i].described && !c.entries[i].title);
+    ck_assert_int_eq(catalog_describe(&c, CATALOG_MAX_ENTRIES - 1), 0);
     ck_assert_str_eq(c.entries[CATALOG_MAX_ENTRIES - 1].title, "Other");
+    ck_assert_ptr_null(c.entries[0].title);
+    catalog_free(&c);
+}
+END_TEST
+
+/* The browser's way: names first, then one lesson read when asked, and a
+ * lesson that does not load read once, with its reason. */
+START_TEST(names_first_then_described)
+{
+    fill();
+    catalog c;
+    const char *dirs[] = {dir_a, dir_b, NULL};
+    ck_assert_int_eq(catalog_list(&c, dirs), 0);
+    ck_assert_int_eq(c.n, 5);
+    ck_assert_str_eq(c.entries[1].file, "02-bad.yaml");
+    ck_assert(!c.entries[1].described);
+    ck_assert_ptr_null(c.entries[1].error);
+    ck_assert_int_eq(catalog_describe(&c, 1), 0);
+    ck_assert(c.entries[1].described);
+    ck_assert_ptr_nonnull(strstr(c.entries[1].error, "unknown activation 'sigmod'"));
+    ck_assert_ptr_null(c.entries[0].title);
+    ck_assert_int_eq(catalog_describe(&c, 0), 0);
+    ck_assert_str_eq(c.entries[0].title, "Good one");
+    /* Out of range: nothing happens. */
+    ck_assert_int_eq(catalog_describe(&c, 5), 0);
+    ck_assert_int_eq(catalog_describe(&c, -1), 0);
     catalog_free(&c);
 }
 END_TEST
@@ -241,6 +275,7 @@ Suite *catalog_suite(void)
     tcase_add_test(t, same_name_in_one_folder);
     tcase_add_test(t, empty_and_missing);
     tcase_add_test(t, bounded);
+    tcase_add_test(t, names_first_then_described);
     tcase_add_test(t, load_uses_user_folder_and_current_folder);
     suite_add_tcase(s, t);
     return s;

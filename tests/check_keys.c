@@ -217,7 +217,7 @@ START_TEST(readme_keys_are_the_tables)
     const keys_entry *k = keys_table(&n);
     for (size_t i = 0; i < n; i++)
         ck_assert_msg(strstr(md, k[i].help), "no '%s'", k[i].help);
-    ck_assert_ptr_nonnull(strstr(md, "| → `l` `n` Space | next step"));
+    ck_assert_ptr_nonnull(strstr(md, "| → `l` `n` Space PgDn | next step"));
     ck_assert_ptr_nonnull(strstr(md, "**The lesson browser (o)**"));
     compare("README.md", "## Keys\n", "## ", md, 0);
 }
@@ -227,7 +227,7 @@ START_TEST(man_keys_are_the_tables)
 {
     static char page[DOC_BYTES];
     man(page);
-    ck_assert_ptr_nonnull(strstr(page, ".B \\(-> l n Space\nNext step"));
+    ck_assert_ptr_nonnull(strstr(page, ".B \\(-> l n Space PgDn\nNext step"));
     ck_assert_ptr_nonnull(strstr(page, ".B Shift\\-Tab\n"));
     compare("src/backstep.1", ".SH KEYS\n", ".SH ", page, 1);
 }

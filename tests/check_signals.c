@@ -254,6 +254,123 @@ START_TEST(signal_during_training)
 }
 END_TEST
 
+/* A lesson whose gradient check takes a minute: eight 64×64 layers and 10
+ * samples (32768 parameters), its weights seeded.  Written to path. */
+static void write_wide_lesson(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("title: Eight wide layers\nlayers: [64, 64, 64, 64, 64, 64, 64, 64, 64]\n"
+          "activations: [tanh, tanh, tanh, tanh, tanh, tanh, tanh, tanh]\nseed: 5\nsamples:\n",
+          f);
+    for (int s = 0; s < 10; s++) {
+        for (int part = 0; part < 2; part++) {
+            fputs(part ? "    target: [" : "  - input: [", f);
+            for (int i = 0; i < 64; i++)
+                fprintf(f, "%s%.3f", i ? ", " : "", ((s * 64 + i) * (part ? 37 : 53) % 200) / 100.0 - 1);
+            fputs("]\n", f);
+        }
+    }
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* How long after `keys` are written `text` shows, in seconds (-1: never). */
+static double answer_time(pty_run *r, const char *keys, const char *text)
+{
+    size_t from = r->len;
+    double t0 = seconds();
+    ck_assert_int_eq(write(r->master, keys, strlen(keys)), (ssize_t)strlen(keys));
+    while (seconds() - t0 < 5) {
+        if (strstr(r->out + from, text))
+            return seconds() - t0;
+        struct pollfd p = {r->master, POLLIN, 0};
+        if (poll(&p, 1, 5) <= 0)
+            continue;
+        ssize_t n = read(r->master, r->out + r->len, OUT_BYTES - 1 - r->len);
+        if (n <= 0)
+            break;
+        r->len += (size_t)n;
+        r->out[r->len] = '\0';
+    }
+    return -1;
+}
+
+/* Reads what backstep writes for `secs` seconds, busy or not. */
+static void read_for(pty_run *r, double secs)
+{
+    double end = seconds() + secs;
+    while (seconds() < end) {
+        struct pollfd p = {r->master, POLLIN, 0};
+        if (poll(&p, 1, 5) <= 0)
+            continue;
+        ssize_t n = read(r->master, r->out + r->len, OUT_BYTES - 1 - r->len);
+        if (n <= 0)
+            return;
+        r->len += (size_t)n;
+        r->out[r->len] = '\0';
+        if (r->len > OUT_BYTES / 2) { /* keep room: forget what was read */
+            r->len = 0;
+            r->out[0] = '\0';
+        }
+    }
+}
+
+/* The longest a stop may take, in ms: 100, longer under the sanitizers. */
+static double limit_ms(void)
+{
+    const char *m = getenv("CK_TIMEOUT_MULTIPLIER");
+    return 100.0 * (m && atof(m) >= 1 ? atof(m) : 1);
+}
+
+/* Long work on the screen runs in slices: on a lesson whose gradient
+ * check takes a minute, Esc stops the check, and Ctrl-C ends backstep,
+ * each within 100 ms; so does Esc while training. */
+START_TEST(long_work_stops_within_100_ms)
+{
+    char dir[] = "/tmp/backstep-wide-XXXXXX", path[64];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/wide.yaml", dir);
+    write_wide_lesson(path);
+    double worst_esc = 0, worst_train = 0, worst_int = 0;
+    for (int run = 0; run < 3; run++) {
+        pty_run r = start_on("xterm-256color", 1, path);
+        ck_assert_msg(read_until(&r, "step 1/", 0), "no screen: %s", r.out);
+        ck_assert(read_until(&r, NULL, 0.2));
+        ck_assert_msg(answer_time(&r, "v", "checking") >= 0, "no progress: %s", r.out);
+        read_for(&r, 0.3); /* well into the check */
+        double esc = answer_time(&r, "\033", "stopped by");
+        ck_assert_msg(esc >= 0, "Esc did not stop the check");
+        worst_esc = esc > worst_esc ? esc : worst_esc;
+        ck_assert(answer_time(&r, "\033", "step 1/") >= 0); /* back to the steps */
+        ck_assert(read_until(&r, NULL, 0.1));
+        static const char train[] = "t\025" "1000000\r";
+        ck_assert_msg(answer_time(&r, train, "training… epoch") >= 0, "no training");
+        read_for(&r, 0.3);
+        double t = answer_time(&r, "\033", "(stopped by Esc)");
+        ck_assert_msg(t >= 0, "Esc did not stop training");
+        worst_train = t > worst_train ? t : worst_train;
+        ck_assert(answer_time(&r, "\033", "step 1/") >= 0);
+        ck_assert(read_until(&r, NULL, 0.1));
+        ck_assert(answer_time(&r, "v", "checking") >= 0);
+        read_for(&r, 0.3);
+        double t0 = seconds();
+        ck_assert_int_eq(kill(r.pid, SIGINT), 0);
+        ck_assert(wait_end(&r));
+        double c = seconds() - t0;
+        worst_int = c > worst_int ? c : worst_int;
+        finish(&r);
+    }
+    fprintf(stderr, "long work: Esc stops the check in %.0f ms, training in %.0f ms; "
+                    "Ctrl-C ends backstep in %.0f ms (worst of 3)\n",
+            worst_esc * 1e3, worst_train * 1e3, worst_int * 1e3);
+    ck_assert_double_lt(worst_esc * 1e3, limit_ms());
+    ck_assert_double_lt(worst_train * 1e3, limit_ms());
+    ck_assert_double_lt(worst_int * 1e3, limit_ms());
+    unlink(path);
+    rmdir(dir);
+}
+END_TEST
+
 /* `setsid backstep <tty >tty`, then the terminal goes away: no SIGHUP
  * comes, every read returns at once; backstep ends within a second,
  * without spinning (it used to take half a CPU forever). */
@@ -316,6 +433,7 @@ Suite *signals_suite(void)
     tcase_add_loop_test(tc, faults_give_the_terminal_back_then_end_by_the_signal, 0,
                         (int)(sizeof faults / sizeof faults[0]));
     tcase_add_test(tc, signal_during_training);
+    tcase_add_test(tc, long_work_stops_within_100_ms);
     tcase_add_test(tc, terminal_gone_ends_it);
     tcase_add_loop_test(tc, unusable_term_refused, 0, 5);
     suite_add_tcase(s, tc);

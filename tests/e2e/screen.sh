@@ -88,7 +88,7 @@ wait_for "Shift-Tab"
 wait_for "lines 1-"
 # Every key is in the table; the last ones are a page or two down.
 for _ in 1 2 3 4; do $T send-keys -t e2e NPage; done
-wait_for "q Esc"
+wait_for "closes whatever is open"
 $T send-keys -t e2e PPage
 wait_for "views & tools"
 $T send-keys -t e2e q
