@@ -253,10 +253,19 @@ shot_13_monochrome()    { start 100 32 "NO_COLOR=1" && goto_step backward.2.grad
 shot_14_ascii()         { start 100 32 "" --ascii && goto_step backward.2.gradient && wait_re "Step backward"; }
 shot_15_help()          { start 100 32 "" && goto_step backward.2.activation && key '?' && wait_re "Shift-Tab"; }
 shot_16_wide_200x60()   { start 200 60 "" && goto_step backward.2.gradient; }
+# Whole at 80×24: the deeper lesson's step 16, the question's last update,
+# and the question's formula read shape by shape beside the outer product.
+shot_17_deeper_80x24()  { start 80 24 "" lessons/07-deeper.yaml && goto_step backward.2.send; }
+shot_18_update_80x24()  { start 80 24 "" && goto_step update.1; }
+shot_19_formula_80x24() {
+    start 80 24 "" && key Tab && key Tab && key Left && key Left && wait_re "step 13/16" &&
+        key s && wait_re "Your formula, shape by shape"
+}
 
 SHOTS="01-forward-sum 02-delta-gprime 03-gradient-beat1 04-gradient-beat2 05-send-down
 06-update 07-rows-convention 08-quiz 09-shape-checker 10-training-plot 11-gradcheck
-12-80x24 13-monochrome 14-ascii 15-help 16-wide-200x60"
+12-80x24 13-monochrome 14-ascii 15-help 16-wide-200x60 17-deeper-80x24 18-update-80x24
+19-formula-80x24"
 
 mkdir -p "$DIR"
 for SHOT in $SHOTS; do

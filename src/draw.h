@@ -28,11 +28,20 @@ typedef struct {
     int heading;        /* a group's heading */
 } draw_help_line;
 
-/* draw_step.c: the most rows any step of the pass wants, kept until the
+enum {
+    DRAW_MAX_STEPS = 256, /* steps of a pass whose measures are kept */
+    DRAW_STEP_LOOKS = 4,  /* ways a step's picture can look, each narrower (draw_step.c) */
+    DRAW_FOCUS_LINES = 6, /* lines of the focused element: arithmetic, chain rule (4), where */
+    DRAW_LINE_BYTES = 8192, /* one of them */
+};
+
+/* draw_step.c: the rows every step of the pass wants, kept until the
  * pass's contents, the width, the decimals or the ASCII choice change. */
 typedef struct {
     int valid, width, ascii, decimals, steps, most;
-    uint64_t hash; /* of the steps' kinds, shapes, names and values */
+    uint64_t hash; /* of the steps' kinds, ops, titles, shapes, names and values */
+    short rows[DRAW_MAX_STEPS];  /* the step pane, whichever element is focused */
+    short least[DRAW_MAX_STEPS]; /* the same in the narrowest look */
 } draw_pass_memo;
 
 /* draw_update.c: the sample's loss after the updates so far, per step. */
@@ -49,6 +58,12 @@ typedef struct {
 struct draw_cache {
     draw_pass_memo pass;
     draw_after_memo after;
+    engine_chain chain;  /* the focused element's chain rule (draw_step.c) */
+    int windowed;        /* the step pane shows a window of a block */
+    int decimals;        /* and the decimals of its numbers */
+    char lines[DRAW_FOCUS_LINES][DRAW_LINE_BYTES]; /* the focused element's lines */
+    int text_lines;      /* the text pane last drawn: lines of its text (draw_narration.c) */
+    int text_view;       /* and how many of them it shows at once */
     double change[ENGINE_MAX_WIDTH * ENGINE_MAX_WIDTH]; /* −η·G */
     draw_help_line help[DRAW_HELP_LINES];               /* draw_help.c */
     char derivation[DRAW_DERIVATION_BYTES];             /* draw_derivation.c */
@@ -58,18 +73,30 @@ struct draw_cache {
 
 /* ---- draw_header.c ---- */
 
-/* The two header rows: the lesson's title, the quiz score, epoch, sample
- * and loss; the phase, the step (or the lesson's shapes) and its title, the
- * convention or where values stopped being finite. */
-void draw_header(frame *f, const mode_ctx *c);
+/* Rows the header needs for the pass on screen: 2, or 3 when a step's
+ * title does not fit beside the phase and step number. */
+int draw_header_rows(const frame *f, const mode_ctx *c);
+/* The header rows: the lesson's title, the quiz score, epoch, sample and
+ * loss; the phase, the step (or the lesson's shapes) and its whole title,
+ * going on to the third row when `rows` is 3. */
+void draw_header(frame *f, const mode_ctx *c, int rows);
+/* What the step's rule says on its right: the convention (and autoplay's
+ * pace), or the first step whose values stopped being finite (*warning
+ * set). */
+void draw_header_right(const mode_ctx *c, char *buf, size_t size, int *warning);
 
 /* ---- draw_diagram.c ---- */
 
-/* Rows the diagram wants for this network on a screen `height` rows tall. */
-int draw_diagram_rows(const engine *e, int height);
-/* The network as columns of nodes with the current step's values, joined by
- * buses, in rows top .. top+rows-1. */
+/* Rows the diagram takes for this network, labels included: nodes on
+ * adjacent rows, or a row apart when spaced. */
+int draw_diagram_rows(const engine *e, int spaced);
+/* The network as columns of nodes with what the pass has computed up to
+ * the current step, joined by buses, in rows top .. top+rows-1; its layout
+ * depends on the network, the pass, the width and `rows` only. */
 void draw_diagram(frame *f, const mode_ctx *c, int top, int rows);
+/* What the nodes hold, for the diagram's rule: "values: activations",
+ * "values: δ_k, ∂E/∂h_j". */
+void draw_diagram_legend(const mode_ctx *c, char *buf, size_t size);
 
 /* ---- draw_matrix.c ---- */
 
@@ -81,6 +108,7 @@ typedef struct {
     int c0, cn;                 /* first column shown, columns shown */
     int colw[ENGINE_MAX_WIDTH]; /* width of each shown column's numbers */
     int width;                  /* cells the block takes */
+    int narrow;                 /* numbers without the blank kept for a plus sign */
     int more_up, more_down, more_left, more_right;
     char label[96];             /* "W_jk  3×2" */
 } draw_block;
@@ -99,21 +127,48 @@ void draw_matrix(frame *f, const draw_block *b, int top, int x, int decimals, in
 
 /* ---- draw_step.c ---- */
 
-/* Rows the step pane wants for step s at the frame's width. */
-int draw_step_rows(const frame *f, const engine_step *s, int decimals);
-/* The most rows any step of the pass wants (remembered in the cache). */
-int draw_step_rows_most(const frame *f, const mode_ctx *c);
-/* The step pane in rows top .. top+rows-1: formula, operands and result,
- * the shape equation and the focused element's arithmetic. */
-void draw_step(frame *f, const mode_ctx *c, int top, int rows);
+/* Rows the step pane wants for step `index` of the pass at the frame's
+ * width, with element `focus` focused (-1: whichever element needs the
+ * most), the chain rule expanded `depth` layers, the picture in look
+ * `look` (0: the screen's decimals .. DRAW_STEP_LOOKS-1: the narrowest). */
+int draw_step_rows(const frame *f, const mode_ctx *c, int index, int focus, int depth, int look);
+/* The rows every step of the pass wants, any element focused, depth 1,
+ * in the first and in the narrowest look (remembered in the cache). */
+const draw_pass_memo *draw_pass_measure(const frame *f, const mode_ctx *c);
+/* The step pane in rows top .. top+rows-1: the formula and shapes, the
+ * picture of the step's op in the first look that fits the rows, the
+ * focused element's arithmetic and, under a gradient, its chain rule
+ * expanded `depth` layers. */
+void draw_step(frame *f, const mode_ctx *c, int top, int rows, int depth);
+/* 1 when the last step pane drawn shows only a window of a block. */
+int draw_step_windowed(const mode_ctx *c);
+/* The decimals of the numbers in the last step pane drawn. */
+int draw_step_decimals(const mode_ctx *c);
+
+/* ---- draw_formula.c ---- */
+
+/* 1 when the current step is a weight's gradient with a formula to read
+ * shape by shape (not during a quiz). */
+int draw_formula_available(const mode_ctx *c);
+/* The formula panel in rows top .. top+rows-1: the question's formula read
+ * product by product the way its shapes fit, to the shape it gives; the
+ * outer product that gives the gradient's shape, with the pass's numbers;
+ * and why they differ. */
+void draw_formula(frame *f, const mode_ctx *c, int top, int rows);
 
 /* ---- draw_update.c ---- */
 
-/* Rows the before-and-after pane wants for update step s. */
-int draw_update_rows(const engine_step *s);
-/* The update side by side: old values, −η·G, new values, and the sample's
+/* Rows the update's before-and-after wants on an update step: its three
+ * blocks side by side and the loss line when `full` (0 when they do not
+ * fit whole), else the loss line alone (1); 0 on other steps. */
+int draw_update_rows(const frame *f, const mode_ctx *c, int full);
+/* The update's before-and-after from row top: when `full`, old values,
+ * −η·G and new values side by side under their rule; then the sample's
  * loss before and after.  Returns the rows used. */
-int draw_update(frame *f, const mode_ctx *c, int top, int rows);
+int draw_update(frame *f, const mode_ctx *c, int top, int full);
+/* The loss line, short, for a rule: "loss of sample 1: 0.3377 → 0.0901,
+ * downhill". */
+void draw_update_loss(const mode_ctx *c, char *buf, size_t size);
 /* How many times the loss after an update has been computed: once per
  * step, not per key (for the tests). */
 long draw_update_count(const draw_cache *cache);
@@ -124,10 +179,11 @@ long draw_update_count(const draw_cache *cache);
  * hard to read on a projector. */
 int draw_text_right(const frame *f);
 /* The "Why" pane: the current step's narration, the lesson's note or the
- * built-in one, in rows top .. top+rows-1 (its rule included). */
-void draw_narration(frame *f, const mode_ctx *c, int top, int rows);
-/* The "About this lesson" pane: the lesson's description. */
-void draw_about(frame *f, const mode_ctx *c, int top, int rows);
+ * built-in one, in rows top .. top+rows-1 (its rule included), from line
+ * `first` of it (clamped); returns the lines the whole text takes. */
+int draw_narration(frame *f, const mode_ctx *c, int top, int rows, int first);
+/* The "About this lesson" pane: the lesson's description, likewise. */
+int draw_about(frame *f, const mode_ctx *c, int top, int rows, int first);
 
 /* ---- draw_pass.c ---- */
 

@@ -1,7 +1,14 @@
-/* draw_diagram.c - the network as columns of nodes, one per layer, holding
- * the current step's values (activations going forward, δ coming back),
- * joined by buses; the layer the step works on is drawn in its pass's
- * colour. */
+/* draw_diagram.c - the network as columns of nodes, one per layer, joined
+ * by buses, holding what the pass has computed up to the current step:
+ * activations going forward; coming back, each layer's latest gradient,
+ * named as the step that made it names it (∂E/∂y_k, ∂E/∂h_j, δ_j, ∂E/∂x_i)
+ * and "·" where nothing has arrived yet.  The layer the step works on is
+ * drawn in its pass's colour.
+ *
+ * Its layout (node width, gaps, labels, how many nodes of a layer show)
+ * depends only on the network, the pass's values, the size and the rows it
+ * is given, which the stepping screen keeps for the whole pass: stepping
+ * never moves a node. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,41 +16,58 @@
 #include "draw.h"
 #include "text.h"
 
-/* Whether layer l of the diagram has a value to show at step s, and which;
- * *dim is set when the values are shown only for orientation. */
-static const double *diagram_values(const engine *e, const engine_step *s, int l, int *dim)
+enum { LABEL_BYTES = 32 };
+
+/* What a layer's nodes show at the current step. */
+typedef struct {
+    const double *v;  /* NULL: nothing computed yet */
+    const char *name; /* the values' name, for the legend: "δ_k"; NULL for activations */
+    int current;      /* made by the current step */
+} layer_show;
+
+/* The values of layer l at step `index` of the pass.  Forward: the
+ * activations computed so far.  Backward and update: the result of the
+ * latest step that made a gradient of that layer (∂E/∂y at the output,
+ * ∂E/∂a sent down to it, δ through its activation). */
+static layer_show layer_values(const engine *e, int index, int l)
 {
-    *dim = 0;
-    if (s->phase == PHASE_FORWARD || s->kind == STEP_LOSS) {
+    const engine_step *s = engine_step_at(e, index);
+    layer_show out = {NULL, NULL, 0};
+    if (s->phase == PHASE_FORWARD) {
         int known = s->kind == STEP_LOSS || l < s->layer ||
-                    (l == s->layer && s->kind == STEP_ACTIVATION);
-        if (!known)
-            return NULL;
-        return engine_values(e, VALUES_ACTIVATION, l);
+                    (l == s->layer && s->kind == STEP_ACTIVATION) || l == 0;
+        if (known)
+            out.v = engine_values(e, VALUES_ACTIVATION, l);
+        out.current = l == s->layer && s->kind == STEP_ACTIVATION;
+        return out;
     }
-    if (l == 0) {
-        *dim = 1;
-        return engine_values(e, VALUES_ACTIVATION, 0);
+    for (int i = index; i >= 0; i--) {
+        const engine_step *o = engine_step_at(e, i);
+        if (!o || o->phase == PHASE_FORWARD)
+            break;
+        int makes = (o->kind == STEP_DELTA && o->layer == l) ||
+                    (o->kind == STEP_DERIVATIVE && o->layer == l) ||
+                    (o->kind == STEP_SEND && o->layer == l + 1);
+        if (makes && o->result.rows * o->result.cols == engine_network(e)->width[l]) {
+            out.v = o->result.v;
+            out.name = o->result.name;
+            out.current = i == index;
+            return out;
+        }
     }
-    if (s->phase == PHASE_BACKWARD) {
-        if (l < s->layer)
-            return NULL;
-        if (l == s->layer && s->kind == STEP_DELTA)
-            return engine_values(e, VALUES_INCOMING, l);
-    }
-    return engine_values(e, VALUES_DELTA, l);
+    return out;
 }
 
-static void layer_label(int l, int layers, char *buf, size_t size, int width)
+static void layer_label(int l, int layers, int width, int brief, char *buf, size_t size)
 {
     if (l == 0)
-        snprintf(buf, size, "input %d", width);
+        snprintf(buf, size, brief ? "in %d" : "input %d", width);
     else if (l == layers)
-        snprintf(buf, size, "output %d", width);
+        snprintf(buf, size, brief ? "out %d" : "output %d", width);
     else if (layers > 2)
-        snprintf(buf, size, "hidden%d %d", l, width);
+        snprintf(buf, size, brief ? "h%d %d" : "hidden%d %d", l, width);
     else
-        snprintf(buf, size, "hidden %d", width);
+        snprintf(buf, size, brief ? "h %d" : "hidden %d", width);
 }
 
 /* The bus between two layers: every node on the left joins every node on
@@ -84,14 +108,113 @@ static void draw_bus(frame *f, int top, int x0, int x1, const int *lrow, int ln,
     }
 }
 
-int draw_diagram_rows(const engine *e, int height)
+int draw_diagram_rows(const engine *e, int spaced)
 {
     const engine_net *net = engine_network(e);
     int widest = 1;
     for (int i = 0; i <= net->layers; i++)
         widest = net->width[i] > widest ? net->width[i] : widest;
-    /* Nodes a row apart on big screens. */
-    return height >= 40 ? 1 + 2 * widest - 1 : 1 + widest;
+    return spaced ? 1 + 2 * widest - 1 : 1 + widest;
+}
+
+/* The columns of the diagram: node width, label style, gap, left edge. */
+typedef struct {
+    int decimals, numw, nodew, colw, gap, left;
+    int brief; /* short labels: "h1 3" */
+    int bare;  /* numbers without their parentheses */
+} columns;
+
+/* Columns a node's number takes at `decimals` over every value the pass
+ * can show (so the nodes keep their width from step to step). */
+static int number_width(const engine *e, int decimals)
+{
+    const engine_net *net = engine_network(e);
+    int numw = 2 + decimals + (decimals > 0); /* sign, digit, point, decimals */
+    static const engine_values_kind kinds[] = {VALUES_ACTIVATION, VALUES_INCOMING, VALUES_DELTA};
+    for (int l = 0; l <= net->layers; l++) {
+        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+            const double *v = engine_values(e, kinds[k], l);
+            if (!v)
+                continue;
+            for (int i = 0; i < net->width[l]; i++) {
+                int nw = frame_number_width(v[i], decimals);
+                numw = nw > numw ? nw : numw;
+            }
+        }
+    }
+    return numw;
+}
+
+/* Lays the columns out across `w`: the screen's decimals and full labels
+ * when they fit, else shorter labels, then 2 decimals, then 1. */
+static columns plan_columns(const frame *f, const mode_ctx *c, int w)
+{
+    const engine *e = c->engine;
+    const engine_net *net = engine_network(e);
+    int layers = net->layers;
+    columns k = {0};
+    static const struct {
+        int decimals, brief, bare;
+    } tries[] = {{-1, 0, 0}, {-1, 1, 0}, {-1, 1, 1}, {2, 1, 0}, {2, 1, 1}, {1, 1, 1}, {0, 1, 1}};
+    for (size_t t = 0; t < sizeof tries / sizeof tries[0]; t++) {
+        k.decimals = tries[t].decimals < 0 || c->decimals < tries[t].decimals ? c->decimals
+                                                                              : tries[t].decimals;
+        k.brief = tries[t].brief;
+        k.bare = tries[t].bare;
+        k.numw = number_width(e, k.decimals);
+        k.nodew = k.numw + (k.bare ? 0 : 2);
+        int labw = 0;
+        for (int l = 0; l <= layers; l++) {
+            char lab[LABEL_BYTES];
+            layer_label(l, layers, net->width[l], k.brief, lab, sizeof lab);
+            int lw = frame_width(f, lab);
+            labw = lw > labw ? lw : labw;
+        }
+        k.colw = k.nodew > labw ? k.nodew : labw;
+        k.gap = layers > 0 ? (w - 4 - (layers + 1) * k.colw) / layers : 0;
+        if (k.gap > 18)
+            k.gap = 18;
+        if (k.gap >= 3 || t + 1 == sizeof tries / sizeof tries[0])
+            break;
+    }
+    if (k.gap < 3)
+        k.gap = 3;
+    int total = (layers + 1) * k.colw + layers * k.gap;
+    k.left = (w - total) / 2;
+    if (k.left < 1)
+        k.left = 1;
+    return k;
+}
+
+void draw_diagram_legend(const mode_ctx *c, char *buf, size_t size)
+{
+    const engine *e = c->engine;
+    const engine_step *s = engine_current(e);
+    const engine_net *net = engine_network(e);
+    if (s->phase == PHASE_FORWARD) {
+        snprintf(buf, size, "values: activations");
+        return;
+    }
+    /* The names of what the nodes hold, from the output down. */
+    snprintf(buf, size, "values:");
+    const char *seen[ENGINE_MAX_LAYERS + 1];
+    int n = 0;
+    for (int l = net->layers; l >= 0; l--) {
+        layer_show v = layer_values(e, engine_step_index(e), l);
+        if (!v.v || !v.name || (c->hide_result && v.current))
+            continue;
+        int dup = 0;
+        for (int i = 0; i < n; i++)
+            dup |= strcmp(seen[i], v.name) == 0;
+        if (dup)
+            continue;
+        seen[n++] = v.name;
+        char name[ENGINE_NAME_SIZE * 2];
+        text_sanitize(v.name, name, sizeof name);
+        text_append(buf, size, "%s %s", n > 1 ? "," : "", name);
+    }
+    if (n == 0)
+        text_append(buf, size, " none yet");
 }
 
 void draw_diagram(frame *f, const mode_ctx *c, int top, int rows)
@@ -99,59 +222,31 @@ void draw_diagram(frame *f, const mode_ctx *c, int top, int rows)
     const engine *e = c->engine;
     const engine_step *s = engine_current(e);
     const engine_net *net = engine_network(e);
-    int w = f->cols;
+    int w = f->cols, index = engine_step_index(e);
     int layers = net->layers;
     int nodes = rows - 1; /* one row of labels */
     if (nodes < 1)
         return;
-    int numw = 2 + c->decimals + 1; /* sign, digit, point, decimals */
-    /* Widest value in the pass sets the node width (e.g. %e forms). */
+    columns k = plan_columns(f, c, w);
+    int flow = s->phase == PHASE_FORWARD ? FRAME_FORWARD : FRAME_BACKWARD;
+    int lrow[ENGINE_MAX_WIDTH + 1], rrow[ENGINE_MAX_WIDTH + 1], ln = 0, rn = 0;
     for (int l = 0; l <= layers; l++) {
-        for (int k = 0; k < 3; k++) {
-            const double *v = engine_values(e, (engine_values_kind)k, l);
-            if (!v)
-                continue;
-            for (int i = 0; i < net->width[l]; i++) {
-                char num[FRAME_NUM_BYTES];
-                frame_number(v[i], c->decimals, num, sizeof num);
-                int nw = text_width(num);
-                numw = nw > numw ? nw : numw;
-            }
-        }
-    }
-    int nodew = numw + 2;
-    int labw = 0;
-    for (int l = 0; l <= layers; l++) {
-        char lab[32];
-        layer_label(l, layers, lab, sizeof lab, net->width[l]);
-        int lw = text_width(lab);
-        labw = lw > labw ? lw : labw;
-    }
-    int colw = nodew > labw ? nodew : labw;
-    int gap = layers > 0 ? (w - 4 - (layers + 1) * colw) / layers : 0;
-    if (gap > 18)
-        gap = 18;
-    if (gap < 3)
-        gap = 3;
-    int total = (layers + 1) * colw + layers * gap;
-    int left = (w - total) / 2;
-    if (left < 1)
-        left = 1;
-
-    int lrow[ENGINE_MAX_WIDTH], rrow[ENGINE_MAX_WIDTH], ln = 0, rn = 0;
-    for (int l = 0; l <= layers; l++) {
-        int x = left + l * (colw + gap);
-        if (x + colw > w) {
+        int x = k.left + l * (k.colw + k.gap);
+        if (x + k.colw > w) {
             frame_put(f, top + rows / 2, w - 2, w, "…", FRAME_DIM);
             break;
         }
-        int current = s->layer > 0 && (l == s->layer || (s->phase != PHASE_FORWARD &&
-                                                          s->kind == STEP_SEND && l == s->layer - 1));
-        int flow = s->phase == PHASE_FORWARD ? FRAME_FORWARD : FRAME_BACKWARD;
-        char lab[32];
-        layer_label(l, layers, lab, sizeof lab, net->width[l]);
-        int lw = text_width(lab);
-        frame_put(f, top, x + (colw - lw) / 2, w, lab, current ? flow : FRAME_DIM);
+        layer_show v = layer_values(e, index, l);
+        if (c->hide_result && v.current)
+            v.v = NULL;
+        /* A quiz question keeps the vector holding its answer hidden. */
+        if (c->hide_values && v.v && v.v == engine_values(e, c->hide_kind, c->hide_layer))
+            v.v = NULL;
+        int current = v.current || (s->phase == PHASE_FORWARD && l == s->layer);
+        char lab[LABEL_BYTES];
+        layer_label(l, layers, net->width[l], k.brief, lab, sizeof lab);
+        int lw = frame_width(f, lab);
+        frame_put(f, top, x + (k.colw - lw) / 2, w, lab, current ? flow : FRAME_DIM);
 
         int n = net->width[l];
         int shown_n = n <= nodes ? n : nodes - 1;
@@ -159,25 +254,24 @@ void draw_diagram(frame *f, const mode_ctx *c, int top, int rows)
         int gapr = (shown_n + (n > shown_n)) * 2 - 1 <= nodes ? 2 : 1;
         int span = (shown_n + (n > shown_n) - 1) * gapr + 1;
         int off = 1 + (nodes - span) / 2;
-        int dim;
-        const double *v = diagram_values(e, s, l, &dim);
-        /* A quiz question keeps the vector holding its answer hidden. */
-        if (c->hide_values && v && v == engine_values(e, c->hide_kind, c->hide_layer))
-            v = NULL;
         rn = 0;
-        int nx = x + (colw - nodew) / 2;
+        int nx = x + (k.colw - k.nodew) / 2;
         for (int i = 0; i < shown_n; i++) {
             char num[FRAME_NUM_BYTES], node[FRAME_NUM_BYTES + 8];
-            if (v) {
-                frame_number(v[i], c->decimals, num, sizeof num);
-                snprintf(node, sizeof node, "(%*s%s)", numw - text_width(num), "", num);
+            const char *open = k.bare ? "" : "(", *close = k.bare ? "" : ")";
+            if (v.v) {
+                frame_number(v.v[i], k.decimals, num, sizeof num);
+                snprintf(node, sizeof node, "%s%*s%s%s", open, k.numw - text_width(num), "", num,
+                         close);
             } else {
-                snprintf(node, sizeof node, "(%*s·%*s)", numw / 2, "", numw - numw / 2 - 1, "");
+                /* Not computed yet: "." in ASCII, where "*" is a product. */
+                snprintf(node, sizeof node, "%s%*s%s%*s%s", open, k.numw / 2, "",
+                         f->ascii ? "." : "·", k.numw - k.numw / 2 - 1, "", close);
             }
-            int attr = !v || dim ? FRAME_DIM : current ? flow : FRAME_NORMAL;
-            if (v && !isfinite(v[i]))
+            int attr = !v.v ? FRAME_DIM : current ? flow : FRAME_NORMAL;
+            if (v.v && !isfinite(v.v[i]))
                 attr = FRAME_WARNING;
-            frame_put(f, top + off + i * gapr, nx, w, node, attr);
+            frame_put_raw(f, top + off + i * gapr, nx, w, node, attr);
             rrow[rn++] = off + i * gapr;
         }
         if (n > shown_n) {
@@ -187,8 +281,8 @@ void draw_diagram(frame *f, const mode_ctx *c, int top, int rows)
             rrow[rn++] = off + shown_n * gapr;
         }
         if (l > 0) {
-            int edge = l == s->layer ? flow : FRAME_BORDER;
-            int px = left + (l - 1) * (colw + gap) + (colw - nodew) / 2 + nodew;
+            int edge = l == s->layer ? flow : FRAME_BORDER; /* W of the step's layer */
+            int px = k.left + (l - 1) * (k.colw + k.gap) + (k.colw - k.nodew) / 2 + k.nodew;
             draw_bus(f, top, px, nx, lrow, ln, rrow, rn, edge, s->phase != PHASE_FORWARD);
         }
         memcpy(lrow, rrow, sizeof(int) * (size_t)rn);

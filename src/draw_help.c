@@ -165,8 +165,8 @@ void draw_help(frame *f, const mode_ctx *c, const keys_map *maps, int n_maps, in
         frame_put(f, y + 1, x + bw - 4, x + bw - 1, "↑", FRAME_DIM);
     char foot[96];
     if (max_scroll > 0) {
-        snprintf(foot, sizeof foot, " lines %d-%d of %d · ↑↓ PgUp PgDn scroll · ? or q closes ",
-                 scroll + 1, scroll + rows, tall);
+        snprintf(foot, sizeof foot, " lines %d-%d of %d %s ↑↓ PgUp PgDn scroll %s ? or q closes ",
+                 scroll + 1, scroll + rows, tall, frame_sep(f), frame_sep(f));
         frame_put(f, y + bh - 2, x + bw - 4, x + bw - 1, scroll < max_scroll ? "↓" : " ",
                   FRAME_DIM);
     } else {

@@ -57,7 +57,8 @@ void draw_block_fit(const frame *f, draw_block *b, int index, int max_rows, int 
     for (int c = 0; c < b->cn; c++) {
         int cw = 1;
         for (int r = 0; r < t->rows; r++) {
-            int nw = frame_number_width(t->v[r * t->cols + b->c0 + c], decimals);
+            double v = t->v[r * t->cols + b->c0 + c];
+            int nw = frame_number_width(v, decimals) - (b->narrow && isfinite(v) && !signbit(v));
             cw = nw > cw ? nw : cw;
         }
         b->colw[c] = cw;
@@ -113,7 +114,10 @@ void draw_matrix(frame *f, const draw_block *b, int top, int x, int decimals, in
         for (int c = 0; c < b->cn; c++) {
             int idx = tr * t->cols + b->c0 + c;
             char num[FRAME_NUM_BYTES];
-            frame_number(t->v[idx], decimals, num, sizeof num);
+            if (b->narrow)
+                frame_number_bare(t->v[idx], decimals, num, sizeof num);
+            else
+                frame_number(t->v[idx], decimals, num, sizeof num);
             if (c > 0)
                 col++;
             col += b->colw[c] - text_width(num);

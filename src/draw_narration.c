@@ -1,6 +1,8 @@
 /* draw_narration.c - the running text under the step: "Why", the words for
  * the current step (the lesson's own note, or the built-in narration), and
- * "About this lesson", the lesson's description before the first move. */
+ * "About this lesson", the lesson's description before the first move.
+ * Both are panes that scroll: nothing is cut, the rule says which lines
+ * are in view and that J and K show the rest. */
 #include <stdio.h>
 
 #include "draw.h"
@@ -22,19 +24,44 @@ static void step_words(const mode_ctx *c, char *buf, size_t size)
     text_sanitize(raw, buf, size);
 }
 
-void draw_narration(frame *f, const mode_ctx *c, int top, int rows)
+/* A pane of running text under its rule, from line `first` (clamped);
+ * the rule's right side says which lines show when not all do.  Returns
+ * the lines the text takes, and keeps the pane's measures in the cache
+ * for the keys that scroll it. */
+static int text_pane(frame *f, const mode_ctx *c, int top, int rows, int first,
+                     const char *title, const char *right, const char *text)
 {
-    char *text = c->cache->text;
-    frame_rule(f, top, "Why", NULL);
-    step_words(c, text, sizeof c->cache->text);
-    frame_wrap(f, top + 1, rows - 1, 2, draw_text_right(f), text);
+    int left = 2, end = draw_text_right(f), view = rows - 1;
+    int lines = frame_wrap_lines(f, end - left, text);
+    if (view < 1)
+        view = 0;
+    int last = lines - view > 0 ? lines - view : 0;
+    first = first < 0 ? 0 : first > last ? last : first;
+    char side[128];
+    if (lines > view && view > 0)
+        snprintf(side, sizeof side, "%s%slines %d-%d of %d, J/K", right ? right : "",
+                 right ? "  " : "", first + 1, first + view, lines);
+    else
+        snprintf(side, sizeof side, "%s", right ? right : "");
+    frame_rule(f, top, title, side[0] ? side : NULL);
+    if (view > 0)
+        frame_wrap_from(f, top + 1, view, left, end, text, first);
+    c->cache->text_lines = lines;
+    c->cache->text_view = view;
+    return lines;
 }
 
-void draw_about(frame *f, const mode_ctx *c, int top, int rows)
+int draw_narration(frame *f, const mode_ctx *c, int top, int rows, int first)
+{
+    char *text = c->cache->text;
+    step_words(c, text, sizeof c->cache->text);
+    return text_pane(f, c, top, rows, first, "Why", NULL, text);
+}
+
+int draw_about(frame *f, const mode_ctx *c, int top, int rows, int first)
 {
     char *text = c->cache->text;
     text_sanitize(c->lesson && c->lesson->description ? c->lesson->description : "", text,
                   sizeof c->cache->text);
-    frame_rule(f, top, "About this lesson", "→ starts");
-    frame_wrap(f, top + 1, rows - 1, 2, draw_text_right(f), text);
+    return text_pane(f, c, top, rows, first, "About this lesson", "→ starts", text);
 }

@@ -23,7 +23,7 @@ void draw_pass(frame *f, const mode_ctx *c, int left, int top, int bottom)
     for (int r = top; r < bottom; r++)
         frame_box(f, r, left, "│", '|', FRAME_BORDER);
     char title[32];
-    snprintf(title, sizeof title, " Pass · %d steps ", n);
+    snprintf(title, sizeof title, " Pass %s %d steps ", frame_sep(f), n);
     frame_put(f, top, left + 2, w, title, FRAME_TITLE);
     int rows = bottom - top - 1, first = 0;
     if (n > rows) {

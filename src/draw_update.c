@@ -43,19 +43,14 @@ long draw_update_count(const draw_cache *cache)
     return cache->after.computed;
 }
 
-int draw_update_rows(const engine_step *s)
+/* Lays the three blocks out side by side (old, −η·G, new) with their
+ * labels, the change into c's cache; returns their width, or 0 when they
+ * do not fit whole in `width` columns. */
+static int plan_blocks(const frame *f, const mode_ctx *c, const engine_step *s, draw_block *bl,
+                       engine_tensor *t, int width)
 {
-    return 3 + s->result.rows + 1;
-}
-
-int draw_update(frame *f, const mode_ctx *c, int top, int rows)
-{
-    const engine *e = c->engine;
-    const engine_step *s = engine_current(e);
-    draw_block bl[3];
-    engine_tensor t[3];
-    int w = f->cols, n = s->result.rows * s->result.cols;
-    if (rows < 4 || s->n_operands < 3)
+    int n = s->result.rows * s->result.cols;
+    if (s->n_operands < 3)
         return 0;
     double eta = s->operand[1].v[0];
     double *change = c->cache->change;
@@ -69,40 +64,61 @@ int draw_update(frame *f, const mode_ctx *c, int top, int rows)
     snprintf(t[1].name, sizeof t[1].name, "−η·%.*s", (int)sizeof t[1].name - 8, g);
     t[1].v = change;
     static const char *const label_of[3] = {"before ", "change ", "after "};
-    int focus = c->focus < n ? c->focus : 0;
-    engine_use uses[2] = {{0, focus}, {1, focus}};
-    int max_rows = rows - 3, max_cols = ENGINE_MAX_WIDTH, total = 0;
-    for (int pass = 0; pass < 8; pass++) {
-        total = 0;
-        for (int i = 0; i < 3; i++) {
-            bl[i].t = &t[i];
-            bl[i].is_result = i == 2;
-            draw_block_fit(f, &bl[i], focus, max_rows, max_cols, c->decimals);
-            char lab[sizeof bl[i].label];
-            memcpy(lab, bl[i].label, sizeof lab);
-            snprintf(bl[i].label, sizeof bl[i].label, "%s%.*s", label_of[i],
-                     (int)(sizeof lab - 10), lab);
-            int lw = frame_width(f, bl[i].label);
-            bl[i].width = bl[i].width > lw ? bl[i].width : lw;
-            total += bl[i].width + (i < 2 ? 5 : 0);
-        }
-        if (total <= w - 4 || max_cols == 1)
-            break;
-        max_cols = bl[0].cn > 2 ? bl[0].cn - 1 : 1;
-    }
-    frame_rule(f, top, "Before and after", NULL);
-    int x = 2, mrows = 0;
-    for (int i = 0; i < 3; i++)
-        mrows = draw_block_rows(&bl[i]) > mrows ? draw_block_rows(&bl[i]) : mrows;
+    int focus = c->focus < n ? c->focus : 0, total = 0;
     for (int i = 0; i < 3; i++) {
-        if (x + bl[i].width > w)
-            break;
-        draw_matrix(f, &bl[i], top + 1, x, c->decimals, focus, uses, 2, i, FRAME_BACKWARD, 0);
-        x += bl[i].width;
-        if (i < 2) {
-            frame_put(f, top + 2 + (mrows - 1) / 2, x + 2, w, i == 0 ? "+" : "=",
-                      i == 0 ? FRAME_NORMAL : FRAME_BACKWARD);
-            x += 5;
+        bl[i].t = &t[i];
+        bl[i].is_result = i == 2;
+        bl[i].narrow = 0;
+        draw_block_fit(f, &bl[i], focus, ENGINE_MAX_WIDTH, ENGINE_MAX_WIDTH, c->decimals);
+        char lab[sizeof bl[i].label];
+        memcpy(lab, bl[i].label, sizeof lab);
+        snprintf(bl[i].label, sizeof bl[i].label, "%s%.*s", label_of[i],
+                 (int)(sizeof lab - 10), lab);
+        int lw = frame_width(f, bl[i].label);
+        bl[i].width = bl[i].width > lw ? bl[i].width : lw;
+        total += bl[i].width + (i < 2 ? 5 : 0);
+    }
+    return total <= width ? total : 0;
+}
+
+int draw_update_rows(const frame *f, const mode_ctx *c, int full)
+{
+    const engine_step *s = engine_current(c->engine);
+    if (s->kind != STEP_UPDATE && s->kind != STEP_UPDATE_BIAS)
+        return 0;
+    if (!full)
+        return 1;
+    draw_block bl[3];
+    engine_tensor t[3];
+    if (!plan_blocks(f, c, s, bl, t, f->cols - 4))
+        return 0;
+    return 3 + draw_block_rows(&bl[0]);
+}
+
+int draw_update(frame *f, const mode_ctx *c, int top, int full)
+{
+    const engine *e = c->engine;
+    const engine_step *s = engine_current(e);
+    int w = f->cols, row = top;
+    if (full) {
+        draw_block bl[3];
+        engine_tensor t[3];
+        int n = s->result.rows * s->result.cols, focus = c->focus < n ? c->focus : 0;
+        engine_use uses[2] = {{0, focus}, {1, focus}};
+        if (plan_blocks(f, c, s, bl, t, w - 4)) {
+            frame_rule(f, top, "Before and after", NULL);
+            int x = 2, mrows = draw_block_rows(&bl[0]);
+            for (int i = 0; i < 3; i++) {
+                draw_matrix(f, &bl[i], top + 1, x, c->decimals, focus, uses, 2, i, FRAME_BACKWARD,
+                            0);
+                x += bl[i].width;
+                if (i < 2) {
+                    frame_put(f, top + 2 + (mrows - 1) / 2, x + 2, w, i == 0 ? "+" : "=",
+                              i == 0 ? FRAME_NORMAL : FRAME_BACKWARD);
+                    x += 5;
+                }
+            }
+            row = top + 2 + mrows;
         }
     }
     double before = engine_pass_loss(e), after = loss_after(c->cache, e);
@@ -112,7 +128,6 @@ int draw_update(frame *f, const mode_ctx *c, int top, int rows)
     frame_number_bare(after - before, c->decimals, d, sizeof d);
     snprintf(line, sizeof line, "loss of sample %d:  before %s  →  after %s  (change %s)",
              engine_sample(e), b, a, d);
-    int row = top + 2 + mrows;
     int col = frame_put(f, row, 2, w, line, FRAME_TITLE);
     const char *verdict = !isfinite(after)   ? ""
                           : after < before ? "downhill"
@@ -120,4 +135,15 @@ int draw_update(frame *f, const mode_ctx *c, int top, int rows)
     if (col + 2 + frame_width(f, verdict) <= w)
         frame_put(f, row, col + 2, w, verdict, after < before ? FRAME_DIM : FRAME_WARNING);
     return row + 1 - top;
+}
+
+void draw_update_loss(const mode_ctx *c, char *buf, size_t size)
+{
+    const engine *e = c->engine;
+    double before = engine_pass_loss(e), after = loss_after(c->cache, e);
+    char b[FRAME_NUM_BYTES], a[FRAME_NUM_BYTES];
+    frame_number_bare(before, c->decimals, b, sizeof b);
+    frame_number_bare(after, c->decimals, a, sizeof a);
+    snprintf(buf, size, "loss of sample %d: %s → %s%s", engine_sample(e), b, a,
+             isfinite(after) && after < before ? ", downhill" : "");
 }

@@ -64,38 +64,17 @@ void frame_begin(frame *f, int width, int height, int ascii)
     frame_clear_rows(f, 0, f->height);
 }
 
-/* Symbols of the screen itself that text_ascii leaves alone.  They belong
- * in text_ascii's one map; until they are there, they are spelled here
- * first ("↑↓" together reads "Up/Down"). */
-static const char *const screen_ascii[][2] = {
-    {"↑↓", "Up/Down"}, {"↑", "Up"}, {"↓", "Down"}, {"▸", ">"}, {"▶", ">"}, {"◀", "<"},
-    {"⋮", ":"},
-};
-
 const char *frame_shown(const frame *f, const char *s, char *buf, size_t size)
 {
     if (!f->ascii)
         return s;
-    char tmp[FRAME_TEXT_BYTES];
-    size_t len = 0;
-    while (*s && len + 8 < sizeof tmp) {
-        size_t i, n = sizeof screen_ascii / sizeof screen_ascii[0];
-        for (i = 0; i < n; i++) {
-            size_t k = strlen(screen_ascii[i][0]);
-            if (strncmp(s, screen_ascii[i][0], k) == 0) {
-                size_t m = strlen(screen_ascii[i][1]);
-                memcpy(tmp + len, screen_ascii[i][1], m);
-                len += m;
-                s += k;
-                break;
-            }
-        }
-        if (i == n)
-            tmp[len++] = *s++;
-    }
-    tmp[len] = '\0';
-    text_ascii(tmp, buf, size);
+    text_ascii(s, buf, size);
     return buf;
+}
+
+const char *frame_sep(const frame *f)
+{
+    return f->ascii ? "-" : "·";
 }
 
 int frame_width(const frame *f, const char *s)
@@ -203,63 +182,71 @@ void frame_rule(frame *f, int row, const char *title, const char *right)
     }
 }
 
-void frame_wrap(frame *f, int top, int rows, int left, int right, const char *text)
+/* Running text broken into lines one at a time: blank lines separate
+ * paragraphs (a blank row between them), single newlines are spaces, a
+ * word wider than the width is split. */
+typedef struct {
+    const char *p; /* what is left, as drawn */
+    int width;
+    int blank;     /* a blank row is due before the next line */
+} wrapper;
+
+/* The next line into line (UTF-8, as drawn); 0 when the text is done. */
+static int wrap_next(wrapper *w, char *line, size_t size)
 {
-    char buf[FRAME_TEXT_BYTES];
-    const char *p = frame_shown(f, text, buf, sizeof buf);
-    int width = right - left;
-    int row = top;
-    char line[LINE_BYTES];
     size_t len = 0;
     int lw = 0;
-    while (row < top + rows) {
-        while (*p == ' ')
-            p++;
-        if (*p == '\0')
-            break;
-        if (*p == '\n') {
-            p++;
-            if (*p == '\n') {
-                /* A paragraph break: the line so far, then a blank row. */
-                if (len) {
-                    line[len] = '\0';
-                    frame_put_raw(f, row++, left, right, line, FRAME_NORMAL);
-                    len = 0;
-                    lw = 0;
-                }
-                while (*p == '\n')
-                    p++;
-                row++;
+    line[0] = '\0';
+    for (;;) {
+        while (*w->p == ' ')
+            w->p++;
+        if (*w->p == '\0')
+            return len > 0;
+        if (*w->p == '\n') {
+            const char *q = w->p + 1;
+            while (*q == ' ')
+                q++;
+            if (*q != '\n') {
+                w->p = q; /* a single newline is a space */
+                continue;
+            }
+            while (*q == '\n' || *q == ' ')
+                q++;
+            w->p = q;
+            if (*q == '\0')
+                return len > 0;
+            if (len > 0) {
+                w->blank = 1;
+                return 1;
             }
             continue;
         }
-        const char *q = p;
+        if (w->blank) {
+            w->blank = 0;
+            return 1; /* the blank row between paragraphs */
+        }
+        const char *q = w->p;
         while (*q && *q != ' ' && *q != '\n')
             q++;
         char word[LINE_BYTES];
-        size_t wl = (size_t)(q - p) < sizeof word - 1 ? (size_t)(q - p) : sizeof word - 1;
-        memcpy(word, p, wl);
+        size_t wl = (size_t)(q - w->p) < sizeof word - 1 ? (size_t)(q - w->p) : sizeof word - 1;
+        memcpy(word, w->p, wl);
         word[wl] = '\0';
         int ww = text_width(word);
-        if (ww > width) {
-            wl = text_fit(word, width);
+        if (ww > w->width) {
+            if (len)
+                return 1; /* the long word starts a line of its own */
+            wl = text_fit(word, w->width);
+            if (wl == 0)
+                wl = 1;
             word[wl] = '\0';
             ww = text_width(word);
-            q = p + wl;
+            q = w->p + wl;
         }
-        if (len && lw + 1 + ww > width) {
-            line[len] = '\0';
-            if (row == top + rows - 1) {
-                frame_put_raw(f, row, left, right, line, FRAME_NORMAL);
-                frame_put(f, row, right - 1, right + 1, "…", FRAME_DIM);
-                return;
-            }
-            frame_put_raw(f, row++, left, right, line, FRAME_NORMAL);
-            len = 0;
-            lw = 0;
-        }
-        if (len + wl + 2 >= sizeof line)
-            break;
+        if (len && lw + 1 + ww > w->width)
+            return 1;
+        if (len + wl + 2 >= size)
+            return 1;
         if (len) {
             line[len++] = ' ';
             lw++;
@@ -267,11 +254,47 @@ void frame_wrap(frame *f, int top, int rows, int left, int right, const char *te
         memcpy(line + len, word, wl);
         len += wl;
         lw += ww;
-        p = q;
-    }
-    if (len && row < top + rows) {
         line[len] = '\0';
-        frame_put_raw(f, row, left, right, line, FRAME_NORMAL);
+        w->p = q;
+    }
+}
+
+int frame_wrap_lines(const frame *f, int width, const char *text)
+{
+    char buf[FRAME_TEXT_BYTES], line[LINE_BYTES];
+    wrapper w = {frame_shown(f, text, buf, sizeof buf), width > 0 ? width : 1, 0};
+    int n = 0;
+    while (wrap_next(&w, line, sizeof line))
+        n++;
+    return n;
+}
+
+int frame_wrap_from(frame *f, int top, int rows, int left, int right, const char *text,
+                    int first)
+{
+    char buf[FRAME_TEXT_BYTES], line[LINE_BYTES];
+    wrapper w = {frame_shown(f, text, buf, sizeof buf), right - left > 0 ? right - left : 1, 0};
+    int n = 0;
+    while (wrap_next(&w, line, sizeof line)) {
+        if (n >= first && n < first + rows)
+            frame_put_raw(f, top + n - first, left, right, line, FRAME_NORMAL);
+        n++;
+    }
+    return n;
+}
+
+void frame_wrap(frame *f, int top, int rows, int left, int right, const char *text)
+{
+    if (rows < 1)
+        return;
+    int n = frame_wrap_from(f, top, rows, left, right, text, 0);
+    if (n > rows) {
+        /* The last row ends in "…" over whatever stood there. */
+        int row = top + rows - 1, end = right;
+        while (end > left && frame_at(f, row, end - 1)->ch[0] == ' ')
+            end--;
+        int col = end + 1 < right ? end + 1 : right - 1;
+        frame_put(f, row, col, right + 1, "…", FRAME_DIM);
     }
 }
 

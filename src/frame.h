@@ -77,6 +77,9 @@ frame_cell *frame_at(frame *f, int row, int col);
 /* Text as it will be drawn: the frame's ASCII spelling when it draws ASCII,
  * else s itself.  buf holds the ASCII form. */
 const char *frame_shown(const frame *f, const char *s, char *buf, size_t size);
+/* The mark between items of a line: "·", or "-" in ASCII (where "·"
+ * would fold to "*", a product). */
+const char *frame_sep(const frame *f);
 /* Columns text takes as drawn. */
 int frame_width(const frame *f, const char *s);
 /* Puts text at row/col, not past column end (nor f->cols), in ASCII when
@@ -93,9 +96,17 @@ void frame_box(frame *f, int row, int col, const char *uni, char ascii, int attr
 /* A pane's title rule across the row: "── Title ───── right ──". */
 void frame_rule(frame *f, int row, const char *title, const char *right);
 /* Word-wraps text into rows top .. top+rows-1, columns left .. right-1;
- * blank lines separate paragraphs, single newlines are spaces; text that
- * does not fit ends in "…". */
+ * blank lines separate paragraphs (a blank row between them), single
+ * newlines are spaces; text that does not fit ends in "…". */
 void frame_wrap(frame *f, int top, int rows, int left, int right, const char *text);
+/* Lines the text takes word-wrapped `width` columns wide, as frame_wrap
+ * breaks it (blank rows between paragraphs included). */
+int frame_wrap_lines(const frame *f, int width, const char *text);
+/* Draws lines first .. first+rows-1 of the wrapped text in rows top ..
+ * top+rows-1, nothing cut: the rest is for a pane that scrolls.  Returns
+ * the lines the whole text takes. */
+int frame_wrap_from(frame *f, int top, int rows, int left, int right, const char *text,
+                    int first);
 /* Draws an open prompt at row from col to end: the whole caption (attr),
  * then the input field after it, scrolled so the cursor stays in view when
  * the field is narrow; places the terminal cursor.  The typed text is

@@ -26,6 +26,8 @@ enum {
     KEYS_K_ENTER,  /* Enter / Return */
     KEYS_K_PGUP,   /* Page Up */
     KEYS_K_PGDN,   /* Page Down */
+    KEYS_K_SDOWN,  /* Shift-↓ */
+    KEYS_K_SUP,    /* Shift-↑ */
     KEYS_K_F5,     /* F5, which presentation clickers send to start the show */
 };
 
@@ -69,6 +71,8 @@ typedef enum {
     KEYS_RESET,      /* back to the lesson's start, asking about its own values */
     KEYS_SAMPLE,     /* next sample or epoch */
     KEYS_PRECISION,  /* cycle 2/4/6 decimals */
+    KEYS_CHAIN,      /* the chain rule's δ expanded one layer further */
+    KEYS_FORMULA,    /* the question's formula shape by shape, beside the gradient's */
     KEYS_THEME,      /* cycle the colour themes: dark, light, mono */
     /* opening a mode */
     KEYS_TRAIN,      /* train some epochs and plot the loss */
@@ -122,6 +126,9 @@ enum {
     KEYS_WHEN_EDITED = 1 << 5,   /* there is an edit to take back */
     KEYS_WHEN_MORE = 1 << 6,     /* the text does not fit: it scrolls */
     KEYS_WHEN_DONE = 1 << 7,     /* the gradient check is over: its table is whole */
+    KEYS_WHEN_CHAIN = 1 << 8,    /* the focused chain rule can be expanded further */
+    KEYS_WHEN_FORMULA = 1 << 9,  /* the step is a weight's gradient: its formula panel */
+    KEYS_WHEN_PANEL = 1 << 10,   /* the formula panel is open */
 };
 
 /* The headings of the help, in order. */

@@ -1,7 +1,9 @@
 /* mode_step.c - stepping through the pass, the mode at the bottom of the
  * stack: the keys that move the engine and the focus, autoplay, and the
  * stepping screen (header, network, step, before and after, narration,
- * the pass pane of wide screens, key bar).
+ * the pass pane of wide screens, key bar); on a weight's gradient, the
+ * formula panel (s); the text under the step scrolls (J, K), and the
+ * focused element's chain rule expands (d).
  *
  * A lesson's `expressions:` come first, as their own short phase, "shapes":
  * the wrong formula, then the right ones, each with its caption and
@@ -20,7 +22,58 @@
 typedef struct {
     int intro;        /* the lesson's description shows until the user moves */
     double last_step; /* when autoplay last stepped, or a key last came */
+    /* What the keys changed on one step only; another step starts afresh. */
+    int epoch, sample, index; /* the step they belong to */
+    int scroll;       /* the first line of the text under the step */
+    int depth;        /* layers of δ the chain rule shows expanded, from 1 */
+    int formula;      /* the formula panel is open */
 } step_mode;
+
+/* The per-step state as it stands for the step on screen: the defaults
+ * when it was kept for another step. */
+static step_mode step_state(const step_mode *m, const engine *e)
+{
+    step_mode v = *m;
+    if (m->epoch != engine_epoch(e) || m->sample != engine_sample(e) ||
+        m->index != engine_step_index(e) || m->depth < 1) {
+        v.scroll = 0;
+        v.depth = 1;
+        v.formula = 0;
+    }
+    return v;
+}
+
+/* Makes the per-step state the current step's. */
+static void step_own(step_mode *m, const engine *e)
+{
+    *m = step_state(m, e);
+    m->epoch = engine_epoch(e);
+    m->sample = engine_sample(e);
+    m->index = engine_step_index(e);
+}
+
+/* Layers of δ the chain rule of the current step can show expanded: up to
+ * the output; 0 when the step has no chain rule. */
+static int chain_depth_max(const engine *e)
+{
+    const engine_step *s = engine_current(e);
+    if (!s || (s->kind != STEP_GRADIENT && s->kind != STEP_BIAS_GRAD))
+        return 0;
+    return engine_network(e)->layers - s->layer + 1;
+}
+
+/* The KEYS_WHEN_* bits of the stepping screen with the step's own state. */
+static unsigned step_context(const mode_ctx *c, const step_mode *v)
+{
+    unsigned bits = draw_step_context(c);
+    if (c->cache->text_lines > c->cache->text_view && !v->formula && !c->tour)
+        bits |= KEYS_WHEN_MORE;
+    if (chain_depth_max(c->engine) > 1 && !v->formula && !c->hide_result)
+        bits |= KEYS_WHEN_CHAIN;
+    if (!c->tour && draw_formula_available(c))
+        bits |= v->formula ? KEYS_WHEN_PANEL : KEYS_WHEN_FORMULA;
+    return bits;
+}
 
 static const keys_map bar_maps[] = {KEYS_MAP_STEP, KEYS_MAP_GLOBAL};
 
@@ -143,7 +196,7 @@ static void apply(mode_ctx *c, step_mode *m, keys_action a)
     /* The lesson's description gives way to the step's narration once the
      * user moves. */
     if (a != KEYS_PRECISION && a != KEYS_CONVENTION && a != KEYS_THEME && a != KEYS_NONE &&
-        !c->tour)
+        a != KEYS_DOWN && a != KEYS_UP && !c->tour)
         m->intro = 0;
     if (tour_apply(c, a))
         return;
@@ -209,6 +262,24 @@ static void apply(mode_ctx *c, step_mode *m, keys_action a)
     case KEYS_PRECISION:
         c->decimals = c->decimals >= 6 ? 2 : c->decimals + 2;
         return;
+    case KEYS_DOWN:
+        step_own(m, e);
+        if (m->scroll < c->cache->text_lines - c->cache->text_view)
+            m->scroll++;
+        return;
+    case KEYS_UP:
+        step_own(m, e);
+        if (m->scroll > 0)
+            m->scroll--;
+        return;
+    case KEYS_CHAIN:
+        step_own(m, e);
+        m->depth = m->depth < chain_depth_max(e) ? m->depth + 1 : 1;
+        return;
+    case KEYS_FORMULA:
+        step_own(m, e);
+        m->formula = !m->formula && draw_formula_available(c);
+        return;
     case KEYS_THEME:
         c->theme = (c->theme + 1) % THEME_COUNT;
         snprintf(c->message, sizeof c->message, "colours: the %s theme (T changes it)",
@@ -227,7 +298,7 @@ static void apply(mode_ctx *c, step_mode *m, keys_action a)
 static mode_reply step_key(mode_ctx *c, void *self, int code)
 {
     step_mode *m = self;
-    keys_action a = keys_lookup(KEYS_MAP_STEP, code, 0);
+    keys_action a = keys_lookup(KEYS_MAP_STEP, code, step_context(c, m));
     m->last_step = c->now; /* autoplay waits its delay after a key */
     /* Esc reaches the bottom of the stack only when nothing is open. */
     if (a == KEYS_NONE && keys_lookup(KEYS_MAP_GLOBAL, code, 0) == KEYS_BACK)
@@ -256,6 +327,120 @@ static int step_tick(mode_ctx *c, void *self)
     return 1;
 }
 
+/* How the stepping screen fits a terminal, from 80×24 up.  From the top:
+ * the header (2 rows, 3 when a step's title needs a row of its own), the
+ * network, the step pane, the update's before-and-after (update steps),
+ * the narration, the key bar.  Nothing in the step pane is ever cut: when
+ * it does not all fit, the screen gives way in this order.
+ *   1. The step's operands and result go on as many lines as they need,
+ *      the glyph that joins two lines beginning the second (draw_step.c).
+ *   2. A block wider than the pane shows its numbers with 2 decimals, then
+ *      without the blank kept for a plus sign (draw_step.c).
+ *   3. The update's before-and-after keeps only its line of the loss
+ *      before and after: its three matrices are the step's own W, η·G and
+ *      W⁺ once more.
+ *   4. The network's nodes close up: a row apart only on tall screens.
+ *   5. The narration shrinks to one line; its rule says which lines show
+ *      and that J and K scroll the rest.
+ *   6. The network hides.
+ *   7. Only then does a block show a window of itself, the step's rule
+ *      saying so; ↑↓ move the window with the focus.
+ * 1, 2, 3 and 7 are decided per step, and move nothing else; 4 to 6 once
+ * for the whole pass and size, from the step that needs the most rows, so
+ * the network never jumps as you step.  The step pane keeps the pass's
+ * tallest height when the narration keeps its 3 lines even so (the panes
+ * stay put), else the step's own; so does the first step while the
+ * lesson's description shows in the narration's place. */
+enum {
+    NARRATION_LINES = 3, /* lines of narration the layout keeps before giving way */
+    QUIZ_LINES = 5,      /* the quiz's question, hint and prompt in the narration's place */
+    SPACED_HEIGHT = 40,  /* from this height the network's nodes stand a row apart */
+};
+
+/* 1 for the steps that update the weights or biases. */
+static int update_step(const engine_step *s)
+{
+    return s->kind == STEP_UPDATE || s->kind == STEP_UPDATE_BIAS;
+}
+
+/* The layout of the panes, for one step. */
+typedef struct {
+    int header;   /* rows of the header */
+    int diagram;  /* rows of the network, labels included; 0: hidden */
+    int pane;     /* rows of the step pane */
+    int update;   /* before-and-after: 2 = whole, 1 = its loss line, 0 = none */
+    int update_rows;
+    int text;     /* rows of narration text under its rule (at least 1) */
+} step_plan;
+
+/* The lesson's description shows in the narration's place: on the first
+ * step until the user moves. */
+static int showing_about(const mode_ctx *c, const step_mode *m)
+{
+    return m->intro && c->lesson && c->lesson->description && engine_step_index(c->engine) == 0;
+}
+
+static step_plan plan_layout(const mode_ctx *c, frame *f, int full_width, int depth, int about)
+{
+    const engine *e = c->engine;
+    const engine_step *s = engine_current(e);
+    int h = f->height, index = engine_step_index(e), n = engine_step_count(e);
+    step_plan p = {0};
+    int cols = f->cols;
+    f->cols = full_width;
+    p.header = draw_header_rows(f, c);
+    f->cols = cols;
+    const draw_pass_memo *pm = draw_pass_measure(f, c);
+    int own[DRAW_STEP_LOOKS];
+    for (int k = 0; k < DRAW_STEP_LOOKS; k++)
+        own[k] = draw_step_rows(f, c, index, c->focus, depth, k);
+    int mine = index < DRAW_MAX_STEPS && pm->rows[index] > own[0] ? pm->rows[index] : own[0];
+    /* The pass's tallest step in its narrowest look decides the network. */
+    int tallest = own[DRAW_STEP_LOOKS - 1];
+    for (int i = 0; i < n && i < DRAW_MAX_STEPS; i++)
+        tallest = pm->least[i] > tallest ? pm->least[i] : tallest;
+    int want = c->quiz_on ? QUIZ_LINES : NARRATION_LINES;
+    /* Header, the step's rule, the narration's rule, the key bar. */
+    int fixed = p.header + 3;
+    int spaced = draw_diagram_rows(e, 1), compact = draw_diagram_rows(e, 0);
+    int least = want; /* narration lines the pass keeps */
+    if (h >= SPACED_HEIGHT && fixed + 1 + spaced + tallest + want <= h)
+        p.diagram = spaced;
+    else if (fixed + 1 + compact + tallest + want <= h)
+        p.diagram = compact;
+    else if (fixed + 1 + compact + tallest + 1 <= h)
+        p.diagram = compact, least = 1;
+    else
+        p.diagram = 0, least = 1;
+    int avail = h - fixed - (p.diagram ? 1 + p.diagram : 0);
+    int update = update_step(s) && !c->hide_result && !c->quiz_on;
+    if (pm->most > mine && !update && !about && avail - pm->most >= want) {
+        p.pane = pm->most; /* the pass's tallest pane: the panes stay put */
+    } else {
+        /* The first look that leaves the narration its lines, else one. */
+        p.pane = own[DRAW_STEP_LOOKS - 1];
+        for (int k = DRAW_STEP_LOOKS - 1; k >= 0; k--)
+            if (avail - own[k] >= least)
+                p.pane = k == 0 ? mine > own[0] && avail - mine >= least ? mine : own[0] : own[k];
+        for (int k = 0; k < DRAW_STEP_LOOKS; k++)
+            if (avail - own[k] >= want) {
+                p.pane = own[k];
+                break;
+            }
+    }
+    if (update) {
+        int whole = draw_update_rows(f, c, 1);
+        if (whole && p.pane + whole + want <= avail)
+            p.update = 2, p.update_rows = whole;
+        else if (p.pane + 1 + least <= avail)
+            p.update = 1, p.update_rows = 1;
+    }
+    if (p.pane > avail - p.update_rows - 1)
+        p.pane = avail - p.update_rows - 1; /* 7: the blocks show windows */
+    p.text = avail - p.pane - p.update_rows;
+    return p;
+}
+
 /* One of the lesson's expressions, with its caption and derivation, in
  * rows top .. top+rows-1. */
 static void layout_tour(const mode_ctx *c, frame *f, int top, int rows)
@@ -264,8 +449,8 @@ static void layout_tour(const mode_ctx *c, frame *f, int top, int rows)
     int w = f->cols, end = top + rows, right = draw_text_right(f);
     char title[64], count[64], cap[1024], expr[1024];
     snprintf(title, sizeof title, "Shapes %d/%d", c->tour, c->lesson->n_expressions);
-    snprintf(count, sizeof count, "%s convention · → next, Tab skips to the pass",
-             engine_conv_name(engine_convention(c->engine)));
+    snprintf(count, sizeof count, "%s convention %s → next, Tab skips to the pass",
+             engine_conv_name(engine_convention(c->engine)), frame_sep(f));
     frame_rule(f, top, title, count);
     text_sanitize(x->caption ? x->caption : "", cap, sizeof cap);
     frame_wrap(f, top + 1, 2, 2, right, cap);
@@ -276,39 +461,6 @@ static void layout_tour(const mode_ctx *c, frame *f, int top, int rows)
     draw_derivation(f, c, top + 7, end, x->expr ? x->expr : "", c->tour_scroll);
 }
 
-/* Rows of the step pane: what the current step wants, grown to what the
- * widest step of the pass wants when there is room, so the panes stay put
- * across the pass; an update gives its spare rows to its before-and-after. */
-static int step_pane_rows(const mode_ctx *c, const frame *f, int avail, int *diag, int update)
-{
-    const engine_step *s = engine_current(c->engine);
-    int step = draw_step_rows(f, s, c->decimals);
-    int narr_min = 4;
-    if (*diag + step + narr_min > avail) {
-        int room = avail - narr_min;
-        int d_cap = room / 3 > 3 ? room / 3 : 3;
-        if (*diag > d_cap)
-            *diag = d_cap;
-        if (step > room - *diag)
-            step = room - *diag;
-    }
-    int most = draw_step_rows_most(f, c);
-    if (most > step && *diag + most + narr_min <= avail)
-        step = most;
-    else if (most > step)
-        step = avail - narr_min - *diag > step ? avail - narr_min - *diag : step;
-    if (update) {
-        int own = draw_step_rows(f, s, c->decimals);
-        int ba = draw_update_rows(s);
-        int spare = avail - *diag - own - 1;
-        if (spare < ba && step > own)
-            step = own;
-        else if (step > own && spare >= ba)
-            step = avail - *diag - ba - 1 - 2 > own ? step : own;
-    }
-    return step;
-}
-
 static void step_layout(const mode_ctx *c, const void *self, frame *f)
 {
     const step_mode *m = self;
@@ -316,11 +468,14 @@ static void step_layout(const mode_ctx *c, const void *self, frame *f)
     const engine_step *s = engine_current(e);
     if (!s || !engine_network(e))
         return;
+    step_mode v = step_state(m, e);
     int h = f->height;
     if (c->tour && c->lesson && c->tour <= c->lesson->n_expressions) {
-        layout_tour(c, f, 2, h - 3);
-        draw_header(f, c);
-        draw_keybar(f, h - 1, bar_maps, 2, draw_step_context(c));
+        int header = draw_header_rows(f, c);
+        layout_tour(c, f, header, h - 1 - header);
+        draw_header(f, c, header);
+        c->cache->text_lines = c->cache->text_view = 0;
+        draw_keybar(f, h - 1, bar_maps, 2, step_context(c, &v));
         draw_message(f, c);
         return;
     }
@@ -328,39 +483,60 @@ static void step_layout(const mode_ctx *c, const void *self, frame *f)
      * panes are laid out narrower. */
     int full = f->cols, pass_w = draw_pass_width(f->width, h);
     f->cols = full - pass_w;
-
-    /* Rows: header 2, three rules, key bar 1; the rest is shared. */
-    int avail = h - 6;
-    int diag = draw_diagram_rows(e, h);
-    int update = (s->kind == STEP_UPDATE || s->kind == STEP_UPDATE_BIAS) && !c->hide_result &&
-                 !c->quiz_on;
-    int step = step_pane_rows(c, f, avail, &diag, update);
-
-    int row = 2;
-    frame_rule(f, row++, "Network",
-               s->phase == PHASE_FORWARD || s->kind == STEP_LOSS ? "values: activations"
-                                                                : "values: δ");
-    draw_diagram(f, c, row, diag);
-    row += diag;
-    char sid[48];
-    snprintf(sid, sizeof sid, "Step %s", s->id);
-    frame_rule(f, row++, sid, NULL);
-    draw_step(f, c, row, step);
-    row += step;
-    if (update)
-        row += draw_update(f, c, row, h - 1 - row);
-    if (h - 1 - row >= 2) {
-        if (m->intro && c->lesson && c->lesson->description && engine_step_index(e) == 0)
-            draw_about(f, c, row, h - 1 - row);
+    step_plan p = plan_layout(c, f, full, v.depth, showing_about(c, m));
+    int row = p.header;
+    if (v.formula && draw_formula_available(c)) {
+        draw_formula(f, c, row, h - 1 - row);
+        c->cache->text_lines = c->cache->text_view = 0;
+        f->pane = (frame_pane){0, 0, f->cols};
+    } else {
+        char legend[160];
+        if (p.diagram) {
+            draw_diagram_legend(c, legend, sizeof legend);
+            frame_rule(f, row++, "Network", legend);
+            draw_diagram(f, c, row, p.diagram);
+            row += p.diagram;
+        }
+        int rule = row++;
+        draw_step(f, c, row, p.pane, v.depth);
+        char sid[48], right[160];
+        int warning;
+        snprintf(sid, sizeof sid, "Step %s", s->id);
+        draw_header_right(c, right, sizeof right, &warning);
+        char lead[96] = "";
+        if (draw_step_windowed(c))
+            snprintf(lead, sizeof lead, "a window: ↑↓ moves it, ");
+        else if (draw_step_decimals(c) != c->decimals)
+            snprintf(lead, sizeof lead, "%d decimals to fit, ", draw_step_decimals(c));
+        else if (draw_formula_available(c))
+            snprintf(lead, sizeof lead, "s: your formula, ");
+        if (!warning && update_step(s) && !p.update) {
+            /* 3: no row for the loss line, so the rule says it. */
+            draw_update_loss(c, right, sizeof right);
+        } else if (!warning && lead[0]) {
+            char conv[sizeof right];
+            memcpy(conv, right, sizeof conv);
+            snprintf(right, sizeof right, "%s%.100s", lead, conv);
+        }
+        frame_rule(f, rule, sid, right);
+        int at = f->cols - frame_width(f, right) - 3;
+        if (warning && at > frame_width(f, sid) + 6)
+            frame_put(f, rule, at, f->cols, right, FRAME_WARNING);
+        row += p.pane;
+        if (p.update)
+            row += draw_update(f, c, row, p.update == 2);
+        int rows = h - 1 - row;
+        if (showing_about(c, m))
+            draw_about(f, c, row, rows, v.scroll);
         else
-            draw_narration(f, c, row, h - 1 - row);
+            draw_narration(f, c, row, rows, v.scroll);
+        f->pane = (frame_pane){row, rows, f->cols};
     }
-    f->pane = (frame_pane){row, h - 1 - row, f->cols};
     f->cols = full;
-    draw_header(f, c);
+    draw_header(f, c, p.header);
     if (pass_w)
         draw_pass(f, c, full - pass_w, 2, h - 1);
-    draw_keybar(f, h - 1, bar_maps, 2, draw_step_context(c));
+    draw_keybar(f, h - 1, bar_maps, 2, step_context(c, &v));
     draw_message(f, c);
 }
 

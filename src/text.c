@@ -128,15 +128,35 @@ static const struct {
     {0x2026, "..."}, {0x2032, "'"},   {0x2070, "^0"},    {0x2074, "^4"},
     {0x2075, "^5"},  {0x2076, "^6"},  {0x2077, "^7"},    {0x2078, "^8"},
     {0x2079, "^9"},  {0x207A, "+"},   {0x207B, "-"},     {0x2190, "<-"},
-    {0x2192, "->"},  {0x2202, "d"},   {0x2207, "grad "}, {0x2211, "sum"},
+    {0x2191, "Up"},  {0x2192, "->"},  {0x2193, "Down"},  {0x2202, "d"},
+    {0x2207, "grad "}, {0x2211, "sum"},
     {0x2212, "-"},   {0x2218, "(.)"}, {0x2248, "~"},     {0x2260, "!="},
     {0x2264, "<="},  {0x2265, ">="},  {0x2297, "(x)"},   {0x2299, "(.)"},
-    {0x22C5, "*"},   {0x2500, "-"},   {0x2502, "|"},     {0xFFFD, "?"},
+    {0x22C5, "*"},   {0x22EE, ":"},   {0x2500, "-"},     {0x2502, "|"},
+    {0x25B6, ">"},   {0x25B8, ">"},   {0x25C0, "<"},     {0xFFFD, "?"},
 };
 
 static int is_digit(int c)
 {
     return c >= '0' && c <= '9';
+}
+
+/* Whether the × between the text written so far (out[0..at)) and the
+ * text after it joins two whole numbers, as in a shape (2×3), rather than
+ * two decimals being multiplied (0.5000×1.0000). */
+static int shape_times(const char *out, size_t at, const char *after)
+{
+    if (at == 0 || !is_digit(out[at - 1]) || !is_digit(after[0]))
+        return 0;
+    size_t i = at;
+    while (i > 0 && is_digit(out[i - 1]))
+        i--;
+    if (i > 0 && out[i - 1] == '.')
+        return 0;
+    const char *p = after;
+    while (is_digit(*p))
+        p++;
+    return *p != '.' || !is_digit(p[1]);
 }
 
 size_t text_ascii(const char *in, char *out, size_t size)
@@ -158,8 +178,11 @@ size_t text_ascii(const char *in, char *out, size_t size)
             rep = "?";
         } else if (cp == 0x0304 || cp == 0x0305) {
             rep = "bar"; /* combining macron/overline: G + U+0304 = Gbar */
-        } else if (cp == 0x00D7 && at > 0 && is_digit(out[at - 1]) && is_digit(s[k])) {
+        } else if (cp == 0x00D7 && shape_times(out, at, s + k)) {
             rep = "x"; /* a shape, 2×3: never read as the input x */
+        } else if (cp == 0x2191 && strncmp(s + k, "↓", strlen("↓")) == 0) {
+            rep = "Up/Down"; /* the key pair of a key bar, ↑↓ */
+            k += (int)strlen("↓");
         } else {
             for (size_t i = 0; i < sizeof ascii_map / sizeof ascii_map[0]; i++)
                 if (ascii_map[i].cp == cp) {

@@ -27,8 +27,9 @@ size_t text_clean(const char *in, char *out, size_t size, unsigned flags);
 /* text_clean keeping line breaks: lesson text for the screen and print. */
 size_t text_sanitize(const char *in, char *out, size_t size);
 /* Copies text, replacing the symbols backstep uses by ASCII: δ→d, ⊙→(.),
- * ·→*, × between digits (a shape, 2×3)→x and any other ×→*, ᵀ→^T, →→->,
- * …→...; other non-ASCII characters become '?'.  Always NUL-terminates;
+ * ·→*, × between whole numbers (a shape, 2×3)→x and any other ×→*, ᵀ→^T, →→->,
+ * …→..., the screen's ↑↓→Up/Down, ▸ ▶→>, ◀→<, ⋮→:; other non-ASCII
+ * characters become '?'.  Always NUL-terminates;
  * returns the length. */
 size_t text_ascii(const char *in, char *out, size_t size);
 

@@ -356,6 +356,8 @@ static int translate_key(int kind, wint_t ch)
         case KEY_ENTER: return KEYS_K_ENTER;
         case KEY_NPAGE: return KEYS_K_PGDN;
         case KEY_PPAGE: return KEYS_K_PGUP;
+        case KEY_SF: return KEYS_K_SDOWN;
+        case KEY_SR: return KEYS_K_SUP;
         case KEY_F(5): return KEYS_K_F5;
         default: return 0;
         }

@@ -265,6 +265,8 @@ START_TEST(ascii_folding)
     ascii_is("(3×2)·(2) → (3)", "(3x2)*(2) -> (3)");
     ascii_is("row j × h_j", "row j * h_j");
     ascii_is("1.0000 × (−0.1267)", "1.0000 * (-0.1267)");
+    ascii_is("1.0000×0.2378×(0.7000×(−0.6012)", "1.0000*0.2378*(0.7000*(-0.6012)");
+    ascii_is("2×0.5 0.5×2 (2×3)", "2*0.5 0.5*2 (2x3)");
     ascii_is("W × x", "W * x");
     ascii_is("2×x 2× ×3", "2*x 2* *3");
     ascii_is("W_ijᵀ", "W_ij^T");
@@ -272,6 +274,9 @@ START_TEST(ascii_folding)
     ascii_is("σ(z) Σ ½ x² ≤ 1…", "sigma(z) sum 1/2 x^2 <= 1...");
     ascii_is("h¹ h² h³ h⁴ w5⁺ Ḡ", "h^1 h^2 h^3 h^4 w5+ Gbar");
     ascii_is("日本 ☃", "?? ?");
+    /* the screen's own marks, one map for all of them */
+    ascii_is("↑↓ element  ↓ j  ↑ k", "Up/Down element  Down j  Up k");
+    ascii_is("▸ G ▶ 2s ◀─ ⋮ +2", "> G > 2s <- : +2");
     ascii_is("bad\xff", "bad?");
     char out[4];
     /* "eta" does not fit in 3 bytes after "a": it is dropped whole. */

@@ -198,6 +198,44 @@ START_TEST(golden_help_wide)
 }
 END_TEST
 
+/* Screens that were cut at 80×24 before and are whole now: the deeper
+ * lesson's step 16 (W_jk·δ_k sent down to the tanh layer), the question's
+ * two updates, and the question's formula read shape by shape beside the
+ * outer product, in both conventions. */
+START_TEST(golden_whole_at_80x24)
+{
+    go("update.1");
+    show(80, 24);
+    golden("update.1");
+    static const int path[] = {'g', KEYS_K_TAB, KEYS_K_TAB, KEYS_K_LEFT, KEYS_K_LEFT, 's'};
+    for (size_t k = 0; k < sizeof path / sizeof path[0]; k++)
+        screen_key(scr, path[k]);
+    show(80, 24);
+    golden("formula");
+    type_keys("c"); /* the panel stays, turned round */
+    show(80, 24);
+    golden("formula.rows");
+
+    lesson deep;
+    lesson_error err;
+    ck_assert_msg(lesson_load_file("lessons/07-deeper.yaml", &deep, &err) == 0, "%s",
+                  err.message);
+    screen_options opt = {0, 0, -1};
+    screen *d = screen_new(&deep, &opt);
+    ck_assert_ptr_nonnull(d);
+    screen_key(d, KEYS_K_RIGHT);
+    screen_key(d, KEYS_K_LEFT);
+    ck_assert(engine_seek(screen_engine(d), "backward.2.send"));
+    ck_assert_int_eq(engine_step_index(screen_engine(d)), 15);
+    resizeterm(24, 80);
+    screen_layout(d, cur, COLS, LINES);
+    tui_draw(cur, prev);
+    golden("deeper.16");
+    screen_free(d);
+    lesson_free(&deep);
+}
+END_TEST
+
 /* The gradient check table of the default lesson. */
 START_TEST(golden_gradcheck)
 {
@@ -365,6 +403,7 @@ Suite *tui_suite(void)
     tcase_add_test(tc, golden_gradcheck);
     tcase_add_test(tc, golden_train_plot);
     tcase_add_test(tc, golden_too_small);
+    tcase_add_test(tc, golden_whole_at_80x24);
     tcase_add_test(tc, draws_only_changes);
     tcase_add_test(tc, colors_and_monochrome);
     tcase_add_test(tc, monochrome_lines_not_underlined);

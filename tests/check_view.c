@@ -4,6 +4,7 @@
  * check, training, editing, saving, quiz, shape checker) driven by keys,
  * and the too-small message. */
 #include <check.h>
+#include <glob.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,10 @@
 #include "frame.h"
 #include "keys.h"
 #include "lesson.h"
+#include "narrate.h"
+#include "ops.h"
 #include "screen.h"
+#include "shape.h"
 #include "text.h"
 
 static lesson les;
@@ -636,7 +640,11 @@ START_TEST(update_before_after)
     ck_assert_double_eq_tol(w_new, 0.8836, 5e-5);
     ck_assert_double_eq_tol(s->result.v[0], w_new, 1e-12);
 
+    /* At 80×24 the matrices give way to the narration, the loss stays. */
     lay(80, 24);
+    ck_assert(!has("Before and after"));
+    ck_assert(has("loss of sample 1:  before 0.3377  →  after 0.0901  (change -0.2476)"));
+    lay(100, 30);
     int rule = -1, row = -1;
     ck_assert_int_ge(frame_find(frame_, "Before and after", &rule), 0);
     ck_assert_int_ge(frame_find(frame_, "before W_jk  3×2", &row), 0);
@@ -680,7 +688,7 @@ START_TEST(update_before_after)
     /* Computed once per step: moving the focus or the help costs nothing. */
     long n = draw_update_count(ctx->cache);
     key(KEYS_K_DOWN);
-    lay(80, 24);
+    lay(100, 30);
     key('f');
     lay(120, 40);
     ck_assert_int_eq(draw_update_count(ctx->cache), n);
@@ -1284,11 +1292,15 @@ START_TEST(tall_result_scrolls)
         ctx->focus = i;
         lay(80, 24);
         ck_assert_int_eq(runs_of(FRAME_FOCUS, runs, 16), 1);
-        num(s->result.v[i], want, sizeof want);
-        ck_assert_msg(strcmp(runs[0], want) == 0, "focus %d shows %s, want %s", i, runs[0], want);
+        /* The window shows its numbers in the fewest decimals. */
+        ck_assert_int_eq(draw_step_decimals(ctx), 2);
+        text_number(s->result.v[i], 2, want, sizeof want);
+        ck_assert_msg(strcmp(runs[0], want + (want[0] == ' ')) == 0, "focus %d shows %s, want %s",
+                      i, runs[0], want);
         int row;
         int col = frame_find(frame_, "⋮", &row);
         ck_assert_msg(col >= 0, "no elision mark at focus %d", i);
+        ck_assert_msg(has("a window: ↑↓ moves it"), "no window on the rule at focus %d", i);
     }
     ctx->focus = 0;
     lay(80, 24);
@@ -1364,6 +1376,586 @@ START_TEST(shape_reason_wraps)
 }
 END_TEST
 
+
+/* ---- what the stepping screen draws is what is computed, whole ---- */
+
+/* The bundled lessons, whatever their number. */
+static size_t bundled(glob_t *g)
+{
+    ck_assert_int_eq(glob("lessons/*.yaml", 0, NULL, g), 0);
+    ck_assert_uint_ge(g->gl_pathc, 11);
+    return g->gl_pathc;
+}
+
+/* A screen on lesson l in convention conv, past its description and its
+ * shapes tour, at the first step. */
+static void open_on(lesson *l, int ascii, int conv)
+{
+    screen_options opt = {ascii, 0, conv};
+    screen *s = screen_new(l, &opt);
+    ck_assert_ptr_nonnull(s);
+    use(s);
+    key(KEYS_K_RIGHT);
+    key(KEYS_K_LEFT);
+    ctx->tour = 0;
+    engine_goto(eng, 0);
+}
+
+/* Text as the frame draws it: ASCII when the screen does. */
+static void as_drawn(const char *in, char *out, size_t size)
+{
+    char clean[2048];
+    text_sanitize(in, clean, sizeof clean);
+    if (ctx->ascii) {
+        text_ascii(clean, out, size);
+    } else {
+        size_t k = strlen(clean) < size ? strlen(clean) : size - 1;
+        memcpy(out, clean, k);
+        out[k] = '\0';
+    }
+}
+
+/* The first row at or after `from` whose text starts with a rule's
+ * opening "── NAME" ("-- NAME" in ASCII); -1 when there is none. */
+static int rule_row(int from, const char *name)
+{
+    char want[64];
+    snprintf(want, sizeof want, "%s %s", ctx->ascii ? "--" : "──", name);
+    for (int r = from; r < frame_->height; r++)
+        if (strncmp(row_text(r), want, strlen(want)) == 0)
+            return r;
+    return -1;
+}
+
+/* Rows [from, to) of the panes left of the pass pane joined without any
+ * blank: wrapped text compared whole. */
+static void joined_without_blanks(int from, int to, char *out, size_t size)
+{
+    size_t n = 0;
+    int cols = frame_->width - draw_pass_width(frame_->width, frame_->height);
+    for (int r = from; r < to; r++)
+        for (int c = 0; c < cols; c++) {
+            const char *ch = frame_->cells[r * frame_->width + c].ch;
+            size_t k = strlen(ch);
+            if (strcmp(ch, " ") != 0 && n + k + 1 < size) {
+                memcpy(out + n, ch, k);
+                n += k;
+            }
+        }
+    out[n] = '\0';
+}
+
+/* What the diagram's rows look like with every value blanked: the nodes,
+ * buses and labels that must not move within a pass. */
+static void diagram_mask(int from, int to, char *out, size_t size)
+{
+    size_t n = 0;
+    for (int r = from; r < to; r++) {
+        for (int c = 0; c < frame_->width; c++) {
+            const char *ch = frame_->cells[r * frame_->width + c].ch;
+            int value = strchr("0123456789-.", ch[0]) || strcmp(ch, "·") == 0;
+            /* the arrows turn round with the pass: the line stays */
+            int arrow = strcmp(ch, "◀") == 0 || strcmp(ch, "▶") == 0;
+            const char *put = value ? " " : arrow ? "─" : ch;
+            size_t k = strlen(put);
+            if (n + k + 2 < size) {
+                memcpy(out + n, put, k);
+                n += k;
+            }
+        }
+        out[n++] = '\n';
+    }
+    out[n] = '\0';
+}
+
+/* Checks the screen of the current step: the whole title; in the step
+ * pane no "…", every operand and the result labelled, no window, the
+ * focused element's whole arithmetic; the narration whole or saying which
+ * of its lines show.  Fills mask with the diagram's look and *net_row
+ * with the row of its rule (-1: hidden). */
+static void check_whole(const char *where, char *mask, size_t mask_size, int *net_row)
+{
+    const engine_step *s = engine_current(eng);
+    const char *dots = ctx->ascii ? "..." : "…";
+    char want[2048], got[8192];
+    /* the title, broken onto a third row at most */
+    as_drawn(s->title, want, sizeof want);
+    int step_rule = rule_row(1, "Step");
+    ck_assert_msg(step_rule > 0, "%s: no step pane", where);
+    *net_row = rule_row(1, "Network");
+    int head_end = *net_row > 0 ? *net_row : step_rule;
+    snprintf(got, sizeof got, "%s", row_text(1));
+    for (int r = 2; r < head_end; r++) {
+        const char *t = row_text(r);
+        while (*t == ' ')
+            t++;
+        text_append(got, sizeof got, " %s", t);
+    }
+    ck_assert_msg(strstr(got, want) != NULL, "%s: the title '%s' is not whole in '%s'", where,
+                  want, got);
+    ck_assert_msg(strstr(got, dots) == NULL, "%s: the header is cut: %s", where, got);
+    /* the step pane */
+    int end = step_rule + 1;
+    while (end < frame_->height - 1 && strncmp(row_text(end), ctx->ascii ? "-- " : "── ", 3))
+        end++;
+    for (int r = step_rule + 1; r < end; r++)
+        ck_assert_msg(strstr(row_text(r), dots) == NULL, "%s: row %d is cut: %s", where, r,
+                      row_text(r));
+    ck_assert_msg(!draw_step_windowed(ctx), "%s: a block shows a window of itself", where);
+    for (int o = 0; o <= s->n_operands; o++) {
+        char label[128];
+        label_of(o < s->n_operands ? &s->operand[o] : &s->result, label, sizeof label);
+        as_drawn(label, want, sizeof want);
+        int row = -1;
+        ck_assert_msg(frame_find(frame_, want, &row) >= 0 && row > step_rule && row < end,
+                      "%s: no label '%s' in the step pane", where, want);
+    }
+    char arith[4096];
+    engine_step_explain(s, ctx->focus, draw_step_decimals(ctx), arith, sizeof arith, NULL, 0);
+    as_drawn(arith, want, sizeof want);
+    char bare[4096];
+    size_t n = 0;
+    for (const char *p = want; *p && n + 1 < sizeof bare; p++)
+        if (*p != ' ')
+            bare[n++] = *p;
+    bare[n] = '\0';
+    joined_without_blanks(step_rule + 1, end, got, sizeof got);
+    ck_assert_msg(strstr(got, bare) != NULL, "%s: the arithmetic is not whole: %s", where, want);
+    /* the narration: whole, or its rule says which lines show */
+    int why = rule_row(step_rule, "Why");
+    if (why < 0)
+        why = rule_row(step_rule, "About");
+    ck_assert_msg(why > 0, "%s: no narration", where);
+    if (ctx->cache->text_lines > ctx->cache->text_view) {
+        snprintf(want, sizeof want, "of %d, J/K", ctx->cache->text_lines);
+        ck_assert_msg(strstr(row_text(why), want) != NULL, "%s: the narration is cut silently: %s",
+                      where, row_text(why));
+    }
+    if (*net_row > 0)
+        diagram_mask(*net_row + 1, step_rule, mask, mask_size);
+    else
+        mask[0] = '\0';
+}
+
+/* Every step of the first pass of every bundled lesson, in both
+ * conventions, at 80×24 and 200×60, in colour and in ASCII: nothing cut,
+ * and the network keeps its look for the whole pass. */
+START_TEST(every_screen_whole)
+{
+    static const int sizes[2][2] = {{80, 24}, {200, 60}};
+    static char first[16384], mask[16384];
+    glob_t g;
+    size_t files = bundled(&g);
+    int screens = 0;
+    for (size_t i = 0; i < files; i++) {
+        lesson l;
+        lesson_error err;
+        ck_assert_msg(lesson_load_file(g.gl_pathv[i], &l, &err) == 0, "%s", err.message);
+        for (int ascii = 0; ascii < 2; ascii++) {
+            for (int conv = 0; conv < CONV_COUNT; conv++) {
+                screen_free(scr);
+                open_on(&l, ascii, conv);
+                for (int z = 0; z < 2; z++) {
+                    int net_first = -2;
+                    for (int k = 0; k < engine_step_count(eng); k++) {
+                        engine_goto(eng, k);
+                        lay(sizes[z][0], sizes[z][1]);
+                        char where[256];
+                        snprintf(where, sizeof where, "%s %s%s %dx%d step %d %s",
+                                 g.gl_pathv[i], engine_conv_name(conv), ascii ? " ascii" : "",
+                                 sizes[z][0], sizes[z][1], k + 1, engine_current(eng)->id);
+                        int net_row;
+                        check_whole(where, k == 0 ? first : mask, sizeof mask, &net_row);
+                        if (k == 0) {
+                            net_first = net_row;
+                        } else {
+                            ck_assert_msg(net_row == net_first, "%s: the network moved", where);
+                            ck_assert_msg(ascii || strcmp(first, mask) == 0,
+                                          "%s: the network changed its look:\n%s\nwas\n%s", where,
+                                          mask, first);
+                        }
+                        screens++;
+                    }
+                }
+            }
+        }
+        screen_free(scr);
+        use(screen_on(&les, 0));
+        lesson_free(&l);
+    }
+    globfree(&g);
+    ck_assert_int_gt(screens, 800);
+}
+END_TEST
+
+/* The glyphs of every step's picture are its op row's, read back from the
+ * screen in order, for every bundled lesson in both conventions, in
+ * UTF-8 and ASCII. */
+START_TEST(glyphs_are_the_ops)
+{
+    glob_t g;
+    size_t files = bundled(&g);
+    int steps = 0;
+    for (size_t i = 0; i < files; i++) {
+        lesson l;
+        lesson_error err;
+        ck_assert_msg(lesson_load_file(g.gl_pathv[i], &l, &err) == 0, "%s", err.message);
+        for (int ascii = 0; ascii < 2; ascii++) {
+            for (int conv = 0; conv < CONV_COUNT; conv++) {
+                screen_free(scr);
+                open_on(&l, ascii, conv);
+                for (int k = 0; k < engine_step_count(eng); k++) {
+                    engine_goto(eng, k);
+                    const engine_step *s = engine_current(eng);
+                    lay(120, 40);
+                    /* what the op row says stands between the blocks */
+                    ops_piece pc[OPS_MAX_PIECES];
+                    int np = ops_step_picture(s, ascii, pc, OPS_MAX_PIECES);
+                    char want[512] = "", got[512] = "", label[128], drawn[128];
+                    for (int p = 0; p < np; p++)
+                        if (pc[p].tensor == OPS_GLYPH) {
+                            as_drawn(pc[p].text, drawn, sizeof drawn);
+                            text_append(want, sizeof want, "[%s]", drawn);
+                        }
+                    /* what the screen shows there: the runs of plain text
+                     * on the picture's rows that are not a label */
+                    int step_rule = rule_row(1, "Step"), top = -1, end = -1;
+                    for (int r = step_rule + 1; r < frame_->height && end < 0; r++) {
+                        if (top < 0 && strstr(row_text(r), "shapes  "))
+                            top = r + 1;
+                        else if (top >= 0 && strstr(row_text(r), ascii ? "  > " : "  ▸ "))
+                            end = r;
+                    }
+                    ck_assert_msg(top > 0 && end > top, "%s: no picture", s->id);
+                    for (int r = top; r < end; r++) {
+                        int is_label = 0;
+                        for (int o = 0; o <= s->n_operands; o++) {
+                            label_of(o < s->n_operands ? &s->operand[o] : &s->result, label,
+                                     sizeof label);
+                            as_drawn(label, drawn, sizeof drawn);
+                            is_label |= strstr(row_text(r), drawn) != NULL;
+                        }
+                        if (is_label)
+                            continue;
+                        char run[128];
+                        size_t n = 0;
+                        int blanks = 0;
+                        for (int c = 0; c <= frame_->width; c++) {
+                            const frame_cell *x =
+                                c < frame_->width ? &frame_->cells[r * frame_->width + c] : NULL;
+                            int plain = x && (x->attr == FRAME_NORMAL || x->attr == FRAME_FORWARD ||
+                                              x->attr == FRAME_BACKWARD);
+                            int blank = plain && strcmp(x->ch, " ") == 0;
+                            if (plain && !blank) {
+                                if (n && blanks)
+                                    run[n++] = ' ';
+                                size_t k2 = strlen(x->ch);
+                                memcpy(run + n, x->ch, k2);
+                                n += k2;
+                                blanks = 0;
+                                continue;
+                            }
+                            if (blank && n && ++blanks < 2)
+                                continue;
+                            if (n) {
+                                run[n] = '\0';
+                                text_append(got, sizeof got, "[%s]", run);
+                            }
+                            n = 0;
+                            blanks = 0;
+                        }
+                    }
+                    ck_assert_msg(strcmp(got, want) == 0,
+                                  "%s %s%s %s: the screen draws %s, the op row says %s",
+                                  g.gl_pathv[i], engine_conv_name(conv), ascii ? " ascii" : "",
+                                  s->id, got, want);
+                    steps++;
+                }
+            }
+        }
+        screen_free(scr);
+        use(screen_on(&les, 0));
+        lesson_free(&l);
+    }
+    globfree(&g);
+    ck_assert_int_gt(steps, 800);
+}
+END_TEST
+
+/* From the start of the default lesson, within 12 keys, in both
+ * conventions: the screen that reads the question's formula product by
+ * product to its 2×1, beside the outer product that gives G_ij its 2×3
+ * (rows: 3×2) with the pass's numbers, and why. */
+START_TEST(student_formula_in_twelve_keys)
+{
+    for (int conv = 0; conv < CONV_COUNT; conv++) {
+        screen_free(scr);
+        screen_options opt = {0, 0, conv};
+        use(screen_new(&les, &opt));
+        lay(80, 24);
+        ck_assert(has("About this lesson"));
+        ck_assert(has("Tab Tab ← ← goes to G_ij")); /* the start screen says how */
+        static const int path[] = {KEYS_K_TAB, KEYS_K_TAB, KEYS_K_LEFT, KEYS_K_LEFT, 's'};
+        int keys = 0;
+        for (size_t k = 0; k < sizeof path / sizeof path[0]; k++, keys++)
+            key(path[k]);
+        ck_assert_int_le(keys, 12);
+        ck_assert_str_eq(engine_current(eng)->id, "backward.1.gradient");
+        lay(80, 24);
+        ck_assert_msg(has("Your formula, shape by shape"), "%s", row_text(2));
+        ck_assert(has("W_jk * g'(W_ij * x) * x * err"));
+        char want[128];
+        snprintf(want, sizeof want, "→ 2×1 as read: 2 numbers, where W_ij has 6 weights (%s)",
+                 conv == CONV_COLUMNS ? "2×3" : "3×2");
+        ck_assert_msg(has(want), "no '%s'", want);
+        ck_assert(has(conv == CONV_COLUMNS ? "G_ij = x_i · δ_jᵀ   → 2×3, the shape of W_ij"
+                                           : "G_ij = δ_j · x_iᵀ   → 3×2, the shape of W_ij"));
+        ck_assert(has("A gradient has one entry per weight"));
+        ck_assert(has(conv == CONV_COLUMNS ? "the 2 comes from x_i (one per input), the 3 from"
+                                           : "the 3 comes from δ_j (one per hidden unit), the"));
+        ck_assert(has("collapses the dimension that"));
+        /* The product's numbers by hand: δ_j = (W_jk·δ_k) ⊙ h(1 − h),
+         * G_ij[a][b] = x_a·δ_j[b]. */
+        static const double x[2] = {1.0, 0.5};
+        static const double w2[3][2] = {{0.7, -0.2}, {-0.5, 0.4}, {0.3, 0.8}};
+        double h[3], d[2], dj[3];
+        by_hand(h, d);
+        for (int j = 0; j < 3; j++)
+            dj[j] = (w2[j][0] * d[0] + w2[j][1] * d[1]) * h[j] * (1 - h[j]);
+        for (int a = 0; a < 2; a++)
+            for (int b = 0; b < 3; b++) {
+                char nb[32];
+                num(x[a] * dj[b], nb, sizeof nb);
+                ck_assert_msg(has(nb), "G_ij[%d][%d] = %s is not on the screen", a + 1, b + 1, nb);
+            }
+        /* The shape checker agrees, independently of the screen. */
+        shape_result r;
+        ck_assert_int_eq(shape_check("W_jk * g'(W_ij * x) * x * err", &les.net, conv, &r), 0);
+        ck_assert(r.reached);
+        ck_assert_int_eq(r.rows, 2);
+        ck_assert_int_eq(r.cols, 1);
+        shape_result_free(&r);
+        /* Nothing is cut, and s or Esc goes back to the step. */
+        for (int row = 0; row < 23; row++)
+            ck_assert_msg(!strstr(row_text(row), "…") || strstr(row_text(row), "(…)"), "%s",
+                          row_text(row));
+        key('s');
+        lay(80, 24);
+        ck_assert(!has("Your formula, shape by shape"));
+        ck_assert(has("chain rule:"));
+        key('s');
+        ck_assert_int_eq(key(KEYS_K_ESC), 0);
+        lay(80, 24);
+        ck_assert(!has("Your formula, shape by shape"));
+        /* It closes when the step moves, and is not there off a gradient. */
+        key('s');
+        key(KEYS_K_RIGHT);
+        lay(80, 24);
+        ck_assert(!has("Your formula, shape by shape"));
+        key('s');
+        lay(80, 24);
+        ck_assert(!has("Your formula, shape by shape"));
+    }
+    screen_free(scr);
+    use(screen_on(&les, 0));
+}
+END_TEST
+
+/* Every element of every gradient of the default lesson shows its chain
+ * rule: the names, the numbers, and which part of the matrices each
+ * factor is; the question's W_ij[1][2] by hand. */
+START_TEST(chain_rule_on_screen)
+{
+    double h[3], d[2];
+    by_hand(h, d);
+    go("backward.1.gradient");
+    key(KEYS_K_DOWN); /* G_ij[1][2] */
+    lay(80, 24);
+    ck_assert(has("chain rule: ∂E/∂W_ij[1][2] = x_1·g′(z_2)·Σ_k W_jk[2][k]·δ_k"));
+    /* x_1·g′(z_2)·(W_jk[2][1]·δ_1 + W_jk[2][2]·δ_2) */
+    double sum = -0.5 * d[0] + 0.4 * d[1], gp = h[1] * (1 - h[1]);
+    char a[32], b[32], c1[32], want[256];
+    num(gp, a, sizeof a);
+    num(d[0], b, sizeof b);
+    num(1.0 * gp * sum, c1, sizeof c1);
+    snprintf(want, sizeof want, "= 1.0000×%s×((−0.5000)×(−%s) + 0.4000×", a, b + 1);
+    ck_assert_msg(has(want), "no '%s'", want);
+    snprintf(want, sizeof want, ") = %s", c1);
+    ck_assert_msg(has(want), "no '%s'", want);
+    ck_assert(has("x_1 is x_i[1] (row 1); the rest is δ_j[2] (column 2)"));
+    /* d: δ_k expanded one layer up, its definition said; then back. */
+    ck_assert(has("d expand") || has("↑↓ element"));
+    key('d');
+    lay(80, 24);
+    ck_assert_msg(has("with δ_k = g′(z_k)·(y_k − t_k)"), "%s", row_text(17));
+    key('d');
+    lay(80, 24);
+    ck_assert(!has("with δ_k ="));
+    /* Every element of both gradients. */
+    static const char *const ids[] = {"backward.2.gradient", "backward.1.gradient"};
+    for (int g = 0; g < 2; g++) {
+        go(ids[g]);
+        ctx->focus = 0;
+        const engine_step *s = engine_current(eng);
+        for (int i = 0; i < s->result.rows * s->result.cols; i++) {
+            lay(80, 24);
+            snprintf(want, sizeof want, "chain rule: ∂E/∂W_%s[%d][%d] = ", g ? "ij" : "jk",
+                     i / s->result.cols + 1, i % s->result.cols + 1);
+            ck_assert_msg(has(want), "%s element %d: no '%s'", s->id, i, want);
+            /* The chain's numbers whole on the screen, ending in the
+             * element, and their product is the element. */
+            static engine_chain ch;
+            ck_assert_int_eq(engine_chain_of(eng, engine_step_index(eng), i, 1, &ch), 0);
+            ck_assert_double_eq_tol(engine_chain_product(&ch), s->result.v[i],
+                                    1e-12 * fabs(s->result.v[i]) + 1e-300);
+            char text[2048], bare[2048], line[4096];
+            engine_chain_text(&ch, 4, 1, text, sizeof text);
+            size_t nb = 0;
+            for (const char *p = text; *p; p++)
+                if (*p != ' ')
+                    bare[nb++] = *p;
+            bare[nb] = '\0';
+            joined_without_blanks(0, 23, line, sizeof line);
+            ck_assert_msg(strstr(line, bare), "%s element %d: no chain '%s'", s->id, i, text);
+            snprintf(want, sizeof want, "%s%.4f", s->result.v[i] < 0 ? "−" : "",
+                     fabs(s->result.v[i]));
+            ck_assert_msg(strcmp(bare + nb - strlen(want), want) == 0, "%s ends not in %s", text,
+                          want);
+            key(KEYS_K_DOWN);
+        }
+    }
+    /* Not on other steps. */
+    go("backward.1.send");
+    lay(80, 24);
+    ck_assert(!has("chain rule"));
+}
+END_TEST
+
+/* The deeper lesson: the chain of W_ij collapsed to δ of the layer above,
+ * d expands it layer by layer, the key bar says so while it can. */
+START_TEST(chain_expands_deeper)
+{
+    lesson deep;
+    lesson_error err;
+    ck_assert_msg(lesson_load_file("lessons/07-deeper.yaml", &deep, &err) == 0, "%s",
+                  err.message);
+    screen_free(scr);
+    open_on(&deep, 0, -1);
+    go("backward.1.gradient");
+    lay(80, 24);
+    ck_assert(has("chain rule: ∂E/∂W_ij[1][1] = x_1·g′(z_1)·Σ_k W_jk[1][k]·δ_k"));
+    ck_assert(has("d expand"));
+    key('d');
+    lay(80, 24);
+    ck_assert(has("with δ_k = g′(z_k)·Σ_l W_kl[k][l]·δ_l"));
+    ck_assert(has("d expand"));
+    key('d');
+    lay(80, 24);
+    ck_assert(has("with δ_k = g′(z_k)·Σ_l W_kl[k][l]·δ_l, δ_l = g′(z_l)·(y_l − t_l)"));
+    key('d');
+    lay(80, 24);
+    ck_assert(!has("with δ_k"));
+    /* The output layer's own gradient has nothing to expand. */
+    go("backward.3.gradient");
+    lay(80, 24);
+    ck_assert(has("chain rule: ∂E/∂W_kl[1][1] = h²_1·g′(z_1)·(y_1 − t_1)"));
+    ck_assert(!has("d expand"));
+    screen_free(scr);
+    use(screen_on(&les, 0));
+    lesson_free(&deep);
+}
+END_TEST
+
+/* A narration longer than its pane: the rule says which lines show, J and
+ * K scroll it a line at a time and stop at the ends; the key bar shows
+ * them only when there is more.  The About pane too. */
+START_TEST(text_scrolls)
+{
+    lesson soft;
+    lesson_error err;
+    ck_assert_msg(lesson_load_file("lessons/08-softmax.yaml", &soft, &err) == 0, "%s",
+                  err.message);
+    screen_free(scr);
+    open_on(&soft, 0, -1);
+    go("backward.2.activation");
+    lay(80, 24);
+    int total = ctx->cache->text_lines, view = ctx->cache->text_view;
+    ck_assert_int_gt(total, view);
+    char want[64];
+    snprintf(want, sizeof want, "lines 1-%d of %d, J/K", view, total);
+    ck_assert_msg(has(want), "no '%s'", want);
+    ck_assert(has("J/K more"));
+    char narr[16384];
+    narrate_text(&soft, eng, engine_step_index(eng), 4, narr, sizeof narr, NULL);
+    ck_assert_msg(strstr(narr, "the softmax") || strlen(narr) > 200, "%s", narr);
+    int why = rule_row(0, "Why");
+    char first[FRAME_MAX_WIDTH * FRAME_CELL_BYTES];
+    snprintf(first, sizeof first, "%s", row_text(why + 1));
+    for (int k = 0; k < total + 3; k++)
+        key('J');
+    lay(80, 24);
+    snprintf(want, sizeof want, "lines %d-%d of %d, J/K", total - view + 1, total, total);
+    ck_assert_msg(has(want), "no '%s'", want);
+    ck_assert_str_ne(row_text(why + 1), first);
+    key('K');
+    lay(80, 24);
+    snprintf(want, sizeof want, "lines %d-%d of %d, J/K", total - view, total - 1, total);
+    ck_assert_msg(has(want), "K: no '%s'", want);
+    for (int k = 0; k < total + 3; k++)
+        key(KEYS_K_SUP);
+    lay(80, 24);
+    ck_assert_str_eq(row_text(why + 1), first);
+    /* Another step starts at its top; a short text has no marks. */
+    key(KEYS_K_LEFT);
+    lay(80, 24);
+    ck_assert(!has(", J/K"));
+    ck_assert(!has("J/K more"));
+    screen_free(scr);
+    use(screen_on(&les, 0));
+    lesson_free(&soft);
+}
+END_TEST
+
+/* The network's nodes hold what the pass has computed up to the step,
+ * named on the rule: ∂E/∂y at the output, then δ; ∂E/∂h where the send
+ * put it; the inputs not computed (·) until ∂E/∂x is, never x. */
+START_TEST(diagram_names_its_values)
+{
+    go("backward.2.delta");
+    lay(80, 24);
+    ck_assert(has("values: ∂E/∂y_k"));
+    ck_assert(has("(   ·   )◀"));
+    ck_assert(!has("( 1.0000)")); /* x_1 */
+    go("backward.2.send");
+    lay(80, 24);
+    ck_assert(has("values: δ_k, ∂E/∂h_j"));
+    const engine_step *s = engine_current(eng);
+    char n[32], want[48];
+    for (int j = 0; j < 3; j++) {
+        num(s->result.v[j], n, sizeof n);
+        snprintf(want, sizeof want, "(%s%s)", s->result.v[j] < 0 ? "" : " ", n);
+        ck_assert_msg(has(want), "no node %s", want);
+    }
+    go("backward.1.activation");
+    lay(80, 24);
+    ck_assert(has("values: δ_k, δ_j"));
+    go("backward.1.send");
+    lay(80, 24);
+    ck_assert(has("values: δ_k, δ_j, ∂E/∂x_i"));
+    s = engine_current(eng);
+    num(s->result.v[0], n, sizeof n);
+    snprintf(want, sizeof want, "(%s%s)◀", s->result.v[0] < 0 ? "" : " ", n);
+    ck_assert_msg(has(want), "no input node %s", want);
+    /* ASCII: not computed is ".", never "*" (a product). */
+    ctx->ascii = 1;
+    go("backward.2.delta");
+    lay(80, 24);
+    ck_assert(has("(   .   )<"));
+    ck_assert(!has("(   *   )"));
+    ctx->ascii = 0;
+}
+END_TEST
+
 Suite *view_suite(void)
 {
     Suite *s = suite_create("view");
@@ -1399,6 +1991,13 @@ Suite *view_suite(void)
     tcase_add_test(tc, pass_pane);
     tcase_add_test(tc, number_width_matches_print);
     tcase_add_test(tc, shape_reason_wraps);
+    tcase_add_test(tc, every_screen_whole);
+    tcase_add_test(tc, glyphs_are_the_ops);
+    tcase_add_test(tc, student_formula_in_twelve_keys);
+    tcase_add_test(tc, chain_rule_on_screen);
+    tcase_add_test(tc, chain_expands_deeper);
+    tcase_add_test(tc, text_scrolls);
+    tcase_add_test(tc, diagram_names_its_values);
     suite_add_tcase(s, tc);
     return s;
 }
