@@ -1,9 +1,10 @@
 /* check_layers.c - the shape of src/: data flows one way, so no module
  * reaches back to one that reaches it, neither by its #include lines nor
  * by the calls between the library's objects (read with nm); the modes
- * never call one another, the drawing never calls a mode; and no file of
- * the screen grows past 600 lines.  A module is a source and its header
- * (frame.c and frame.h are the module "frame"). */
+ * never call one another, the drawing never calls a mode; no file of the
+ * screen grows past 600 lines, and no file of src/ past 1,400.  A module
+ * is a source and its header (frame.c and frame.h are the module
+ * "frame"). */
 #include <check.h>
 #include <dirent.h>
 #include <libgen.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { MAX_MODULES = 128, NAME_BYTES = 64 };
@@ -238,6 +240,26 @@ START_TEST(no_call_cycle)
 }
 END_TEST
 
+enum {
+    SCREEN_MAX_LINES = 600, /* a file of the screen */
+    FILE_MAX_LINES = 1400,  /* any file of src/ */
+};
+
+/* Lines of the file at path, the last one counted without its newline. */
+static int lines_of(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    int lines = 0, c, last = '\n';
+    while ((c = getc(f)) != EOF) {
+        lines += c == '\n';
+        last = c;
+    }
+    ck_assert_msg(!ferror(f), "cannot read %s", path);
+    fclose(f);
+    return lines + (last != '\n');
+}
+
 /* The screen's files stay short enough to read in one sitting. */
 START_TEST(screen_files_short)
 {
@@ -253,19 +275,40 @@ START_TEST(screen_files_short)
             ours |= starts(e->d_name, prefixes[i]);
         if (!ours)
             continue;
-        char path[PATH_MAX], line[4096];
+        char path[PATH_MAX];
         snprintf(path, sizeof path, "src/%s", e->d_name);
-        FILE *f = fopen(path, "r");
-        ck_assert_ptr_nonnull(f);
-        int lines = 0;
-        while (fgets(line, sizeof line, f))
-            lines++;
-        fclose(f);
-        ck_assert_msg(lines <= 600, "%s has %d lines", path, lines);
+        int lines = lines_of(path);
+        ck_assert_msg(lines <= SCREEN_MAX_LINES, "%s has %d lines, more than %d", path, lines,
+                      SCREEN_MAX_LINES);
         seen++;
     }
     closedir(d);
     ck_assert_int_ge(seen, 20);
+}
+END_TEST
+
+/* No file of src/ grows past what one can hold in mind: a file that does
+ * is split along its seams, each part named after what it does. */
+START_TEST(all_files_short)
+{
+    DIR *d = opendir("src");
+    ck_assert_ptr_nonnull(d);
+    struct dirent *e;
+    int seen = 0;
+    while ((e = readdir(d)) != NULL) {
+        char path[PATH_MAX];
+        struct stat st;
+        snprintf(path, sizeof path, "src/%s", e->d_name);
+        if (e->d_name[0] == '.' || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        int lines = lines_of(path);
+        ck_assert_msg(lines <= FILE_MAX_LINES, "%s has %d lines, more than %d", path, lines,
+                      FILE_MAX_LINES);
+        seen++;
+    }
+    closedir(d);
+    /* the scan sees the files that are there */
+    ck_assert_int_ge(seen, 60);
 }
 END_TEST
 
@@ -276,6 +319,7 @@ Suite *layers_suite(void)
     tcase_add_test(tc, no_include_cycle);
     tcase_add_test(tc, no_call_cycle);
     tcase_add_test(tc, screen_files_short);
+    tcase_add_test(tc, all_files_short);
     suite_add_tcase(s, tc);
     return s;
 }

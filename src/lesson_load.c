@@ -1,69 +1,18 @@
-/* lesson.c - lesson files (YAML) to an engine_net, with FILE:LINE:COLUMN errors.
- *
- * libyaml's event parser feeds a small tree of nodes that remember where
- * they were written; the tree is then checked against the schema.  Events
- * rather than libyaml's document loader, because they let the loader refuse
- * an anchor or alias before anything is expanded (no alias bombs) and stop at
- * the seventeenth level of nesting the moment it opens, with no recursion. */
-#include "lesson.h"
+/* lesson_load.c - lesson text (YAML) to an engine_net and the words
+ * around it, with FILE:LINE:COLUMN errors: refuses tabs and UTF-16 or
+ * UTF-32 text, builds the tree of values (lesson_tree.c), checks it
+ * against the schema one value at a time, and keeps the author's text with
+ * where every number is written in it, so that a save changes just those;
+ * frees a lesson and gives the note it has for a step. */
+#include "lesson_impl.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <yaml.h>
-
-#include "text.h"
-#include "utf8.h"
-
-#ifndef BACKSTEP_LESSONDIR
-#define BACKSTEP_LESSONDIR "/usr/local/share/backstep/lessons"
-#endif
-
-enum {
-    MAX_ITEMS = 4096, /* entries in one list or mapping: ample for 1000 samples */
-    SHOW_MAX = 40,    /* bytes of a lesson's value quoted back in a message */
-    WHAT_SIZE = 64,   /* bytes for a key path such as "samples[999].target" */
-    DIR_SIZE = 4096,  /* bytes for one lesson folder */
-    REASON_SIZE = 2 * LESSON_ERROR_SIZE, /* a reason before it is fitted */
-};
-
-typedef enum { NODE_SCALAR, NODE_LIST, NODE_MAP } node_kind;
-
-/* One YAML value with the place it starts; a map holds key, value, key, ... */
-typedef struct node {
-    node_kind kind;
-    int line, col;  /* 1-based */
-    int plain;      /* a scalar written without quotes or block style */
-    uint32_t start, end; /* bytes of the input it was written in */
-    char *text;     /* scalar value, NUL-terminated */
-    size_t len;
-    int n, cap;
-    struct node *kids;
-} node;
-
-/* What every check needs: where messages go and which file they name. */
-typedef struct {
-    const char *path;
-    lesson_error *err;
-    const char *text; /* the whole input, to place reader errors */
-    size_t len;
-    size_t mark_char, mark_byte; /* libyaml counts characters: the last
-                                  * index turned into a byte offset */
-    size_t bom;       /* bytes of a UTF-8 byte order mark (0 or 3) */
-    lesson_source *src; /* where the numbers are written, filled while reading */
-    size_t root_end;  /* byte where the top-level mapping ends */
-    size_t doc_end;   /* byte of an explicit "..." (or len) */
-} loader;
 
 static const char *const top_keys[] = {
     "title", "description", "layers", "activations", "loss", "convention",
@@ -71,465 +20,6 @@ static const char *const top_keys[] = {
     "samples", "notes", "expressions",
 };
 enum { N_TOP_KEYS = sizeof top_keys / sizeof top_keys[0] };
-
-/* ---- messages ---- */
-
-/* Writes "PATH" WHERE ": " REASON into err, all of it visible: the path
- * quoted when it holds controls and shortened in its middle, so that WHERE
- * (":LINE:COLUMN") and the reason are kept whole; a reason too long for
- * the message is cut at a character's start with "…". */
-static void compose(lesson_error *err, const char *path, const char *where, const char *reason)
-{
-    char q[LESSON_ERROR_SIZE], r[LESSON_ERROR_SIZE];
-    size_t total = sizeof err->message - 1, fixed = strlen(where) + 2;
-    size_t qlen = text_quote_path(path ? path : "", q, sizeof q, 0);
-    /* The reason may use what a 48-byte name leaves; the name gets the rest. */
-    size_t keep_path = qlen < 48 ? qlen : 48;
-    size_t rmax = total - fixed - keep_path;
-    size_t rlen = strlen(reason);
-    if (rlen > rmax) {
-        size_t cut = rmax - 3; /* room for "…" */
-        while (cut > 0 && utf8_is_cont((unsigned char)reason[cut]))
-            cut--;
-        memcpy(r, reason, cut);
-        memcpy(r + cut, "…", 3);
-        r[cut + 3] = '\0';
-        reason = r;
-        rlen = cut + 3;
-    }
-    qlen = text_shorten(q, q, sizeof q, total - fixed - rlen, 0);
-    size_t wlen = fixed - 2;
-    char *m = err->message;
-    memcpy(m, q, qlen);
-    memcpy(m + qlen, where, wlen);
-    memcpy(m + qlen + wlen, ": ", 2);
-    memcpy(m + qlen + wlen + 2, reason, rlen);
-    m[qlen + wlen + 2 + rlen] = '\0';
-    err->name_bytes = qlen;
-}
-
-/* A reason from a format, never cut inside a character. */
-static void reason_v(char *buf, size_t size, const char *fmt, va_list ap)
-{
-    buf[0] = '\0';
-    int n = vsnprintf(buf, size, fmt, ap);
-    if (n >= 0 && (size_t)n >= size) {
-        /* cut: drop a last character that lost some of its bytes */
-        size_t end = size - 1, start = end;
-        while (start > 0 && utf8_is_cont((unsigned char)buf[start - 1]))
-            start--;
-        uint32_t cp;
-        if (start > 0 && utf8_decode(buf + start - 1, end - (start - 1), &cp) == 0)
-            buf[start - 1] = '\0';
-    }
-}
-
-static void set_error(lesson_error *err, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_error(lesson_error *err, const char *path, const char *fmt, ...)
-{
-    char reason[REASON_SIZE];
-    va_list ap;
-    va_start(ap, fmt);
-    reason_v(reason, sizeof reason, fmt, ap);
-    va_end(ap);
-    compose(err, path, "", reason);
-}
-
-void lesson_error_file(lesson_error *err, const char *path, const char *reason)
-{
-    compose(err, path, "", reason);
-}
-
-static int fail_at(loader *ld, int line, int col, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail_at(loader *ld, int line, int col, const char *fmt, ...)
-{
-    char reason[REASON_SIZE], where[32];
-    va_list ap;
-    va_start(ap, fmt);
-    reason_v(reason, sizeof reason, fmt, ap);
-    va_end(ap);
-    snprintf(where, sizeof where, ":%d:%d", line, col);
-    compose(ld->err, ld->path, where, reason);
-    return -1;
-}
-
-#define fail(ld, nd, ...) fail_at((ld), (nd)->line, (nd)->col, __VA_ARGS__)
-
-static int out_of_memory(loader *ld)
-{
-    set_error(ld->err, ld->path, "out of memory");
-    return -1;
-}
-
-/* Copies a lesson's bytes into a message with every character that could
- * act on a terminal or reorder the line (text_is_control) written as \xNN
- * or \uNNNN, cut after SHOW_MAX bytes at a character's start with "…". */
-static void show_bytes(const char *s, size_t len, char *buf, size_t size)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < len && o + 12 < size;) {
-        uint32_t cp;
-        int k = utf8_decode(s + i, len - i, &cp);
-        if (k == 0 || text_is_control(cp)) {
-            if (k == 0 || cp < 0x100)
-                o += (size_t)snprintf(buf + o, size - o, "\\x%02x",
-                                      k == 0 ? (unsigned char)s[i] : (unsigned)cp);
-            else
-                o += (size_t)snprintf(buf + o, size - o, "\\u%04x", (unsigned)cp);
-            k = k ? k : 1;
-        } else {
-            memcpy(buf + o, s + i, (size_t)k);
-            o += (size_t)k;
-        }
-        i += (size_t)k;
-        if (o >= SHOW_MAX && i < len) {
-            memcpy(buf + o, "…", 3);
-            o += 3;
-            break;
-        }
-    }
-    buf[o] = '\0';
-}
-
-static int is_null(const node *n)
-{
-    return n->kind == NODE_SCALAR && n->plain &&
-           (n->len == 0 || strcmp(n->text, "~") == 0 || strcmp(n->text, "null") == 0 ||
-            strcmp(n->text, "Null") == 0 || strcmp(n->text, "NULL") == 0);
-}
-
-static int looks_numeric(const char *s)
-{
-    if (*s == '+' || *s == '-')
-        s++;
-    if (*s == '.')
-        s++;
-    return *s >= '0' && *s <= '9';
-}
-
-/* What was found, for "..., found X": 2.5, 'abc', "0.5" (quoted), a list. */
-static const char *describe(const node *n, char *buf, size_t size)
-{
-    char v[SHOW_MAX + 64];
-    if (n->kind == NODE_LIST)
-        snprintf(buf, size, n->n ? "a list" : "an empty list");
-    else if (n->kind == NODE_MAP)
-        snprintf(buf, size, "a mapping");
-    else if (is_null(n))
-        snprintf(buf, size, "nothing");
-    else {
-        show_bytes(n->text, n->len, v, sizeof v);
-        if (!n->plain)
-            snprintf(buf, size, "\"%s\" (in quotes)", v);
-        else if (looks_numeric(n->text))
-            snprintf(buf, size, "%s", v);
-        else
-            snprintf(buf, size, "'%s'", v);
-    }
-    return buf;
-}
-
-/* Bytes of the line break at s (n bytes left) as libyaml counts them:
- * LF, CR, CR LF, NEL, LS and PS; 0 when there is none. */
-static int line_break(const char *s, size_t n)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    if (u[0] == '\r')
-        return n > 1 && u[1] == '\n' ? 2 : 1;
-    if (u[0] == '\n')
-        return 1;
-    if (n > 1 && u[0] == 0xC2 && u[1] == 0x85)
-        return 2;
-    if (n > 2 && u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9))
-        return 3;
-    return 0;
-}
-
-/* Line and 1-based column (in characters) of a byte offset of the input,
- * counting lines the way libyaml does, so that every message of a file
- * with CR or CR LF line ends agrees. */
-static void place(const char *text, size_t len, size_t offset, int *line, int *col)
-{
-    size_t i = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    *line = 1;
-    *col = 1;
-    while (i < offset && i < len) {
-        int b = line_break(text + i, len - i);
-        if (b) {
-            ++*line;
-            *col = 1;
-            i += (size_t)b;
-        } else {
-            if (!utf8_is_cont((unsigned char)text[i]))
-                ++*col;
-            i++;
-        }
-    }
-}
-
-static int yaml_fail(loader *ld, const yaml_parser_t *p)
-{
-    const char *problem = p->problem ? p->problem : "malformed YAML";
-    int line, col;
-    if (p->error == YAML_MEMORY_ERROR) {
-        out_of_memory(ld);
-        return -1;
-    }
-    if (p->error == YAML_READER_ERROR) {
-        place(ld->text, ld->len, p->problem_offset, &line, &col);
-        return fail_at(ld, line, col, "%s, expected UTF-8 text", problem);
-    }
-    line = (int)p->problem_mark.line + 1;
-    col = (int)p->problem_mark.column + 1;
-    int cline = (int)p->context_mark.line + 1, ccol = (int)p->context_mark.column + 1;
-    /* libyaml's commonest complaints, in the words of a lesson's author. */
-    if (p->context && strcmp(problem, "could not find expected ':'") == 0)
-        return fail_at(ld, cline, ccol, "expected 'key: value' here, found no ':' after "
-                       "the key");
-    if (p->context && strcmp(problem, "did not find expected key") == 0)
-        return fail_at(ld, line, col, "expected another 'key: value' lined up with the "
-                       "mapping that starts at %d:%d: check the indentation", cline, ccol);
-    if (p->context && strcmp(problem, "did not find expected '-' indicator") == 0)
-        return fail_at(ld, line, col, "expected another '- item' lined up with the list "
-                       "that starts at %d:%d: check the indentation", cline, ccol);
-    if (strcmp(problem, "mapping values are not allowed in this context") == 0)
-        return fail_at(ld, line, col, "a ':' is not allowed here: put text that holds "
-                       "': ' in quotes, or check the indentation");
-    if (p->context)
-        return fail_at(ld, line, col, "%s, %s that starts at %d:%d", problem, p->context,
-                       cline, ccol);
-    return fail_at(ld, line, col, "%s", problem);
-}
-
-/* ---- the tree ---- */
-
-/* The byte offset of libyaml's character index (which skips a byte order
- * mark and counts each character once).  Events arrive in order, so the
- * walk goes on from the last answer. */
-static uint32_t byte_of(loader *ld, size_t index)
-{
-    if (index < ld->mark_char) {
-        ld->mark_char = 0;
-        ld->mark_byte = ld->bom;
-    }
-    while (ld->mark_char < index && ld->mark_byte < ld->len) {
-        uint32_t cp;
-        int k = utf8_decode(ld->text + ld->mark_byte, ld->len - ld->mark_byte, &cp);
-        ld->mark_byte += k ? (size_t)k : 1;
-        ld->mark_char++;
-    }
-    return (uint32_t)ld->mark_byte;
-}
-
-static void node_clear(node *n)
-{
-    for (int i = 0; i < n->n; i++)
-        node_clear(&n->kids[i]); /* depth is bounded by LESSON_MAX_DEPTH */
-    free(n->kids);
-    free(n->text);
-    memset(n, 0, sizeof *n);
-}
-
-/* Appends a child to parent; checks the key rules of mappings as keys arrive. */
-static node *node_add(loader *ld, node *parent, const yaml_event_t *ev, node_kind kind)
-{
-    int line = (int)ev->start_mark.line + 1, col = (int)ev->start_mark.column + 1;
-    if (parent->n >= (parent->kind == NODE_MAP ? 2 * MAX_ITEMS : MAX_ITEMS)) {
-        fail_at(ld, line, col, "more than %d entries in one %s, no lesson needs that many",
-                MAX_ITEMS, parent->kind == NODE_MAP ? "mapping" : "list");
-        return NULL;
-    }
-    int is_key = parent->kind == NODE_MAP && parent->n % 2 == 0;
-    if (is_key && kind != NODE_SCALAR) {
-        fail_at(ld, line, col, "a key must be plain text, found a %s",
-                kind == NODE_LIST ? "list" : "mapping");
-        return NULL;
-    }
-    if (is_key) {
-        const char *k = (const char *)ev->data.scalar.value;
-        size_t klen = ev->data.scalar.length;
-        for (int i = 0; i < parent->n; i += 2) {
-            const node *o = &parent->kids[i];
-            /* As C strings: "loss" and "loss\0" are the same key to the
-             * rest of the program, so they are duplicates here too. */
-            if (strcmp(o->text, k) == 0) {
-                char v[SHOW_MAX + 16];
-                show_bytes(k, klen, v, sizeof v);
-                fail_at(ld, line, col, "duplicate key '%s', first given at line %d", v, o->line);
-                return NULL;
-            }
-        }
-    }
-    if (parent->n == parent->cap) {
-        int cap = parent->cap ? 2 * parent->cap : 4;
-        node *kids = realloc(parent->kids, (size_t)cap * sizeof *kids);
-        if (!kids) {
-            out_of_memory(ld);
-            return NULL;
-        }
-        parent->kids = kids;
-        parent->cap = cap;
-    }
-    node *n = &parent->kids[parent->n++];
-    memset(n, 0, sizeof *n);
-    n->kind = kind;
-    n->line = line;
-    n->col = col;
-    return n;
-}
-
-static int node_set_scalar(loader *ld, node *n, const yaml_event_t *ev)
-{
-    n->len = ev->data.scalar.length;
-    n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-    n->start = byte_of(ld, ev->start_mark.index);
-    n->end = byte_of(ld, ev->end_mark.index);
-    if (memchr(ev->data.scalar.value, '\0', n->len)) {
-        char v[SHOW_MAX + 16];
-        show_bytes((const char *)ev->data.scalar.value, n->len, v, sizeof v);
-        return fail(ld, n, "'%s' holds a NUL character (\\0), which no value of a lesson "
-                    "may hold", v);
-    }
-    n->text = malloc(n->len + 1);
-    if (!n->text) {
-        out_of_memory(ld);
-        return -1;
-    }
-    memcpy(n->text, ev->data.scalar.value, n->len);
-    n->text[n->len] = '\0';
-    return 0;
-}
-
-/* Refuses what the lesson format leaves out of YAML: anchors and tags. */
-static int check_props(loader *ld, const yaml_event_t *ev, const yaml_char_t *anchor,
-                       const yaml_char_t *tag)
-{
-    int line = (int)ev->start_mark.line + 1, col = (int)ev->start_mark.column + 1;
-    char v[SHOW_MAX + 16];
-    if (anchor) {
-        show_bytes((const char *)anchor, strlen((const char *)anchor), v, sizeof v);
-        return fail_at(ld, line, col,
-                       "anchor '&%s': anchors and aliases are not allowed, write the values out", v);
-    }
-    if (tag) {
-        /* show the standard tags the way they were written: !!str */
-        static const char std[] = "tag:yaml.org,2002:";
-        const char *t = (const char *)tag;
-        int is_std = strncmp(t, std, sizeof std - 1) == 0;
-        if (is_std)
-            t += sizeof std - 1;
-        show_bytes(t, strlen(t), v, sizeof v);
-        if (is_std)
-            return fail_at(ld, line, col, "tag '!!%s': tags are not allowed, write plain values", v);
-        return fail_at(ld, line, col, "tag '%s': tags are not allowed, write plain values", v);
-    }
-    return 0;
-}
-
-/* Reads the events into root.  Returns 0 (root->kind is NODE_SCALAR with no
- * text for an empty stream) or -1 with the error set. */
-static int tree_build(loader *ld, yaml_parser_t *p, node *root)
-{
-    node *stack[LESSON_MAX_DEPTH + 1];
-    int depth = 0, docs = 0, have_root = 0, rc = 0, done = 0;
-    while (!rc && !done) {
-        yaml_event_t ev;
-        if (!yaml_parser_parse(p, &ev))
-            return yaml_fail(ld, p);
-        int line = (int)ev.start_mark.line + 1, col = (int)ev.start_mark.column + 1;
-        node *n = NULL;
-        switch (ev.type) {
-        case YAML_STREAM_END_EVENT:
-            done = 1;
-            break;
-        case YAML_DOCUMENT_START_EVENT:
-            if (docs++)
-                rc = fail_at(ld, line, col, "a second document, expected one lesson per file");
-            break;
-        case YAML_ALIAS_EVENT: {
-            char v[SHOW_MAX + 16];
-            const char *a = (const char *)ev.data.alias.anchor;
-            show_bytes(a, strlen(a), v, sizeof v);
-            rc = fail_at(ld, line, col,
-                         "alias '*%s': anchors and aliases are not allowed, write the values out", v);
-            break;
-        }
-        case YAML_SCALAR_EVENT:
-            /* any tag, the non-specific "!" included */
-            rc = check_props(ld, &ev, ev.data.scalar.anchor, ev.data.scalar.tag);
-            if (rc)
-                break;
-            if (depth == 0) {
-                n = root;
-                n->kind = NODE_SCALAR;
-                n->line = line;
-                n->col = col;
-                have_root = 1;
-            } else if (!(n = node_add(ld, stack[depth - 1], &ev, NODE_SCALAR))) {
-                rc = -1;
-                break;
-            }
-            rc = node_set_scalar(ld, n, &ev);
-            break;
-        case YAML_SEQUENCE_START_EVENT:
-        case YAML_MAPPING_START_EVENT: {
-            node_kind kind = ev.type == YAML_MAPPING_START_EVENT ? NODE_MAP : NODE_LIST;
-            rc = check_props(ld, &ev,
-                             kind == NODE_MAP ? ev.data.mapping_start.anchor
-                                              : ev.data.sequence_start.anchor,
-                             kind == NODE_MAP ? ev.data.mapping_start.tag
-                                              : ev.data.sequence_start.tag);
-            if (rc)
-                break;
-            if (depth == LESSON_MAX_DEPTH) {
-                rc = fail_at(ld, line, col, "nested deeper than %d levels, expected at most %d",
-                             LESSON_MAX_DEPTH, LESSON_MAX_DEPTH);
-                break;
-            }
-            if (depth == 0) {
-                n = root;
-                n->kind = kind;
-                n->line = line;
-                n->col = col;
-                have_root = 1;
-            } else if (!(n = node_add(ld, stack[depth - 1], &ev, kind))) {
-                rc = -1;
-                break;
-            }
-            stack[depth++] = n;
-            break;
-        }
-        case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT:
-            /* libyaml's parser ends only what it started, so depth is at
-             * least 1 here and stack[depth - 1] was set at the start; the
-             * analyzer does not know its grammar and tries an end first. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wanalyzer-use-of-uninitialized-value"
-#endif
-            stack[depth - 1]->end = byte_of(ld, ev.end_mark.index);
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-            if (--depth == 0)
-                ld->root_end = byte_of(ld, ev.start_mark.index);
-            break;
-        case YAML_DOCUMENT_END_EVENT:
-            if (!ev.data.document_end.implicit)
-                ld->doc_end = byte_of(ld, ev.start_mark.index);
-            break;
-        default:
-            break;
-        }
-        yaml_event_delete(&ev);
-    }
-    if (!rc && !have_root)
-        root->kind = NODE_SCALAR;
-    return rc;
-}
 
 /* ---- values ---- */
 
@@ -591,16 +81,17 @@ static const char *suggest(const char *word, const char *const *names, int n)
 static int fail_found(loader *ld, const node *n, const char *what, const char *expected)
 {
     char found[SHOW_MAX + 128];
-    return fail(ld, n, "%s must be %s, found %s", what, expected, describe(n, found, sizeof found));
+    return fail(ld, n, "%s must be %s, found %s", what, expected,
+                lesson_describe(n, found, sizeof found));
 }
 
 static int want_text(loader *ld, const node *n, const char *what, char **out)
 {
-    if (n->kind != NODE_SCALAR || is_null(n))
+    if (n->kind != NODE_SCALAR || lesson_is_null(n))
         return fail_found(ld, n, what, "text");
     *out = strdup(n->text);
     if (!*out) {
-        out_of_memory(ld);
+        lesson_out_of_memory(ld);
         return -1;
     }
     return 0;
@@ -617,7 +108,7 @@ static int is_nonfinite_word(const char *s)
 }
 
 /* A decimal number as written: sign, digits, point, digits, exponent. */
-static int is_decimal(const char *s, int whole)
+int lesson_is_decimal(const char *s, int whole)
 {
     int digits = 0;
     if (*s == '+' || *s == '-')
@@ -645,23 +136,23 @@ static int is_decimal(const char *s, int whole)
 
 static int want_number(loader *ld, const node *n, const char *what, double *out)
 {
-    if (n->kind != NODE_SCALAR || is_null(n))
+    if (n->kind != NODE_SCALAR || lesson_is_null(n))
         return fail_found(ld, n, what, "a number");
     if (!n->plain) {
         char v[SHOW_MAX + 16];
-        show_bytes(n->text, n->len, v, sizeof v);
+        lesson_show_bytes(n->text, n->len, v, sizeof v);
         return fail(ld, n, "%s must be a number without quotes, found \"%s\"", what, v);
     }
     if (is_nonfinite_word(n->text))
         return fail_found(ld, n, what, "a finite number");
-    if (!is_decimal(n->text, 0))
+    if (!lesson_is_decimal(n->text, 0))
         return fail_found(ld, n, what, "a number");
     char *end;
     errno = 0;
     double d = strtod(n->text, &end);
     if (*end || !isfinite(d) || (errno == ERANGE && fabs(d) > 1.0)) {
         char v[SHOW_MAX + 16];
-        show_bytes(n->text, n->len, v, sizeof v);
+        lesson_show_bytes(n->text, n->len, v, sizeof v);
         return fail(ld, n, "%s must be a finite number, found %s (too large for a double)",
                     what, v);
     }
@@ -672,7 +163,7 @@ static int want_number(loader *ld, const node *n, const char *what, double *out)
 static int want_whole(loader *ld, const node *n, const char *what, const char *expected,
                       long long *out)
 {
-    if (n->kind != NODE_SCALAR || !n->plain || !is_decimal(n->text, 1))
+    if (n->kind != NODE_SCALAR || !n->plain || !lesson_is_decimal(n->text, 1))
         return fail_found(ld, n, what, expected);
     char *end;
     errno = 0;
@@ -688,7 +179,7 @@ static int want_name(loader *ld, const node *n, const char *kind, const char *wh
                      const char *const *names, int count, int *out)
 {
     char v[SHOW_MAX + 16], list[256];
-    if (n->kind != NODE_SCALAR || is_null(n)) {
+    if (n->kind != NODE_SCALAR || lesson_is_null(n)) {
         size_t o = 0;
         for (int i = 0; i < count; i++)
             o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i == 0 ? "" : i == count - 1 ? " or " : ", ", names[i]);
@@ -699,7 +190,7 @@ static int want_name(loader *ld, const node *n, const char *kind, const char *wh
             *out = i;
             return 0;
         }
-    show_bytes(n->text, n->len, v, sizeof v);
+    lesson_show_bytes(n->text, n->len, v, sizeof v);
     const char *s = suggest(n->text, names, count);
     if (s)
         return fail(ld, n, "unknown %s '%s' (did you mean '%s'?)", kind, v, s);
@@ -751,7 +242,7 @@ static int check_keys(loader *ld, const node *map, const char *where,
         if (known)
             continue;
         char v[SHOW_MAX + 16], in[WHAT_SIZE + 8] = "";
-        show_bytes(k->text, k->len, v, sizeof v);
+        lesson_show_bytes(k->text, k->len, v, sizeof v);
         if (where)
             snprintf(in, sizeof in, " in %s", where);
         const char *s = suggest(k->text, keys, count);
@@ -892,7 +383,7 @@ static int read_biases(loader *ld, const node *n, engine_net *net)
                  net->width[l + 1] == 1 ? "" : "s");
         ld->src->biases[l] = calloc((size_t)net->width[l + 1], sizeof *ld->src->biases[l]);
         if (!ld->src->biases[l])
-            return out_of_memory(ld);
+            return lesson_out_of_memory(ld);
         if (want_vector(ld, &n->kids[l], what, net->width[l + 1], why, net->biases[l],
                         ld->src->biases[l]))
             return -1;
@@ -942,7 +433,7 @@ enum { N_STEP_FORMS = sizeof step_forms / sizeof step_forms[0] };
 static int check_step(loader *ld, const node *k, int layers)
 {
     char v[SHOW_MAX + 16], form[WHAT_SIZE + 8], layer[WHAT_SIZE] = "";
-    show_bytes(k->text, k->len, v, sizeof v);
+    lesson_show_bytes(k->text, k->len, v, sizeof v);
     /* the layer is the second dot-separated field: replace it with '*' */
     const char *dot = strchr(k->text, '.');
     if (dot && k->len < WHAT_SIZE) {
@@ -958,7 +449,7 @@ static int check_step(loader *ld, const node *k, int layers)
     int known = 0;
     for (int i = 0; i < N_STEP_FORMS && !known; i++)
         known = strcmp(form, step_forms[i]) == 0;
-    int layer_ok = strcmp(layer, "*") == 0 || (is_decimal(layer, 1) && layer[0] != '+' &&
+    int layer_ok = strcmp(layer, "*") == 0 || (lesson_is_decimal(layer, 1) && layer[0] != '+' &&
                                               layer[0] != '-');
     if (known && !dot)
         return 0; /* "loss" */
@@ -992,7 +483,7 @@ static int read_notes(loader *ld, const node *n, lesson *out)
     int count = n->n / 2;
     out->notes = calloc(count ? (size_t)count : 1, sizeof *out->notes);
     if (!out->notes) {
-        out_of_memory(ld);
+        lesson_out_of_memory(ld);
         return -1;
     }
     for (int i = 0; i < count; i++) {
@@ -1000,14 +491,14 @@ static int read_notes(loader *ld, const node *n, lesson *out)
         char what[WHAT_SIZE + 16], v[SHOW_MAX + 16];
         if (check_step(ld, k, out->net.layers))
             return -1;
-        show_bytes(k->text, k->len, v, sizeof v);
+        lesson_show_bytes(k->text, k->len, v, sizeof v);
         snprintf(what, sizeof what, "notes.%s", v);
         if (want_text(ld, &n->kids[2 * i + 1], what, &out->notes[i].text))
             return -1;
         out->notes[i].pattern = strdup(k->text);
         out->n_notes++;
         if (!out->notes[i].pattern) {
-            out_of_memory(ld);
+            lesson_out_of_memory(ld);
             return -1;
         }
     }
@@ -1021,7 +512,7 @@ static int read_expressions(loader *ld, const node *n, lesson *out)
         return fail_found(ld, n, "expressions", "a list of {caption, expr}");
     out->expressions = calloc(n->n ? (size_t)n->n : 1, sizeof *out->expressions);
     if (!out->expressions) {
-        out_of_memory(ld);
+        lesson_out_of_memory(ld);
         return -1;
     }
     for (int i = 0; i < n->n; i++) {
@@ -1072,8 +563,8 @@ static int read_lesson(loader *ld, const node *root, lesson *out)
     engine_net *net = &out->net;
     const node *n;
     if (root->kind != NODE_MAP)
-        return fail_at(ld, 1, 1, "the lesson is empty, expected a mapping with title, layers, "
-                                 "activations and samples");
+        return lesson_fail_at(ld, 1, 1, "the lesson is empty, expected a mapping with title, "
+                                        "layers, activations and samples");
     if (check_keys(ld, root, NULL, top_keys, N_TOP_KEYS))
         return -1;
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
@@ -1145,19 +636,19 @@ static int read_lesson(loader *ld, const node *root, lesson *out)
     const node *biases = map_get(root, "biases");
     net->has_bias = biases != NULL;
     if (engine_net_alloc(net))
-        return out_of_memory(ld);
+        return lesson_out_of_memory(ld);
     lesson_source *src = &out->source;
     src->inputs = calloc((size_t)net->samples * (size_t)net->width[0], sizeof *src->inputs);
     src->targets = calloc((size_t)net->samples * (size_t)net->width[net->layers],
                           sizeof *src->targets);
     if (!src->inputs || !src->targets)
-        return out_of_memory(ld);
+        return lesson_out_of_memory(ld);
     if ((n = map_get(root, "weights"))) {
         for (int l = 0; l < net->layers; l++) {
             src->weights[l] = calloc((size_t)(net->width[l] * net->width[l + 1]),
                                      sizeof *src->weights[l]);
             if (!src->weights[l])
-                return out_of_memory(ld);
+                return lesson_out_of_memory(ld);
         }
         if (read_weights(ld, n, net))
             return -1;
@@ -1208,8 +699,8 @@ static int check_tabs(loader *ld)
     if (!tab)
         return 0;
     int line, col;
-    place(ld->text, ld->len, (size_t)(tab - ld->text), &line, &col);
-    return fail_at(ld, line, col, "tab character, indent with spaces");
+    lesson_place(ld->text, ld->len, (size_t)(tab - ld->text), &line, &col);
+    return lesson_fail_at(ld, line, col, "tab character, indent with spaces");
 }
 
 /* Refuses UTF-16 and UTF-32 text, with or without a byte order mark (which
@@ -1238,7 +729,7 @@ static int check_encoding(loader *ld)
         what = "UTF-16 (little-endian)";
     if (!what)
         return 0;
-    return fail_at(ld, 1, 1, "the file is %s text, expected UTF-8: save it as UTF-8", what);
+    return lesson_fail_at(ld, 1, 1, "the file is %s text, expected UTF-8: save it as UTF-8", what);
 }
 
 /* Where a new top-level key can go, and how it is indented: in a block
@@ -1284,8 +775,8 @@ static int load(const char *path, const char *name, const char *text, size_t len
     memset(&root, 0, sizeof root);
     ld.src = &out->source;
     if (len > LESSON_MAX_BYTES) {
-        set_error(err, path, "file larger than 1 MiB, expected a lesson of at most %d bytes",
-                  LESSON_MAX_BYTES);
+        lesson_set_error(err, path, "file larger than 1 MiB, expected a lesson of at most %d bytes",
+                         LESSON_MAX_BYTES);
         return -1;
     }
     if (check_encoding(&ld) || check_tabs(&ld))
@@ -1293,16 +784,16 @@ static int load(const char *path, const char *name, const char *text, size_t len
     ld.bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     ld.mark_byte = ld.bom;
     if (!yaml_parser_initialize(&parser)) {
-        set_error(err, path, "out of memory");
+        lesson_set_error(err, path, "out of memory");
         return -1;
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    if (tree_build(&ld, &parser, &root) == 0) {
+    if (lesson_tree_build(&ld, &parser, &root) == 0) {
         out->path = strdup(path);
         out->name = name ? strdup(name) : lesson_name(path);
         out->source.text = malloc(len + 1);
         if (!out->path || !out->name || !out->source.text) {
-            set_error(err, path, "out of memory");
+            lesson_set_error(err, path, "out of memory");
         } else {
             memcpy(out->source.text, text, len);
             out->source.text[len] = '\0';
@@ -1312,7 +803,7 @@ static int load(const char *path, const char *name, const char *text, size_t len
         }
     }
     yaml_parser_delete(&parser);
-    node_clear(&root);
+    lesson_node_clear(&root);
     if (rc)
         lesson_free(out);
     return rc;
@@ -1327,119 +818,6 @@ int lesson_load_string(const char *path, const char *text, size_t len, lesson *o
 int lesson_load_default(lesson *out, lesson_error *err)
 {
     return load("(built-in)", "default", lesson_default_yaml, lesson_default_len, out, err);
-}
-
-/* FNV-1a, 64 bits: enough to tell whether a file's bytes changed. */
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 14695981039346656037ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-void lesson_stamp_take(lesson_stamp *s, const struct stat *st, const char *text, size_t n)
-{
-    memset(s, 0, sizeof *s);
-    if (!S_ISREG(st->st_mode))
-        return;
-    s->known = 1;
-    s->dev = (unsigned long long)st->st_dev;
-    s->ino = (unsigned long long)st->st_ino;
-    s->size = (long long)n;
-    s->mtime_sec = (long long)st->st_mtim.tv_sec;
-    s->mtime_nsec = st->st_mtim.tv_nsec;
-    s->hash = hash_bytes(text, n);
-}
-
-/* Reads the whole of fd, at most LESSON_MAX_BYTES + 1 bytes (to tell a file
- * that is too large); the size of a regular file is a hint only, as a file
- * can grow while it is read.  Returns the bytes (malloc'd) or NULL with
- * *why set: an errno, or EFBIG when it is too large. */
-static char *read_all(int fd, const struct stat *st, size_t *len, int *why)
-{
-    size_t cap = S_ISREG(st->st_mode) ? (size_t)st->st_size + 1 : 4096, n = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        *why = ENOMEM;
-        return NULL;
-    }
-    for (;;) {
-        if (n == cap) {
-            if (cap > LESSON_MAX_BYTES) {
-                free(buf);
-                *why = EFBIG;
-                return NULL;
-            }
-            size_t ncap = cap * 2 > LESSON_MAX_BYTES + 1 ? LESSON_MAX_BYTES + 1 : cap * 2;
-            char *nbuf = realloc(buf, ncap);
-            if (!nbuf) {
-                free(buf);
-                *why = ENOMEM;
-                return NULL;
-            }
-            buf = nbuf;
-            cap = ncap;
-        }
-        ssize_t k = read(fd, buf + n, cap - n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0) {
-            *why = errno;
-            free(buf);
-            return NULL;
-        }
-        if (k == 0)
-            break;
-        n += (size_t)k;
-    }
-    if (n > LESSON_MAX_BYTES) {
-        free(buf);
-        *why = EFBIG;
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
-int lesson_load_file(const char *path, lesson *out, lesson_error *err)
-{
-    struct stat st;
-    memset(out, 0, sizeof *out);
-    /* O_NONBLOCK: a FIFO with no writer must not hang the open */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        set_error(err, path, "%s", strerror(errno));
-        return -1;
-    }
-    int fl = fcntl(fd, F_GETFL);
-    if (fl != -1)
-        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-    int why = 0;
-    if (fstat(fd, &st) != 0)
-        why = errno;
-    else if (S_ISDIR(st.st_mode))
-        why = EISDIR;
-    else if (S_ISREG(st.st_mode) && st.st_size > LESSON_MAX_BYTES)
-        why = EFBIG; /* refused before it is read */
-    size_t len = 0;
-    char *buf = why ? NULL : read_all(fd, &st, &len, &why);
-    close(fd);
-    if (!buf) {
-        if (why == EFBIG)
-            set_error(err, path, "file larger than 1 MiB, expected a lesson of at most %d bytes",
-                      LESSON_MAX_BYTES);
-        else
-            set_error(err, path, "%s", why == ENOMEM ? "out of memory" : strerror(why));
-        return -1;
-    }
-    int rc = load(path, NULL, buf, len, out, err);
-    if (rc == 0)
-        lesson_stamp_take(&out->stamp, &st, buf, len);
-    free(buf);
-    return rc;
 }
 
 void lesson_free(lesson *l)
@@ -1500,88 +878,4 @@ const char *lesson_note_for(const lesson *l, const char *step_id)
             wild = l->notes[i].text;
     }
     return wild;
-}
-
-const char *const *lesson_dirs(void)
-{
-    static char exe_dir[DIR_SIZE], data_dir[DIR_SIZE];
-    static const char *dirs[4];
-    char exe[DIR_SIZE];
-    int n = 0;
-    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (k > 0) {
-        exe[k] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash && (size_t)(slash - exe) + sizeof "/lessons" <= sizeof exe_dir) {
-            memcpy(exe_dir, exe, (size_t)(slash - exe));
-            memcpy(exe_dir + (slash - exe), "/lessons", sizeof "/lessons");
-            dirs[n++] = exe_dir;
-        }
-    }
-    dirs[n++] = BACKSTEP_LESSONDIR;
-    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-    int w = -1;
-    if (xdg && xdg[0] == '/')
-        w = snprintf(data_dir, sizeof data_dir, "%s/backstep/lessons", xdg);
-    else if (home && home[0])
-        w = snprintf(data_dir, sizeof data_dir, "%s/.local/share/backstep/lessons", home);
-    if (w > 0 && (size_t)w < sizeof data_dir)
-        dirs[n++] = data_dir;
-    dirs[n] = NULL;
-    return dirs;
-}
-
-/* Does a file name e in a lesson folder answer to name? */
-static int name_matches(const char *e, const char *name)
-{
-    size_t el = strlen(e), nl = strlen(name);
-    if (el < 6 || strcmp(e + el - 5, ".yaml") != 0)
-        return 0;
-    if (strcmp(e, name) == 0 || (el == nl + 5 && strncmp(e, name, nl) == 0))
-        return 1;
-    const char *p = e;
-    while (*p >= '0' && *p <= '9')
-        p++;
-    if (p == e || *p != '-')
-        return 0;
-    const char *rest = p + 1;
-    size_t rl = strlen(rest);
-    if (strcmp(rest, name) == 0 || (rl == nl + 5 && strncmp(rest, name, nl) == 0))
-        return 1;
-    if (is_decimal(name, 1) && name[0] != '+' && name[0] != '-' && nl < 9 && p - e < 9)
-        return atol(name) == atol(e);
-    return 0;
-}
-
-int lesson_resolve(const char *name, char *path, size_t size)
-{
-    struct stat st;
-    if (!name || !*name || !path || size == 0)
-        return -1;
-    if (stat(name, &st) == 0) {
-        if (strlen(name) >= size)
-            return -1;
-        memcpy(path, name, strlen(name) + 1);
-        return 0;
-    }
-    if (strchr(name, '/'))
-        return -1;
-    for (const char *const *d = lesson_dirs(); *d; d++) {
-        DIR *dir = opendir(*d);
-        char best[256] = "";
-        if (!dir)
-            continue;
-        struct dirent *ent;
-        while ((ent = readdir(dir)))
-            if (strlen(ent->d_name) < sizeof best && name_matches(ent->d_name, name) &&
-                (!best[0] || strcmp(ent->d_name, best) < 0))
-                memcpy(best, ent->d_name, strlen(ent->d_name) + 1);
-        closedir(dir);
-        if (best[0]) {
-            int w = snprintf(path, size, "%s/%s", *d, best);
-            if (w > 0 && (size_t)w < size && stat(path, &st) == 0 && S_ISREG(st.st_mode))
-                return 0;
-        }
-    }
-    return -1;
 }
