@@ -13,6 +13,8 @@
 #include "engine_impl.h"
 #include "engine_math.h"
 
+#include <math.h>
+
 /* Rows from which a block is sent down through Wᵀ (one matrix product)
  * rather than row by row; the transpose costs as much as sending a few
  * samples, so it pays from here on. */
@@ -37,9 +39,12 @@ size_t engine_train_layout(engine *e, double *base)
         off += (size_t)(count);                           \
     } while (0)
     for (int l = 0; l <= n->layers; l++) {
-        double **arr[5] = {e->ta, e->tz, e->tin, e->tgp, e->td};
+        double **arr[5] = {e->tz, e->ta, e->tin, e->tgp, e->td};
         for (int k = 0; k < 5; k++)
             TAKE(arr[k][l], rows * n->width[l]);
+        /* a linear layer's values are its sums: no copy */
+        if (base && l > 0 && n->act[l - 1] == ACT_LINEAR)
+            e->ta[l] = e->tz[l];
     }
     for (int l = 1; l < n->layers && n->mode == MODE_BATCH; l++) /* layer 1 sends nothing */
         TAKE(e->wt[l], (size_t)n->width[l] * n->width[l + 1]);
@@ -59,18 +64,55 @@ static void run_forward(engine *e, int rows)
     for (int l = 1; l <= n->layers; l++) {
         math_sums(n->weights[l - 1], n->has_bias ? n->biases[l - 1] : NULL, e->ta[l - 1], rows,
                   n->width[l - 1], n->width[l], e->tz[l]);
-        math_act(n->act[l - 1], e->tz[l], e->ta[l], rows * n->width[l], n->width[l]);
+        if (e->ta[l] != e->tz[l])
+            math_act(n->act[l - 1], e->tz[l], e->ta[l], rows * n->width[l], n->width[l]);
     }
 }
 
-/* Adds the loss of each of `rows` samples to *loss, in order. */
-static void run_loss(const engine *e, const double *t, int rows, double *loss)
+/* Outputs, sums and targets below this in size make a finite loss: see
+ * loss_surely_finite. */
+#define TAME 0x1p500
+
+/* 1 when the loss of a sample is finite for certain, without computing it
+ * (which takes a logarithm and an exponential per output under
+ * cross-entropy): with every output y, sum z and target t below 2^500 in
+ * size and at most 64 outputs, ½ Σ (y − t)² stays below 2^1008, and
+ * Σ t·(log Σ e^(z − m) − (z − m)), computed from the sums, below 2^1008
+ * too, while a double reaches 2^1024. */
+static int loss_surely_finite(engine_loss loss, const double *z, const double *y,
+                              const double *t, int n)
+{
+    switch (loss) {
+    case LOSS_MSE:
+    case LOSS_CROSS_ENTROPY: /* always from the sums: it follows softmax alone */
+        break;
+    case LOSS_COUNT:
+        return 0;
+    }
+    int tame = 1;
+    for (int k = 0; k < n; k++)
+        tame &= fabs(y[k]) < TAME && fabs(z[k]) < TAME && fabs(t[k]) < TAME;
+    return tame;
+}
+
+/* Adds the loss of each of `rows` samples to *loss, in order, when loss is
+ * not NULL; returns 1 when one of them is not finite.  Without *loss, a
+ * sample's loss is computed only when it might not be finite. */
+static int run_loss(const engine *e, const double *t, int rows, double *loss)
 {
     const engine_net *n = &e->net;
-    int L = n->layers, w = n->width[L];
-    for (int r = 0; r < rows; r++)
-        *loss += engine_net_loss(n, e->tz[L] + (size_t)r * w, e->ta[L] + (size_t)r * w,
-                                 t + (size_t)r * w);
+    int L = n->layers, w = n->width[L], bad = 0;
+    for (int r = 0; r < rows; r++) {
+        const double *z = e->tz[L] + (size_t)r * w, *y = e->ta[L] + (size_t)r * w,
+                     *tr = t + (size_t)r * w;
+        if (!loss && loss_surely_finite(n->loss, z, y, tr, w))
+            continue;
+        double E = engine_net_loss(n, z, y, tr);
+        bad |= !isfinite(E);
+        if (loss)
+            *loss += E;
+    }
+    return bad;
 }
 
 /* δ of the output layer of `rows` samples, as engine_net_backward makes it. */
@@ -93,14 +135,13 @@ static void run_output_delta(engine *e, const double *t, int rows)
 
 /* One sample online: its pass, then each layer's weights stepped as soon
  * as the layer has sent its δ down with the weights it had. */
-static void run_online(engine *e, const double *t, double *loss)
+static int run_online(engine *e, const double *t, double *loss)
 {
     engine_net *n = &e->net;
     int L = n->layers, tb = n->has_bias && n->train_bias;
     double eta = n->learning_rate;
     run_forward(e, 1);
-    if (loss)
-        run_loss(e, t, 1, loss);
+    int bad = run_loss(e, t, 1, loss);
     run_output_delta(e, t, 1);
     for (int l = L; l >= 1; l--) {
         int nin = n->width[l - 1], nout = n->width[l];
@@ -118,20 +159,20 @@ static void run_online(engine *e, const double *t, double *loss)
             math_derivative(n->act[l - 2], e->tz[l - 1], e->ta[l - 1], e->tin[l - 1],
                             e->tgp[l - 1], e->td[l - 1], 1, nin);
     }
+    return bad;
 }
 
 /* `rows` samples of a batch from sample s (0-based): their passes, and
  * their gradients added to the accumulators; sent down through Wᵀ when
  * `transposed`. */
-static void run_block(engine *e, int s, int rows, int transposed, double *loss)
+static int run_block(engine *e, int s, int rows, int transposed, double *loss)
 {
     const engine_net *n = &e->net;
     int L = n->layers, tb = n->has_bias && n->train_bias;
     const double *t = n->targets + (size_t)s * n->width[L];
     e->ta[0] = n->inputs + (size_t)s * n->width[0];
     run_forward(e, rows);
-    if (loss)
-        run_loss(e, t, rows, loss);
+    int bad = run_loss(e, t, rows, loss);
     run_output_delta(e, t, rows);
     for (int l = L; l >= 1; l--) {
         int nin = n->width[l - 1], nout = n->width[l];
@@ -153,6 +194,7 @@ static void run_block(engine *e, int s, int rows, int transposed, double *loss)
             math_derivative(n->act[l - 2], e->tz[l - 1], e->ta[l - 1], e->tin[l - 1],
                             e->tgp[l - 1], e->td[l - 1], rows, nin);
     }
+    return bad;
 }
 
 /* The end of a batch: every parameter one step against the mean gradient. */
@@ -169,15 +211,15 @@ static void run_mean_step(engine *e)
     }
 }
 
-void engine_advance_run(engine *e, long count, double *loss)
+int engine_advance_run(engine *e, long count, double *loss)
 {
     engine_net *n = &e->net;
-    int S = n->samples, transposed = 0;
+    int S = n->samples, transposed = 0, bad = 0;
     while (count > 0) {
         int s = e->sample - 1;
         if (n->mode == MODE_ONLINE) {
             e->ta[0] = n->inputs + (size_t)s * n->width[0];
-            run_online(e, n->targets + (size_t)s * n->width[n->layers], loss);
+            bad |= run_online(e, n->targets + (size_t)s * n->width[n->layers], loss);
             count--;
             e->sample++;
         } else {
@@ -188,7 +230,7 @@ void engine_advance_run(engine *e, long count, double *loss)
             for (int l = 1; by_wt && !transposed && l < n->layers; l++)
                 math_transpose(n->weights[l], n->width[l], n->width[l + 1], e->wt[l]);
             transposed |= by_wt;
-            run_block(e, s, rows, by_wt, loss);
+            bad |= run_block(e, s, rows, by_wt, loss);
             count -= rows;
             e->sample += rows;
             if (e->sample > S) {
@@ -201,6 +243,7 @@ void engine_advance_run(engine *e, long count, double *loss)
             e->epoch++;
         }
     }
+    return bad;
 }
 
 void engine_advance(engine *e)

@@ -109,8 +109,10 @@ enum { ENGINE_BLOCK = 16 };
 size_t engine_train_layout(engine *e, double *base);
 /* Runs `count` samples from the current one without steps, updating as
  * the mode says and moving on through the epochs; when loss is not NULL,
- * adds each sample's loss at its pass start to *loss, in order. */
-void engine_advance_run(engine *e, long count, double *loss);
+ * adds each sample's loss at its pass start to *loss, in order.  Returns
+ * 1 when the loss of one of them was not finite (known without computing
+ * the losses when they are plainly finite), else 0. */
+int engine_advance_run(engine *e, long count, double *loss);
 /* Runs the current pass without steps and moves to the next sample. */
 void engine_advance(engine *e);
 

@@ -35,9 +35,14 @@ static inline void math_sums(const double *restrict w, const double *restrict b,
     for (; r + 4 <= rows; r += 4) {
         const double *a0 = a + (size_t)r * nin, *a1 = a0 + nin, *a2 = a1 + nin, *a3 = a2 + nin;
         double *z0 = z + (size_t)r * nout, *z1 = z0 + nout, *z2 = z1 + nout, *z3 = z2 + nout;
-        for (int j = 0; j < nout; j++)
-            z0[j] = z1[j] = z2[j] = z3[j] = 0.0;
-        for (int i = 0; i < nin; i++) {
+        for (int j = 0; j < nout; j++) { /* every sum starts from 0 */
+            const double wij = w[j];
+            z0[j] = 0.0 + wij * a0[0];
+            z1[j] = 0.0 + wij * a1[0];
+            z2[j] = 0.0 + wij * a2[0];
+            z3[j] = 0.0 + wij * a3[0];
+        }
+        for (int i = 1; i < nin; i++) {
             const double *restrict wi = w + (size_t)i * nout;
             const double x0 = a0[i], x1 = a1[i], x2 = a2[i], x3 = a3[i];
             for (int j = 0; j < nout; j++) {
@@ -60,8 +65,8 @@ static inline void math_sums(const double *restrict w, const double *restrict b,
         const double *restrict ar = a + (size_t)r * nin;
         double *restrict zr = z + (size_t)r * nout;
         for (int j = 0; j < nout; j++)
-            zr[j] = 0.0;
-        for (int i = 0; i < nin; i++) {
+            zr[j] = 0.0 + w[j] * ar[0];
+        for (int i = 1; i < nin; i++) {
             const double *restrict wi = w + (size_t)i * nout;
             const double x = ar[i];
             for (int j = 0; j < nout; j++)
@@ -150,54 +155,38 @@ static inline void math_act(engine_act act, const double *restrict z, double *re
         forward(z + k, a + k, width);
 }
 
-/* The slopes g′(z) of n values from z and a = g(z), into gp; 0 when the
- * activation has none (softmax: its Jacobian, see math_derivative). */
-static inline int math_slopes(engine_act act, const double *restrict z, const double *restrict a,
-                              double *restrict gp, int n)
-{
-    switch (act) {
-    case ACT_LINEAR:
-        for (int k = 0; k < n; k++)
-            gp[k] = linear_g(z[k], a[k]);
-        return 1;
-    case ACT_SIGMOID:
-        for (int k = 0; k < n; k++)
-            gp[k] = sigmoid_g(z[k], a[k]);
-        return 1;
-    case ACT_TANH:
-        for (int k = 0; k < n; k++)
-            gp[k] = tanh_g(z[k], a[k]);
-        return 1;
-    case ACT_RELU:
-        for (int k = 0; k < n; k++)
-            gp[k] = relu_g(z[k], a[k]);
-        return 1;
-    case ACT_LEAKY_RELU:
-        for (int k = 0; k < n; k++)
-            gp[k] = leaky_relu_g(z[k], a[k]);
-        return 1;
-    case ACT_SOFTMAX:
-    case ACT_COUNT:
-        break;
-    }
-    return 0;
-}
-
 /* δ of `rows` samples of a layer `width` wide from what arrived (in): the
- * slopes times it, element by element (gp keeps the slopes); for an
- * activation without slopes (softmax), its Jacobian transposed times it,
- * δ = a ⊙ (in − aᵀ·in), row by row, gp left alone. */
+ * slopes g′(z) (from z and a = g(z), kept in gp) times it, element by
+ * element; for an activation without slopes (softmax), its Jacobian
+ * transposed times it, δ = a ⊙ (in − aᵀ·in), row by row, gp left alone. */
 static inline void math_derivative(engine_act act, const double *restrict z,
                                    const double *restrict a, const double *restrict in,
                                    double *restrict gp, double *restrict delta, int rows,
                                    int width)
 {
     int n = rows * width;
-    if (math_slopes(act, z, a, gp, n)) {
-        for (int k = 0; k < n; k++)
-            delta[k] = in[k] * gp[k];
-        return;
+#define SLOPES(G)                                                                                \
+    for (int k = 0; k < n; k++) {                                                                \
+        gp[k] = G(z[k], a[k]);                                                                   \
+        delta[k] = in[k] * gp[k];                                                                \
+    }                                                                                            \
+    return
+    switch (act) {
+    case ACT_LINEAR:
+        SLOPES(linear_g);
+    case ACT_SIGMOID:
+        SLOPES(sigmoid_g);
+    case ACT_TANH:
+        SLOPES(tanh_g);
+    case ACT_RELU:
+        SLOPES(relu_g);
+    case ACT_LEAKY_RELU:
+        SLOPES(leaky_relu_g);
+    case ACT_SOFTMAX:
+    case ACT_COUNT:
+        break;
     }
+#undef SLOPES
     for (int r = 0; r < n; r += width) {
         double s = engine_softmax_dot(a + r, in + r, width);
         for (int j = 0; j < width; j++)

@@ -1,6 +1,7 @@
 /* engine_train.c - training without steps: the samples of engine_advance.c
- * run epoch after epoch, a check now and then that every parameter is
- * still finite, and the mean loss of each epoch only when it is asked for. */
+ * run epoch after epoch, a check now and then that every parameter and
+ * every loss is still finite, and the mean loss of each epoch only when it
+ * is asked for. */
 #include "engine_impl.h"
 
 #include <math.h>
@@ -59,37 +60,28 @@ static void checkpoint(engine *e, int to)
 }
 
 /* Runs `count` epochs, the first numbered `from`; fills their mean losses
- * when losses is not NULL.  An epoch is any S samples in a row. */
-static void run_epochs(engine *e, long from, long count, double *losses)
+ * when losses is not NULL.  An epoch is any S samples in a row.  Returns 1
+ * when a sample's loss was not finite. */
+static int run_epochs(engine *e, long from, long count, double *losses)
 {
-    int S = e->net.samples;
-    if (!losses) {
-        engine_advance_run(e, count * S, NULL);
-        return;
-    }
+    int S = e->net.samples, bad = 0;
+    if (!losses)
+        return engine_advance_run(e, count * S, NULL);
     for (long k = 0; k < count; k++) {
         double sum = 0.0;
-        engine_advance_run(e, S, &sum);
+        bad |= engine_advance_run(e, S, &sum);
         losses[from + k] = sum / S;
     }
-}
-
-/* 1 when the parameters, and the losses of epochs from .. from+count-1
- * when there are any, are finite. */
-static int epochs_finite(const engine *e, long from, long count, const double *losses)
-{
-    for (long k = 0; losses && k < count; k++)
-        if (!isfinite(losses[from + k]))
-            return 0;
-    return params_finite(&e->net);
+    return bad;
 }
 
 /* Training leaves no steps behind, so the history restarts after it: going
  * back from the trained state must not jump over the training.  The
  * parameters are checked once per chunk of epochs; when a chunk ends with
- * one that is not finite, it runs again from its checkpoint one epoch at a
- * time (the same bits: nothing else changes between) to find the first
- * epoch that went wrong.  A value that is not finite never comes back. */
+ * one that is not finite, or saw a loss that was not, it runs again from
+ * its checkpoint one epoch at a time (the same bits: nothing else changes
+ * between) to find the first epoch that went wrong.  A parameter that is
+ * not finite stays so: every update subtracts from it. */
 long engine_train(engine *e, long epochs, double *loss_per_epoch)
 {
     long bad = -1;
@@ -99,12 +91,12 @@ long engine_train(engine *e, long epochs, double *loss_per_epoch)
         long chunk = epochs - ep < every ? epochs - ep : every;
         if (bad < 0)
             checkpoint(e, 1);
-        run_epochs(e, ep, chunk, loss_per_epoch);
-        if (bad < 0 && !epochs_finite(e, ep, chunk, loss_per_epoch)) {
+        int lost = run_epochs(e, ep, chunk, loss_per_epoch);
+        if (bad < 0 && (lost || !params_finite(&e->net))) {
             checkpoint(e, 0);
             for (long k = 0; k < chunk; k++) {
-                run_epochs(e, ep + k, 1, loss_per_epoch);
-                if (bad < 0 && !epochs_finite(e, ep + k, 1, loss_per_epoch))
+                lost = run_epochs(e, ep + k, 1, loss_per_epoch);
+                if (bad < 0 && (lost || !params_finite(&e->net)))
                     bad = ep + k;
             }
         }
