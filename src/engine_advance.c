@@ -69,14 +69,11 @@ static void run_forward(engine *e, int rows)
     }
 }
 
-/* Outputs, sums and targets below this in size make a finite loss: see
- * loss_surely_finite. */
-#define TAME 0x1p500
-
 /* 1 when the loss of a sample is finite for certain, without computing it
  * (which takes a logarithm and an exponential per output under
- * cross-entropy): with every output y, sum z and target t below 2^500 in
- * size and at most 64 outputs, ½ Σ (y − t)² stays below 2^1008, and
+ * cross-entropy): with the sizes of its outputs y, sums z and targets t
+ * (of one sample or more) adding up to less than 2^500 (NaN adds up to no
+ * size at all), and at most 64 outputs, ½ Σ (y − t)² stays below 2^1008, and
  * Σ t·(log Σ e^(z − m) − (z − m)), computed from the sums, below 2^1008
  * too, while a double reaches 2^1024. */
 static int loss_surely_finite(engine_loss loss, const double *z, const double *y,
@@ -89,25 +86,24 @@ static int loss_surely_finite(engine_loss loss, const double *z, const double *y
     case LOSS_COUNT:
         return 0;
     }
-    int tame = 1;
+    double size = 0.0;
     for (int k = 0; k < n; k++)
-        tame &= fabs(y[k]) < TAME && fabs(z[k]) < TAME && fabs(t[k]) < TAME;
-    return tame;
+        size += fabs(y[k]) + fabs(z[k]) + fabs(t[k]);
+    return size < 0x1p500;
 }
 
 /* Adds the loss of each of `rows` samples to *loss, in order, when loss is
- * not NULL; returns 1 when one of them is not finite.  Without *loss, a
- * sample's loss is computed only when it might not be finite. */
+ * not NULL; returns 1 when one of them is not finite.  Without *loss, the
+ * losses are computed only when they might not be finite. */
 static int run_loss(const engine *e, const double *t, int rows, double *loss)
 {
     const engine_net *n = &e->net;
     int L = n->layers, w = n->width[L], bad = 0;
+    if (!loss && loss_surely_finite(n->loss, e->tz[L], e->ta[L], t, rows * w))
+        return 0;
     for (int r = 0; r < rows; r++) {
-        const double *z = e->tz[L] + (size_t)r * w, *y = e->ta[L] + (size_t)r * w,
-                     *tr = t + (size_t)r * w;
-        if (!loss && loss_surely_finite(n->loss, z, y, tr, w))
-            continue;
-        double E = engine_net_loss(n, z, y, tr);
+        size_t at = (size_t)r * w;
+        double E = engine_net_loss(n, e->tz[L] + at, e->ta[L] + at, t + at);
         bad |= !isfinite(E);
         if (loss)
             *loss += E;
@@ -203,10 +199,10 @@ static void run_mean_step(engine *e)
     engine_net *n = &e->net;
     int tb = n->has_bias && n->train_bias;
     for (int l = 0; l < n->layers; l++) {
-        math_mean_step(n->weights[l], e->acc[l], (size_t)n->width[l] * n->width[l + 1],
+        math_mean_step(n->weights[l], e->acc[l], n->width[l] * n->width[l + 1],
                        n->learning_rate, n->samples);
         if (tb)
-            math_mean_step(n->biases[l], e->bacc[l], (size_t)n->width[l + 1], n->learning_rate,
+            math_mean_step(n->biases[l], e->bacc[l], n->width[l + 1], n->learning_rate,
                            n->samples);
     }
 }

@@ -24,10 +24,40 @@
 #include "ops.h"
 #include "ops_act.h"
 
+/* Every kernel is compiled into the loop that calls it: a call per layer
+ * and sample costs a 2-3-2 network a tenth of its training time. */
+#ifdef __GNUC__
+#define MATH_INLINE static inline __attribute__((always_inline))
+#else
+#define MATH_INLINE static inline
+#endif
+
+/* Units from which a layer's loops run in vector registers, several units
+ * at once (a build with ENGINE_SIMD asks the compiler to, with OpenMP's
+ * simd pragma and nothing else of OpenMP); a narrower layer's loops stay
+ * scalar, where vector code costs more than it saves: 2-3-2 trains 25 %
+ * slower with every loop vectorised, 64-64-64-10 twice as fast. */
+enum { MATH_WIDE = 8 };
+#ifdef ENGINE_SIMD
+#define MATH_SIMD _Pragma("omp simd")
+#else
+#define MATH_SIMD
+#endif
+/* for (int j = 0; j < n; j++) { BODY }: the body is independent for each
+ * j (never a sum over j), so running several j at once changes no bit. */
+#define MATH_FOR(j, n, ...)                                                                      \
+    do {                                                                                         \
+        if ((n) >= MATH_WIDE) {                                                                  \
+            MATH_SIMD for (int j = 0; j < (n); j++) { __VA_ARGS__ }                              \
+        } else {                                                                                 \
+            for (int j = 0; j < (n); j++) { __VA_ARGS__ }                                        \
+        }                                                                                        \
+    } while (0)
+
 /* Z = A·W (+ b) for `rows` samples: A is rows × nin, W is nin × nout
  * (canonical), Z is rows × nout; z_j = Σ_i a_i·w_ij in the order of i,
  * then + b_j.  Four samples share each row of W while it is in registers. */
-static inline void math_sums(const double *restrict w, const double *restrict b,
+MATH_INLINE void math_sums(const double *restrict w, const double *restrict b,
                              const double *restrict a, int rows, int nin, int nout,
                              double *restrict z)
 {
@@ -35,53 +65,45 @@ static inline void math_sums(const double *restrict w, const double *restrict b,
     for (; r + 4 <= rows; r += 4) {
         const double *a0 = a + (size_t)r * nin, *a1 = a0 + nin, *a2 = a1 + nin, *a3 = a2 + nin;
         double *z0 = z + (size_t)r * nout, *z1 = z0 + nout, *z2 = z1 + nout, *z3 = z2 + nout;
-        for (int j = 0; j < nout; j++) { /* every sum starts from 0 */
-            const double wij = w[j];
-            z0[j] = 0.0 + wij * a0[0];
-            z1[j] = 0.0 + wij * a1[0];
-            z2[j] = 0.0 + wij * a2[0];
-            z3[j] = 0.0 + wij * a3[0];
-        }
+        MATH_FOR(j, nout, /* every sum starts from 0 */
+                 z0[j] = 0.0 + w[j] * a0[0];
+                 z1[j] = 0.0 + w[j] * a1[0];
+                 z2[j] = 0.0 + w[j] * a2[0];
+                 z3[j] = 0.0 + w[j] * a3[0];);
         for (int i = 1; i < nin; i++) {
             const double *restrict wi = w + (size_t)i * nout;
             const double x0 = a0[i], x1 = a1[i], x2 = a2[i], x3 = a3[i];
-            for (int j = 0; j < nout; j++) {
-                const double wij = wi[j];
-                z0[j] += wij * x0;
-                z1[j] += wij * x1;
-                z2[j] += wij * x2;
-                z3[j] += wij * x3;
-            }
+            MATH_FOR(j, nout,
+                     z0[j] += wi[j] * x0;
+                     z1[j] += wi[j] * x1;
+                     z2[j] += wi[j] * x2;
+                     z3[j] += wi[j] * x3;);
         }
         if (b)
-            for (int j = 0; j < nout; j++) {
-                z0[j] += b[j];
-                z1[j] += b[j];
-                z2[j] += b[j];
-                z3[j] += b[j];
-            }
+            MATH_FOR(j, nout,
+                     z0[j] += b[j];
+                     z1[j] += b[j];
+                     z2[j] += b[j];
+                     z3[j] += b[j];);
     }
     for (; r < rows; r++) {
         const double *restrict ar = a + (size_t)r * nin;
         double *restrict zr = z + (size_t)r * nout;
-        for (int j = 0; j < nout; j++)
-            zr[j] = 0.0 + w[j] * ar[0];
+        MATH_FOR(j, nout, zr[j] = 0.0 + w[j] * ar[0];);
         for (int i = 1; i < nin; i++) {
             const double *restrict wi = w + (size_t)i * nout;
             const double x = ar[i];
-            for (int j = 0; j < nout; j++)
-                zr[j] += wi[j] * x;
+            MATH_FOR(j, nout, zr[j] += wi[j] * x;);
         }
         if (b)
-            for (int j = 0; j < nout; j++)
-                zr[j] += b[j];
+            MATH_FOR(j, nout, zr[j] += b[j];);
     }
 }
 
 /* One sample sent down: out_i = Σ_j w_ij·δ_j in the order of j, W nin ×
  * nout (canonical).  Four rows of W at a time, so that four sums are under
  * way at once instead of each waiting for its last addition. */
-static inline void math_send(const double *restrict w, const double *restrict d, int nin,
+MATH_INLINE void math_send(const double *restrict w, const double *restrict d, int nin,
                              int nout, double *restrict out)
 {
     int i = 0;
@@ -112,7 +134,7 @@ static inline void math_send(const double *restrict w, const double *restrict d,
 
 /* Wᵀ into wt (nout × nin), so that a block of samples can be sent down
  * with math_sums: out_i = Σ_j δ_j·wt_ji is the same sum in the same order. */
-static inline void math_transpose(const double *restrict w, int nin, int nout,
+MATH_INLINE void math_transpose(const double *restrict w, int nin, int nout,
                                   double *restrict wt)
 {
     for (int i = 0; i < nin; i++)
@@ -122,7 +144,7 @@ static inline void math_transpose(const double *restrict w, int nin, int nout,
 
 /* a = g(z) over n values, element by element; softmax row by row of
  * `width`.  A switch over the activation, so each loop inlines its g. */
-static inline void math_act(engine_act act, const double *restrict z, double *restrict a, int n,
+MATH_INLINE void math_act(engine_act act, const double *restrict z, double *restrict a, int n,
                             int width)
 {
     switch (act) {
@@ -159,7 +181,7 @@ static inline void math_act(engine_act act, const double *restrict z, double *re
  * slopes g′(z) (from z and a = g(z), kept in gp) times it, element by
  * element; for an activation without slopes (softmax), its Jacobian
  * transposed times it, δ = a ⊙ (in − aᵀ·in), row by row, gp left alone. */
-static inline void math_derivative(engine_act act, const double *restrict z,
+MATH_INLINE void math_derivative(engine_act act, const double *restrict z,
                                    const double *restrict a, const double *restrict in,
                                    double *restrict gp, double *restrict delta, int rows,
                                    int width)
@@ -195,21 +217,20 @@ static inline void math_derivative(engine_act act, const double *restrict z,
 }
 
 /* One sample's step down the weights: W ← W − η·(a ⊗ δ). */
-static inline void math_descend(double *restrict w, const double *restrict a,
+MATH_INLINE void math_descend(double *restrict w, const double *restrict a,
                                 const double *restrict d, double eta, int nin, int nout)
 {
     for (int i = 0; i < nin; i++) {
         const double ai = a[i];
         double *restrict row = w + (size_t)i * nout;
-        for (int j = 0; j < nout; j++)
-            row[j] = sgd(row[j], eta, grad_elem(ai, d[j]));
+        MATH_FOR(j, nout, row[j] = sgd(row[j], eta, grad_elem(ai, d[j])););
     }
 }
 
 /* A batch's gradients added up: acc += a ⊗ δ for each of `rows` samples
  * in turn (a rows × nin, δ rows × nout), each element summing the samples
  * in their order. */
-static inline void math_accumulate(double *restrict acc, const double *restrict a,
+MATH_INLINE void math_accumulate(double *restrict acc, const double *restrict a,
                                    const double *restrict d, int rows, int nin, int nout)
 {
     for (int i = 0; i < nin; i++) {
@@ -217,20 +238,18 @@ static inline void math_accumulate(double *restrict acc, const double *restrict 
         for (int r = 0; r < rows; r++) {
             const double ai = a[(size_t)r * nin + i];
             const double *restrict dr = d + (size_t)r * nout;
-            for (int j = 0; j < nout; j++)
-                row[j] = row[j] + grad_elem(ai, dr[j]);
+            MATH_FOR(j, nout, row[j] = row[j] + grad_elem(ai, dr[j]););
         }
     }
 }
 
 /* The mean step at the end of a batch: v ← v − η·(acc / S), acc ← 0. */
-static inline void math_mean_step(double *restrict v, double *restrict acc, size_t n, double eta,
+MATH_INLINE void math_mean_step(double *restrict v, double *restrict acc, int n, double eta,
                                   int S)
 {
-    for (size_t k = 0; k < n; k++) {
-        v[k] = sgd(v[k], eta, acc[k] / S);
-        acc[k] = 0.0;
-    }
+    MATH_FOR(k, n,
+             v[k] = sgd(v[k], eta, acc[k] / S);
+             acc[k] = 0.0;);
 }
 
 #endif
