@@ -618,6 +618,104 @@ START_TEST(gradcheck_negligible_is_not_wrong)
 }
 END_TEST
 
+/* Re-dumps JSON text with jansson's own layout (the flags backstep has
+ * always used); NULL when it does not parse. */
+static char *jansson_layout(const captured *c)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(c->text, c->len, 0, &jerr);
+    ck_assert_msg(root != NULL, "line %d: %s", jerr.line, jerr.text);
+    char *again = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                                       JSON_REAL_PRECISION(17));
+    json_decref(root);
+    ck_assert_ptr_nonnull(again);
+    return again;
+}
+
+/* Asserts that c holds exactly what jansson writes for the same values,
+ * followed by a newline; names the first byte that differs. */
+static void assert_jansson_layout(const captured *c, const char *what)
+{
+    char *again = jansson_layout(c);
+    size_t n = strlen(again), k = 0;
+    while (k < n && k < c->len && again[k] == c->text[k])
+        k++;
+    ck_assert_msg(c->len == n + 1 && k == n && c->text[n] == '\n',
+                  "%s: differs from jansson at byte %zu: \"%.40s\" where jansson has \"%.40s\"",
+                  what, k, c->text + k, again + k);
+    free(again);
+}
+
+/* The JSON is written as it goes, and laid out byte for byte as jansson
+ * lays out the same values: every bundled lesson and the test lessons with
+ * escapes, bidi text and a BOM, in both conventions (ASCII in one), for the
+ * walkthrough, training and the gradient check; and the numbers at the
+ * edges of a double (the smallest subnormal, the largest double, −0, whole
+ * numbers, exponents of one to three digits). */
+START_TEST(json_laid_out_as_jansson)
+{
+    static const char *const files[] = {
+        "lessons/01-question.yaml",     "lessons/02-two-by-one.yaml",
+        "lessons/03-rows-or-columns.yaml", "lessons/04-mazur.yaml",
+        "lessons/05-biases.yaml",       "lessons/06-xor.yaml",
+        "lessons/07-deeper.yaml",       "lessons/08-softmax.yaml",
+        "lessons/09-batch-online.yaml", "lessons/10-vanishing.yaml",
+        "lessons/11-learning-rate.yaml", "tests/lessons/escapes.yaml",
+        "tests/lessons/bidi.yaml",
+        "tests/lessons/bom-crlf.yaml",  "tests/lessons/negligible.yaml",
+    };
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        lesson l;
+        lesson_error err;
+        ck_assert_msg(lesson_load_file(files[f], &l, &err) == 0, "%s", err.message);
+        for (int conv = 0; conv < CONV_COUNT; conv++) {
+            char what[96];
+            snprintf(what, sizeof what, "%s, %s", files[f], engine_conv_name(conv));
+            captured c = run_walkthrough(&l, PRINT_JSON, conv, conv);
+            ck_assert_int_eq(c.rc, 0);
+            assert_jansson_layout(&c, what);
+            free(c.text);
+            print_options opt = {PRINT_JSON, conv, 0, 0};
+            c = (captured){NULL, 0, 0};
+            FILE *out = open_memstream(&c.text, &c.len);
+            ck_assert_int_eq(print_train(out, &l, 3, &opt), 0);
+            fclose(out);
+            assert_jansson_layout(&c, what);
+            free(c.text);
+            c = (captured){NULL, 0, 0};
+            out = open_memstream(&c.text, &c.len);
+            print_gradcheck(out, &l, &opt);
+            fclose(out);
+            assert_jansson_layout(&c, what);
+            free(c.text);
+        }
+        lesson_free(&l);
+    }
+    /* numbers at the edges, through --train's weights (no update: η·0) */
+    static const char yaml[] = "title: edges\nlayers: [1, 9]\nactivations: [linear]\n"
+                               "learning_rate: 1e-300\nweights:\n"
+                               "  - [[4.9e-324, 1.7976931348623157e308, -0.0, 3, -2.5e-7,"
+                               " 1e21, 0.1, 123456789012345678, 1e-100]]\n"
+                               "samples:\n  - input: [0]\n    target: [0, 0, 0, 0, 0, 0, 0, 0, 0]\n";
+    lesson l;
+    load_text(&l, yaml);
+    print_options opt = {PRINT_JSON, -1, 0, 0};
+    captured c = {NULL, 0, 0};
+    FILE *out = open_memstream(&c.text, &c.len);
+    ck_assert_int_eq(print_train(out, &l, 1, &opt), 0);
+    fclose(out);
+    assert_jansson_layout(&c, "edges");
+    ck_assert_ptr_nonnull(strstr(c.text, "\n      [\n        4.9406564584124654e-324,\n"
+                                         "        1.7976931348623157e308,\n        -0.0,\n"
+                                         "        3.0,\n        -2.4999999999999999e-7,\n"
+                                         "        1e21,\n        0.10000000000000001,\n"
+                                         "        1.2345678901234568e17,\n"
+                                         "        1e-100\n      ]\n"));
+    free(c.text);
+    lesson_free(&l);
+}
+END_TEST
+
 Suite *print_suite(void)
 {
     Suite *s = suite_create("print");
@@ -634,6 +732,7 @@ Suite *print_suite(void)
     tcase_add_test(tc, format_names);
     tcase_add_test(tc, expressions_in_every_format);
     tcase_add_test(tc, gradcheck_negligible_is_not_wrong);
+    tcase_add_test(tc, json_laid_out_as_jansson);
     suite_add_tcase(s, tc);
     return s;
 }
