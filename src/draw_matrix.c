@@ -55,11 +55,8 @@ void draw_block_fit(const frame *f, draw_block *b, int index, int max_rows, int 
     b->more_right = b->c0 + b->cn < t->cols;
     int w = 2;
     for (int c = 0; c < b->cn; c++) {
-        int cw = 1;
-        for (int r = 0; r < t->rows; r++) {
-            int nw = frame_number_width(t->v[r * t->cols + b->c0 + c], decimals);
-            cw = nw > cw ? nw : cw;
-        }
+        int cw = frame_column_width(t->v + b->c0 + c, t->rows, (size_t)t->cols, decimals);
+        cw = cw > 1 ? cw : 1;
         b->colw[c] = cw;
         w += cw + (c > 0);
     }
