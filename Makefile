@@ -321,7 +321,9 @@ golden: $(BIN) $(TESTBIN)
 
 # Benchmarks: an optimised library, binary and bench programs in build/bench,
 # then one table of figures, targets and met/missed (tests/bench/bench.sh;
-# callgrind counts the instructions).
+# callgrind counts the instructions).  Training is compared with a plain C
+# loop of the same maths built with the same flags (bench_plain.c), and
+# with PyTorch when /usr/bin/python3 has it (not needed).
 BENCH_DIR    = build/bench
 BENCH_CFLAGS = -O2 -g
 BENCH_PROGS  = $(patsubst tests/bench/%.c,$(BENCH_DIR)/%,$(wildcard tests/bench/bench_*.c))

@@ -395,9 +395,10 @@ int frame_column_width(const double *v, int n, size_t stride, int decimals)
     const double nine = 9.0;
     uint64_t most = 0, limit;
     memcpy(&limit, &nine, sizeof limit);
-    for (int k = 0; k < n; k++) {
+    const double *p = v, *end = v + (size_t)n * stride;
+    for (; p < end; p += stride) {
         uint64_t u;
-        memcpy(&u, &v[(size_t)k * stride], sizeof u);
+        memcpy(&u, p, sizeof u);
         u &= ~(UINT64_C(1) << 63);
         most = u > most ? u : most;
     }

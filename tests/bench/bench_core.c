@@ -6,6 +6,8 @@
  *   bench_core rate LESSON SECONDS   sample-updates per second of
  *                                    engine_train, in doubling chunks
  *   bench_core history LESSON STEPS  peak RSS after STEPS engine_next calls
+ *   bench_core dump LESSON           the network as JSON (bench_torch.py
+ *                                    reads it)
  *   bench_core lesson NET PATH [MODE [SAMPLES]]
  *                                    writes NET as a lesson file
  *
@@ -241,6 +243,59 @@ static int bench_history(engine *e, long steps)
     return 0;
 }
 
+/* Writes a JSON array of n numbers with all their digits. */
+static void bench_dump_numbers(const double *v, int n)
+{
+    for (int k = 0; k < n; k++)
+        printf("%s%.17g", k ? ", " : "[", v[k]);
+    fputs(n ? "]" : "[]", stdout);
+}
+
+/* The network as JSON, for another program to train the same one: shape,
+ * activations, loss, mode, learning rate, weights (canonical, rows of
+ * inputs), biases, inputs and targets. */
+static int bench_dump(const engine_net *net)
+{
+    int L = net->layers;
+    printf("{\"layers\": [");
+    for (int i = 0; i <= L; i++)
+        printf("%s%d", i ? ", " : "", net->width[i]);
+    printf("], \"activations\": [");
+    for (int i = 0; i < L; i++)
+        printf("%s\"%s\"", i ? ", " : "", engine_act_name(net->act[i]));
+    printf("], \"loss\": \"%s\", \"mode\": \"%s\", \"learning_rate\": %.17g,"
+           " \"train_biases\": %s,\n \"weights\": [",
+           engine_loss_name(net->loss), engine_mode_name(net->mode), net->learning_rate,
+           net->has_bias && net->train_bias ? "true" : "false");
+    for (int l = 0; l < L; l++) {
+        fputs(l ? ",\n  [" : "[", stdout);
+        for (int i = 0; i < net->width[l]; i++) {
+            fputs(i ? ", " : "", stdout);
+            bench_dump_numbers(net->weights[l] + (size_t)i * net->width[l + 1], net->width[l + 1]);
+        }
+        fputs("]", stdout);
+    }
+    fputs("],\n \"biases\": ", stdout);
+    if (!net->has_bias)
+        fputs("null", stdout);
+    for (int l = 0; net->has_bias && l < L; l++) {
+        fputs(l ? ", " : "[", stdout);
+        bench_dump_numbers(net->biases[l], net->width[l + 1]);
+    }
+    fputs(net->has_bias ? "],\n \"inputs\": [" : ",\n \"inputs\": [", stdout);
+    for (int s = 0; s < net->samples; s++) {
+        fputs(s ? ", " : "", stdout);
+        bench_dump_numbers(net->inputs + (size_t)s * net->width[0], net->width[0]);
+    }
+    fputs("],\n \"targets\": [", stdout);
+    for (int s = 0; s < net->samples; s++) {
+        fputs(s ? ", " : "", stdout);
+        bench_dump_numbers(net->targets + (size_t)s * net->width[L], net->width[L]);
+    }
+    fputs("]}\n", stdout);
+    return 0;
+}
+
 /* Loads a lesson file or the default one; 0 or -1 with a message. */
 static int bench_load(const char *path, lesson *l)
 {
@@ -254,8 +309,10 @@ static int bench_load(const char *path, lesson *l)
 
 int main(int argc, char **argv)
 {
-    if (argc < 4 || (strcmp(argv[1], "lesson") != 0 && argc != 4) || argc > 6) {
+    int dump = argc == 3 && strcmp(argv[1], "dump") == 0;
+    if (!dump && (argc < 4 || (strcmp(argv[1], "lesson") != 0 && argc != 4) || argc > 6)) {
         fprintf(stderr, "usage: bench_core train|rate|history LESSON ARG\n"
+                        "       bench_core dump LESSON\n"
                         "       bench_core lesson NET PATH [online|batch [SAMPLES]]\n");
         return 2;
     }
@@ -277,6 +334,11 @@ int main(int argc, char **argv)
     }
     if (bench_load(argv[2], &l) < 0)
         return 2;
+    if (strcmp(argv[1], "dump") == 0) {
+        rc = bench_dump(&l.net);
+        lesson_free(&l);
+        return rc;
+    }
     engine *e = engine_new(&l.net, l.net.convention);
     if (!e) {
         fprintf(stderr, "bench_core: cannot make an engine for %s\n", argv[2]);
