@@ -472,11 +472,20 @@ static void jw_init(jw *w, FILE *out)
     w->point = probe[1];
 }
 
-/* Writes what is waiting; the end of every document. */
+/* Writes what is waiting. */
 static void jw_flush(jw *w)
 {
     fwrite(w->buf, 1, w->len, w->out);
     w->len = 0;
+}
+
+/* Ends a document: what is waiting, then its newline through stdio on its
+ * own, so that after a failed write there is still something for the
+ * caller's last fflush to fail on, with the reason (ENOSPC, EPIPE). */
+static void jw_end(jw *w)
+{
+    jw_flush(w);
+    fputc('\n', w->out);
 }
 
 static void jw_put(jw *w, const char *s, size_t n)
@@ -930,8 +939,7 @@ int print_walkthrough(FILE *out, const lesson *l, const print_options *opt)
         }
         jw_close(&w, ']');
         jw_close(&w, '}');
-        jw_put(&w, "\n", 1);
-        jw_flush(&w);
+        jw_end(&w);
         free(note);
         if (rc < 0)
             rc = out_of_memory();
@@ -1021,8 +1029,7 @@ int print_train(FILE *out, const lesson *l, long epochs, const print_options *op
         if (bad >= 0)
             jw_int(&w, "nonfinite_epoch", bad + 1);
         jw_close(&w, '}');
-        jw_put(&w, "\n", 1);
-        jw_flush(&w);
+        jw_end(&w);
     } else {
         const char *item = opt->format == PRINT_MARKDOWN ? "- " : "";
         fprintf(out, "%sepochs: %ld\n%sloss: ", item, epochs, item);
@@ -1118,8 +1125,7 @@ int print_gradcheck(FILE *out, const lesson *l, const print_options *opt)
         jw_close(&w, ']');
         jw_bool(&w, "passed", !failed);
         jw_close(&w, '}');
-        jw_put(&w, "\n", 1);
-        jw_flush(&w);
+        jw_end(&w);
     } else {
         /* why every row that is not simply good got its verdict */
         int told = 0;
