@@ -55,12 +55,19 @@ void draw_block_fit(const frame *f, draw_block *b, int index, int max_rows, int 
     b->more_right = b->c0 + b->cn < t->cols;
     int w = 2;
     for (int c = 0; c < b->cn; c++) {
+        /* The column's widest number; narrow, a number without a sign
+         * keeps no blank for it, so each is measured on its own. */
         int cw = 1;
-        for (int r = 0; r < t->rows; r++) {
-            double v = t->v[r * t->cols + b->c0 + c];
-            int nw = frame_number_width(v, decimals) - (b->narrow && isfinite(v) && !signbit(v));
-            cw = nw > cw ? nw : cw;
+        if (!b->narrow) {
+            cw = frame_column_width(t->v + b->c0 + c, t->rows, (size_t)t->cols, decimals);
+        } else {
+            for (int r = 0; r < t->rows; r++) {
+                double v = t->v[r * t->cols + b->c0 + c];
+                int nw = frame_number_width(v, decimals) - (isfinite(v) && !signbit(v));
+                cw = nw > cw ? nw : cw;
+            }
         }
+        cw = cw > 1 ? cw : 1;
         b->colw[c] = cw;
         w += cw + (c > 0);
     }

@@ -46,10 +46,15 @@ struct engine {
     engine_step *steps;
     int max_steps, n_steps, cur;
 
-    /* the trainer's own vectors, so training never touches the pass */
+    /* the trainer's own storage, so training never touches the pass (laid
+     * out by engine_train_layout): each vector holds one row per sample of
+     * a block, ENGINE_BLOCK rows in batch mode, one in online mode */
     double *scratch;
     double *ta[ENGINE_MAX_LAYERS + 1], *tz[ENGINE_MAX_LAYERS + 1], *tin[ENGINE_MAX_LAYERS + 1];
     double *tgp[ENGINE_MAX_LAYERS + 1], *td[ENGINE_MAX_LAYERS + 1];
+    double *wt[ENGINE_MAX_LAYERS]; /* batch: Wᵀ of each layer, to send a block down */
+    double *keep;                  /* the trainer's checkpoint: parameters, accumulators */
+    int keep_epoch, keep_sample;
 
     /* ring of pass-start snapshots: params, then accumulators */
     double *hist;
@@ -96,8 +101,19 @@ const char *engine_act_symbol(engine_act a);
 
 /* Builds every step of the current pass; allocates nothing. */
 void engine_pass_build(engine *e);
-/* Runs the current pass without steps and moves to the next sample;
- * returns the loss of the sample at the pass start. */
-double engine_advance(engine *e);
+
+/* Samples a batch-mode trainer takes through each layer at once. */
+enum { ENGINE_BLOCK = 16 };
+/* Lays the trainer's storage out from base (counting only when base is
+ * NULL); returns its size in doubles.  engine_new allocates it. */
+size_t engine_train_layout(engine *e, double *base);
+/* Runs `count` samples from the current one without steps, updating as
+ * the mode says and moving on through the epochs; when loss is not NULL,
+ * adds each sample's loss at its pass start to *loss, in order.  Returns
+ * 1 when the loss of one of them was not finite (known without computing
+ * the losses when they are plainly finite), else 0. */
+int engine_advance_run(engine *e, long count, double *loss);
+/* Runs the current pass without steps and moves to the next sample. */
+void engine_advance(engine *e);
 
 #endif

@@ -2,11 +2,12 @@
  * the forward and backward sums every path of the engine runs through,
  * the loss of a sample, and the project's random generator.
  *
- * One set of arithmetic (layer_sum, the activation and loss tables of
- * ops.c, layer_derivative, layer_send, sgd) serves the step builder, the trainer and the gradient
- * check, so a pass shown on screen, a pass stepped over and a pass trained
- * headless produce the same bits. */
+ * One set of arithmetic (the loops of engine_math.h, the activations of
+ * ops_act.h, the loss table of ops.c, grad_elem and sgd) serves the step
+ * builder, the trainer and the gradient check, so a pass shown on screen,
+ * a pass stepped over and a pass trained headless produce the same bits. */
 #include "engine_impl.h"
+#include "engine_math.h"
 #include "ops.h"
 
 #include <math.h>
@@ -198,57 +199,12 @@ int engine_net_params(const engine_net *net)
 
 /* ------------------------------------------------------------- arithmetic */
 
-/* z = Wᵀ·a (+ b), W canonical nin × nout.  Each z_j sums i = 1..nin in
- * order, then adds b_j: the order every caller shares. */
-static void layer_sum(const double *restrict w, const double *restrict b,
-                      const double *restrict a, int nin, int nout, double *restrict z)
-{
-    for (int j = 0; j < nout; j++) {
-        double s = 0.0;
-        for (int i = 0; i < nin; i++)
-            s += w[(size_t)i * nout + j] * a[i];
-        z[j] = b ? s + b[j] : s;
-    }
-}
-
-/* δ of layer n from what arrived (in): the slopes g′(z) times it, element
- * by element; for an activation without slopes (softmax), its Jacobian
- * transposed times it, δ = y ⊙ (in − yᵀ·in), gp left alone. */
-static void layer_derivative(engine_act act, const double *restrict z,
-                             const double *restrict a, const double *restrict in,
-                             double *restrict gp, double *restrict delta, int n)
-{
-    const ops_act_row *r = ops_act(act);
-    if (!r->slope) {
-        double s = engine_softmax_dot(a, in, n);
-        for (int j = 0; j < n; j++)
-            delta[j] = a[j] * (in[j] - s);
-        return;
-    }
-    r->slope(z, a, gp, n);
-    for (int j = 0; j < n; j++)
-        delta[j] = in[j] * gp[j];
-}
-
-/* Sent down: out = W·δ, W canonical nin × nout. */
-static void layer_send(const double *restrict w, const double *restrict delta, int nin,
-                       int nout, double *restrict out)
-{
-    for (int i = 0; i < nin; i++) {
-        const double *row = w + (size_t)i * nout;
-        double s = 0.0;
-        for (int j = 0; j < nout; j++)
-            s += row[j] * delta[j];
-        out[i] = s;
-    }
-}
-
 void engine_net_forward(const engine_net *net, double *const *a, double *const *z)
 {
     for (int n = 1; n <= net->layers; n++) {
-        layer_sum(net->weights[n - 1], net->has_bias ? net->biases[n - 1] : NULL, a[n - 1],
+        math_sums(net->weights[n - 1], net->has_bias ? net->biases[n - 1] : NULL, a[n - 1], 1,
                   net->width[n - 1], net->width[n], z[n]);
-        ops_act(net->act[n - 1])->forward(z[n], a[n], net->width[n]);
+        math_act(net->act[n - 1], z[n], a[n], net->width[n], net->width[n]);
     }
 }
 
@@ -266,13 +222,14 @@ void engine_net_backward(const engine_net *net, double *const *a, double *const 
             loss->grad(a[L], t, in[L], w);
     } else {
         loss->grad(a[L], t, in[L], w);
-        layer_derivative(out, z[L], a[L], in[L], gp[L], delta[L], w);
+        math_derivative(out, z[L], a[L], in[L], gp[L], delta[L], 1, w);
     }
     for (int n = L; n >= 1; n--) {
         if (n < L)
-            layer_derivative(net->act[n - 1], z[n], a[n], in[n], gp[n], delta[n], net->width[n]);
+            math_derivative(net->act[n - 1], z[n], a[n], in[n], gp[n], delta[n], 1,
+                            net->width[n]);
         if (n > 1 || full)
-            layer_send(net->weights[n - 1], delta[n], net->width[n - 1], net->width[n], in[n - 1]);
+            math_send(net->weights[n - 1], delta[n], net->width[n - 1], net->width[n], in[n - 1]);
     }
 }
 
@@ -324,9 +281,9 @@ static double net_sample_loss_signs(const engine_net *net, int sample, signed ch
     const double *a = net->inputs + (size_t)sample * net->width[0];
     int cur = 0;
     for (int n = 1; n <= net->layers; n++) {
-        layer_sum(net->weights[n - 1], net->has_bias ? net->biases[n - 1] : NULL, a,
+        math_sums(net->weights[n - 1], net->has_bias ? net->biases[n - 1] : NULL, a, 1,
                   net->width[n - 1], net->width[n], z);
-        ops_act(net->act[n - 1])->forward(z, buf[cur], net->width[n]);
+        math_act(net->act[n - 1], z, buf[cur], net->width[n], net->width[n]);
         if (signs && ops_act(net->act[n - 1])->kink)
             for (int j = 0; j < net->width[n]; j++)
                 *(*signs)++ = (signed char)((z[j] > 0) - (z[j] < 0));

@@ -70,21 +70,6 @@ static size_t arena_layout(engine *e, double *base)
     return off;
 }
 
-/* Lays the trainer's vectors out the same way. */
-static size_t scratch_layout(engine *e, double *base)
-{
-    size_t off = 0;
-    for (int l = 0; l <= e->net.layers; l++) {
-        double **arr[5] = {e->ta, e->tz, e->tin, e->tgp, e->td};
-        for (int k = 0; k < 5; k++) {
-            if (base)
-                arr[k][l] = base + off;
-            off += (size_t)e->net.width[l];
-        }
-    }
-    return off;
-}
-
 static int max_steps_of(const engine_net *n)
 {
     return 2 * n->layers + 1 + 6 * n->layers + 4 * n->layers;
@@ -650,7 +635,7 @@ engine *engine_new(const engine_net *net, engine_conv view)
     e->arena = calloc(arena_len, sizeof(double));
     e->max_steps = max_steps_of(net);
     e->steps = calloc((size_t)e->max_steps, sizeof *e->steps);
-    size_t scratch_len = scratch_layout(e, NULL);
+    size_t scratch_len = engine_train_layout(e, NULL);
     e->scratch = calloc(scratch_len, sizeof(double));
     e->snap_len = (size_t)engine_net_params(net) + e->acc_len;
     size_t per = e->snap_len * sizeof(double) + 2 * sizeof(int);
@@ -675,7 +660,7 @@ engine *engine_new(const engine_net *net, engine_conv view)
         }
     }
     arena_layout(e, e->arena);
-    scratch_layout(e, e->scratch);
+    engine_train_layout(e, e->scratch);
     engine_pass_build(e);
     return e;
 }

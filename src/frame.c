@@ -404,6 +404,37 @@ int frame_number_width(double v, int decimals)
     return (int)strlen(num);
 }
 
+int frame_column_width(const double *v, int n, size_t stride, int decimals)
+{
+    /* A number below 9 in size (rounding cannot carry it to 10) prints as
+     * a blank or minus, one digit and the decimals; when the largest size
+     * in the column is below 9, that is the column's width, known without
+     * printing anything.  The sizes are compared as the bits of |v|, which
+     * order like the numbers (NaN above infinity, so it goes the long
+     * way).  Otherwise each number is counted, and only the few near a
+     * power of ten are printed. */
+    int d = decimals < 0 ? 0 : decimals > 17 ? 17 : decimals;
+    int small = 2 + (d > 0 ? 1 + d : 0);
+    const double nine = 9.0;
+    uint64_t most = 0, limit;
+    memcpy(&limit, &nine, sizeof limit);
+    const double *p = v, *end = v + (size_t)n * stride;
+    for (; p < end; p += stride) {
+        uint64_t u;
+        memcpy(&u, p, sizeof u);
+        u &= ~(UINT64_C(1) << 63);
+        most = u > most ? u : most;
+    }
+    if (most < limit && small <= 12) /* longer prints in the exponent form */
+        return n > 0 ? small : 0;
+    int w = 0;
+    for (int k = 0; k < n; k++) {
+        int x = frame_number_width(v[(size_t)k * stride], decimals);
+        w = x > w ? x : w;
+    }
+    return w;
+}
+
 /* ---- reading a frame back ---- */
 
 size_t frame_row_text(const frame *f, int row, char *buf, size_t size)

@@ -125,6 +125,10 @@ void frame_number_bare(double v, int decimals, char *buf, size_t size);
 /* Columns frame_number(v, decimals) takes, counted without printing when
  * the digits are clear (the matrix columns are measured with it). */
 int frame_number_width(double v, int decimals);
+/* The widest frame_number_width of n numbers v[0], v[stride], …: what a
+ * matrix column needs, from the numbers' sizes alone when they are all
+ * small.  0 when n is 0. */
+int frame_column_width(const double *v, int n, size_t stride, int decimals);
 /* The attribute of a number: positive, negative, or a warning when not finite. */
 int frame_number_attr(double v);
 

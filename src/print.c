@@ -6,7 +6,6 @@
 #include "print.h"
 #include "shape.h"
 
-#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -442,155 +441,388 @@ static int print_step(printer *p, const lesson *l, const engine *e, int index, c
     return 0;
 }
 
-/* JSON value of a number: null when it is not finite (JSON has no inf). */
-static json_t *jnum(double v)
+/* ------------------------------------------------------------------ JSON */
+
+/* JSON written as it goes, laid out as jansson lays a tree out with
+ * JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17) (the
+ * layout backstep has always written): each member and element on a line
+ * of its own, two spaces deeper per level, "key": value, an empty
+ * container as {} or [], reals with 17 significant digits and always a
+ * point or an exponent.  Only the nesting is kept, so a walkthrough of any
+ * length takes the memory of one step. */
+enum { JW_DEPTH = 32, JW_BUFFER = 16384 };
+
+typedef struct {
+    FILE *out;
+    int depth;
+    unsigned char any[JW_DEPTH + 1]; /* the open container at each depth has a value */
+    char point;                      /* the decimal point printf writes */
+    size_t len;                      /* bytes waiting in buf */
+    char buf[JW_BUFFER];             /* output gathered into large writes */
+} jw;
+
+static void jw_init(jw *w, FILE *out)
 {
-    return isfinite(v) ? json_real(v) : json_null();
+    w->out = out;
+    w->depth = 0;
+    w->any[0] = 0;
+    w->len = 0;
+    char probe[8];
+    snprintf(probe, sizeof probe, "%.1f", 0.5);
+    w->point = probe[1];
 }
 
-static json_t *json_tensor_values(const engine_tensor *t)
+/* Writes what is waiting. */
+static void jw_flush(jw *w)
 {
-    if (t->rank == 0)
-        return jnum(t->rows * t->cols > 0 ? t->v[0] : NAN);
-    json_t *a = json_array();
-    if (t->rank == 1) {
-        for (int i = 0; i < t->rows * t->cols; i++)
-            json_array_append_new(a, jnum(t->v[i]));
-        return a;
-    }
-    for (int r = 0; r < t->rows; r++) {
-        json_t *row = json_array();
-        for (int c = 0; c < t->cols; c++)
-            json_array_append_new(row, jnum(t->v[r * t->cols + c]));
-        json_array_append_new(a, row);
-    }
-    return a;
+    fwrite(w->buf, 1, w->len, w->out);
+    w->len = 0;
 }
 
-static json_t *json_tensor(printer *p, const engine_tensor *t)
+/* Ends a document: what is waiting, then its newline through stdio on its
+ * own, so that after a failed write there is still something for the
+ * caller's last fflush to fail on, with the reason (ENOSPC, EPIPE). */
+static void jw_end(jw *w)
 {
-    json_t *shape = json_array();
+    jw_flush(w);
+    fputc('\n', w->out);
+}
+
+static void jw_put(jw *w, const char *s, size_t n)
+{
+    if (w->len + n > sizeof w->buf) {
+        jw_flush(w);
+        if (n > sizeof w->buf) {
+            fwrite(s, 1, n, w->out);
+            return;
+        }
+    }
+    memcpy(w->buf + w->len, s, n);
+    w->len += n;
+}
+
+static void jw_puts(jw *w, const char *s)
+{
+    jw_put(w, s, strlen(s));
+}
+
+/* A new line indented to depth (at most JW_DEPTH). */
+static void jw_newline(jw *w, int depth)
+{
+    static const char line[1 + 2 * JW_DEPTH + 1] =
+        "\n                                                                ";
+    jw_put(w, line, 1 + 2 * (size_t)depth);
+}
+
+/* A string with the escapes JSON needs and nothing more, as jansson
+ * writes it: \" \\ \b \f \n \r \t, \u00XX for the other control
+ * characters, every other byte (UTF-8 included) as it is. */
+static void jw_quote(jw *w, const char *s)
+{
+    jw_put(w, "\"", 1);
+    const char *run = s;
+    for (;; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        jw_put(w, run, (size_t)(s - run));
+        if (!c)
+            break;
+        char esc[8] = {'\\', (char)c, 0};
+        switch (c) {
+        case '"':
+        case '\\':
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            snprintf(esc, sizeof esc, "\\u%04X", c);
+            break;
+        }
+        jw_puts(w, esc);
+        run = s + 1;
+    }
+    jw_put(w, "\"", 1);
+}
+
+/* Starts the next value: a member called key of the open object, or the
+ * next element of the open array (key NULL); the first value at the top. */
+static void jw_next(jw *w, const char *key)
+{
+    if (w->depth > 0) {
+        if (w->any[w->depth])
+            jw_put(w, ",", 1);
+        w->any[w->depth] = 1;
+        jw_newline(w, w->depth);
+    }
+    if (key) {
+        jw_quote(w, key);
+        jw_put(w, ": ", 2);
+    }
+}
+
+/* Opens an object ('{') or an array ('['). */
+static void jw_open(jw *w, const char *key, char bracket)
+{
+    jw_next(w, key);
+    jw_put(w, &bracket, 1);
+    if (w->depth < JW_DEPTH)
+        w->depth++;
+    w->any[w->depth] = 0;
+}
+
+/* Closes the open object ('}') or array (']'). */
+static void jw_close(jw *w, char bracket)
+{
+    if (w->any[w->depth])
+        jw_newline(w, w->depth - 1);
+    if (w->depth > 0)
+        w->depth--;
+    jw_put(w, &bracket, 1);
+}
+
+static void jw_string(jw *w, const char *key, const char *s)
+{
+    jw_next(w, key);
+    jw_quote(w, s ? s : "");
+}
+
+static void jw_int(jw *w, const char *key, long long v)
+{
+    jw_next(w, key);
+    char buf[24];
+    jw_put(w, buf, (size_t)snprintf(buf, sizeof buf, "%lld", v));
+}
+
+static void jw_bool(jw *w, const char *key, int v)
+{
+    jw_next(w, key);
+    jw_puts(w, v ? "true" : "false");
+}
+
+static void jw_null(jw *w, const char *key)
+{
+    jw_next(w, key);
+    jw_puts(w, "null");
+}
+
+/* A number; null when it is not finite (JSON has no inf).  17 significant
+ * digits; a point is added when there is neither one nor an exponent (so
+ * that it reads back as a real), and the exponent loses its plus sign and
+ * leading zeros: 0.5, 1.0, 1e-5, 2.5e20. */
+static void jw_real(jw *w, const char *key, double v)
+{
+    if (!isfinite(v)) {
+        jw_null(w, key);
+        return;
+    }
+    jw_next(w, key);
+    char buf[40];
+    int n = snprintf(buf, sizeof buf - 2, "%.17g", v);
+    char *e = NULL;
+    for (int k = 0; k < n; k++) {
+        if (buf[k] == w->point)
+            buf[k] = '.';
+        if (buf[k] == 'e')
+            e = buf + k;
+    }
+    if (!e && !strchr(buf, '.')) {
+        memcpy(buf + n, ".0", 3);
+        n += 2;
+    }
+    if (e) {
+        char *digits = e + 1 + (e[1] == '-'), *from = e + 1 + (e[1] == '-' || e[1] == '+');
+        while (*from == '0' && from[1])
+            from++;
+        memmove(digits, from, strlen(from) + 1);
+        n = (int)strlen(buf);
+    }
+    jw_put(w, buf, (size_t)n);
+}
+
+/* A string cleaned for output (text_sanitize, ASCII when asked); -1 when
+ * out of memory. */
+static int jw_clean(jw *w, printer *p, const char *key, const char *s)
+{
+    const char *c = clean(p, s);
+    if (!c)
+        return -1;
+    jw_string(w, key, c);
+    return 0;
+}
+
+static int jw_tensor(jw *w, printer *p, const char *key, const engine_tensor *t)
+{
+    jw_open(w, key, '{');
+    if (jw_clean(w, p, "name", t->name) < 0)
+        return -1;
+    jw_open(w, "shape", '[');
     if (t->rank == 2) {
-        json_array_append_new(shape, json_integer(t->rows));
-        json_array_append_new(shape, json_integer(t->cols));
+        jw_int(w, NULL, t->rows);
+        jw_int(w, NULL, t->cols);
     } else if (t->rank == 1) {
-        json_array_append_new(shape, json_integer(t->rows * t->cols));
+        jw_int(w, NULL, t->rows * t->cols);
     }
-    const char *name = clean(p, t->name);
-    return json_pack("{s:s, s:o, s:o}", "name", name ? name : "", "shape", shape,
-                     "values", json_tensor_values(t));
+    jw_close(w, ']');
+    if (t->rank == 0) {
+        jw_real(w, "values", t->rows * t->cols > 0 ? t->v[0] : NAN);
+    } else if (t->rank == 1) {
+        jw_open(w, "values", '[');
+        for (int i = 0; i < t->rows * t->cols; i++)
+            jw_real(w, NULL, t->v[i]);
+        jw_close(w, ']');
+    } else {
+        jw_open(w, "values", '[');
+        for (int r = 0; r < t->rows; r++) {
+            jw_open(w, NULL, '[');
+            for (int c = 0; c < t->cols; c++)
+                jw_real(w, NULL, t->v[r * t->cols + c]);
+            jw_close(w, ']');
+        }
+        jw_close(w, ']');
+    }
+    jw_close(w, '}');
+    return 0;
 }
 
-static json_t *json_factors(printer *p, const engine_chain *c, const int *fs, int n);
+static int jw_factors(jw *w, printer *p, const char *key, const engine_chain *c, const int *fs,
+                      int n);
 
 /* One factor: {"name", "value"}, and "terms" (each {"value", "factors"})
  * when it is a sum. */
-static json_t *json_factor(printer *p, const engine_chain *c, int f)
+static int jw_factor(jw *w, printer *p, const engine_chain *c, int f)
 {
     const engine_factor *x = &c->factor[f];
-    const char *name = clean(p, x->name);
-    json_t *o = json_pack("{s:s, s:o}", "name", name ? name : "", "value", jnum(x->value));
-    if (!x->terms)
-        return o;
-    json_t *terms = json_array();
-    for (int t = 0; t < x->terms; t++) {
-        const engine_term *tm = &c->term[x->first_term + t];
-        int fs[ENGINE_CHAIN_FACTORS / 4], n = 0;
-        for (int k = 0; k < tm->factors && n < (int)(sizeof fs / sizeof fs[0]); k++)
-            fs[n++] = tm->first_factor + k;
-        json_array_append_new(terms, json_pack("{s:o, s:o}", "value", jnum(tm->value), "factors",
-                                               json_factors(p, c, fs, n)));
+    jw_open(w, NULL, '{');
+    if (jw_clean(w, p, "name", x->name) < 0)
+        return -1;
+    jw_real(w, "value", x->value);
+    if (x->terms) {
+        jw_open(w, "terms", '[');
+        for (int t = 0; t < x->terms; t++) {
+            const engine_term *tm = &c->term[x->first_term + t];
+            int fs[ENGINE_CHAIN_FACTORS / 4], n = 0;
+            for (int k = 0; k < tm->factors && n < (int)(sizeof fs / sizeof fs[0]); k++)
+                fs[n++] = tm->first_factor + k;
+            jw_open(w, NULL, '{');
+            jw_real(w, "value", tm->value);
+            if (jw_factors(w, p, "factors", c, fs, n) < 0)
+                return -1;
+            jw_close(w, '}');
+        }
+        jw_close(w, ']');
     }
-    json_object_set_new(o, "terms", terms);
-    return o;
+    jw_close(w, '}');
+    return 0;
 }
 
-static json_t *json_factors(printer *p, const engine_chain *c, const int *fs, int n)
+static int jw_factors(jw *w, printer *p, const char *key, const engine_chain *c, const int *fs,
+                      int n)
 {
-    json_t *a = json_array();
+    jw_open(w, key, '[');
     for (int k = 0; k < n; k++)
-        json_array_append_new(a, json_factor(p, c, fs[k]));
-    return a;
+        if (jw_factor(w, p, c, fs[k]) < 0)
+            return -1;
+    jw_close(w, ']');
+    return 0;
 }
 
 /* The chain rule under every element of a gradient step, one entry each:
- * {"index": [r, c], "value", "factors"}. */
-static json_t *json_chain(printer *p, const engine *e, int index)
+ * {"index": [r, c], "value", "factors"}, each written as it is found. */
+static int jw_chain(jw *w, printer *p, const engine *e, int index)
 {
     const engine_step *s = engine_step_at(e, index);
-    json_t *a = json_array();
+    jw_open(w, "chain", '[');
     for (int k = 0; k < s->result.rows * s->result.cols; k++) {
         if (engine_chain_of(e, index, k, 1, p->chain) != 0)
             break;
         const engine_chain *c = p->chain;
-        json_array_append_new(a, json_pack("{s:[i, i], s:o, s:o}", "index", c->row, c->col,
-                                           "value", jnum(c->value), "factors",
-                                           json_factors(p, c, c->top, c->factors)));
+        jw_open(w, NULL, '{');
+        jw_open(w, "index", '[');
+        jw_int(w, NULL, c->row);
+        jw_int(w, NULL, c->col);
+        jw_close(w, ']');
+        jw_real(w, "value", c->value);
+        if (jw_factors(w, p, "factors", c, c->top, c->factors) < 0)
+            return -1;
+        jw_close(w, '}');
     }
-    return a;
+    jw_close(w, ']');
+    return 0;
 }
 
-static json_t *json_step(printer *p, const lesson *l, const engine *e, int index, char *note,
-                         size_t note_size)
+static int jw_step(jw *w, printer *p, const lesson *l, const engine *e, int index, char *note,
+                   size_t note_size)
 {
     const engine_step *s = engine_step_at(e, index);
-    json_t *ops = json_array();
-    for (int i = 0; i < s->n_operands && i < ENGINE_MAX_OPERANDS; i++)
-        json_array_append_new(ops, json_tensor(p, &s->operand[i]));
-    json_t *o = json_object();
-    json_object_set_new(o, "index", json_integer(index));
-    json_object_set_new(o, "id", json_string(s->id));
-    json_object_set_new(o, "epoch", json_integer(s->epoch));
-    json_object_set_new(o, "sample", json_integer(s->sample));
-    json_object_set_new(o, "phase", json_string(engine_phase_name(s->phase)));
-    json_object_set_new(o, "layer", json_integer(s->layer));
-    json_object_set_new(o, "op", json_string(ops_op(s->op)->name));
+    jw_open(w, NULL, '{');
+    jw_int(w, "index", index);
+    jw_string(w, "id", s->id);
+    jw_int(w, "epoch", s->epoch);
+    jw_int(w, "sample", s->sample);
+    jw_string(w, "phase", engine_phase_name(s->phase));
+    jw_int(w, "layer", s->layer);
+    jw_string(w, "op", ops_op(s->op)->name);
     if (s->op == OP_ACT)
-        json_object_set_new(o, "activation", json_string(engine_act_name(s->act)));
-    const char *c = clean(p, s->title);
-    json_object_set_new(o, "title", json_string(c ? c : ""));
-    c = clean(p, s->formula);
-    json_object_set_new(o, "formula", json_string(c ? c : ""));
-    c = clean(p, s->shapes);
-    json_object_set_new(o, "shapes", json_string(c ? c : ""));
-    json_object_set_new(o, "operands", ops);
-    json_object_set_new(o, "result", json_tensor(p, &s->result));
-    if (s->kind == STEP_GRADIENT)
-        json_object_set_new(o, "chain", json_chain(p, e, index));
+        jw_string(w, "activation", engine_act_name(s->act));
+    if (jw_clean(w, p, "title", s->title) < 0 || jw_clean(w, p, "formula", s->formula) < 0 ||
+        jw_clean(w, p, "shapes", s->shapes) < 0)
+        return -1;
+    jw_open(w, "operands", '[');
+    for (int i = 0; i < s->n_operands && i < ENGINE_MAX_OPERANDS; i++)
+        if (jw_tensor(w, p, NULL, &s->operand[i]) < 0)
+            return -1;
+    jw_close(w, ']');
+    if (jw_tensor(w, p, "result", &s->result) < 0)
+        return -1;
+    if (s->kind == STEP_GRADIENT && jw_chain(w, p, e, index) < 0)
+        return -1;
     narrate_text(l, e, index, p->decimals, note, note_size, NULL);
-    c = clean(p, note);
-    json_object_set_new(o, "note", json_string(c ? c : ""));
-    return o;
+    if (jw_clean(w, p, "note", note) < 0)
+        return -1;
+    jw_close(w, '}');
+    return 0;
 }
 
-static json_t *json_lesson(printer *p, const lesson *l, engine_conv conv)
+static int jw_lesson(jw *w, printer *p, const lesson *l, engine_conv conv)
 {
     const engine_net *net = &l->net;
-    json_t *layers = json_array(), *acts = json_array();
-    for (int i = 0; i <= net->layers; i++)
-        json_array_append_new(layers, json_integer(net->width[i]));
-    for (int i = 0; i < net->layers; i++)
-        json_array_append_new(acts, json_string(engine_act_name(net->act[i])));
-    const char *title = clean(p, l->title);
-    json_t *o = json_pack("{s:s, s:o, s:o, s:s, s:s, s:s, s:f}", "title", title ? title : "",
-                          "layers", layers, "activations", acts, "loss",
-                          engine_loss_name(net->loss), "convention", engine_conv_name(conv),
-                          "mode", engine_mode_name(net->mode), "learning_rate",
-                          net->learning_rate);
-    const char *desc = l->description ? clean(p, l->description) : NULL;
-    json_object_set_new(o, "description", desc ? json_string(desc) : json_null());
-    return o;
-}
-
-static int json_write(FILE *out, json_t *root)
-{
-    if (!root)
+    jw_open(w, "lesson", '{');
+    if (jw_clean(w, p, "title", l->title) < 0)
         return -1;
-    int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-                                       JSON_REAL_PRECISION(17));
-    fputc('\n', out);
-    json_decref(root);
-    return rc;
+    jw_open(w, "layers", '[');
+    for (int i = 0; i <= net->layers; i++)
+        jw_int(w, NULL, net->width[i]);
+    jw_close(w, ']');
+    jw_open(w, "activations", '[');
+    for (int i = 0; i < net->layers; i++)
+        jw_string(w, NULL, engine_act_name(net->act[i]));
+    jw_close(w, ']');
+    jw_string(w, "loss", engine_loss_name(net->loss));
+    jw_string(w, "convention", engine_conv_name(conv));
+    jw_string(w, "mode", engine_mode_name(net->mode));
+    jw_real(w, "learning_rate", net->learning_rate);
+    if (l->description) {
+        if (jw_clean(w, p, "description", l->description) < 0)
+            return -1;
+    } else {
+        jw_null(w, "description");
+    }
+    jw_close(w, '}');
+    return 0;
 }
 
 /* The lesson's expressions in text or Markdown: each caption, then the
@@ -613,28 +845,34 @@ static int print_expressions(printer *p, const lesson *l, engine_conv conv)
 
 /* The lesson's expressions in JSON: caption, expression, and the shape it
  * has (null when the shapes do not fit) or why not. */
-static json_t *json_expressions(printer *p, const lesson *l, engine_conv conv)
+static int jw_expressions(jw *w, printer *p, const lesson *l, engine_conv conv)
 {
     static const char *const status[] = {"fit", "mismatch", "parse_error"};
-    json_t *arr = json_array();
-    for (int i = 0; i < l->n_expressions; i++) {
+    int rc = 0;
+    jw_open(w, "expressions", '[');
+    for (int i = 0; i < l->n_expressions && rc == 0; i++) {
         shape_result r;
         shape_check(l->expressions[i].expr, &l->net, conv, &r);
-        const char *cap = clean(p, l->expressions[i].caption);
-        json_t *o = json_object();
-        json_object_set_new(o, "caption", json_string(cap ? cap : ""));
-        cap = clean(p, l->expressions[i].expr);
-        json_object_set_new(o, "expr", json_string(cap ? cap : ""));
-        json_object_set_new(o, "status", json_string(status[r.status]));
-        json_object_set_new(o, "shape", r.status == SHAPE_FIT
-                                            ? json_pack("[i, i]", r.rows, r.cols)
-                                            : json_null());
-        cap = clean(p, r.message);
-        json_object_set_new(o, "message", json_string(cap ? cap : ""));
-        json_array_append_new(arr, o);
+        jw_open(w, NULL, '{');
+        rc = jw_clean(w, p, "caption", l->expressions[i].caption);
+        if (rc == 0)
+            rc = jw_clean(w, p, "expr", l->expressions[i].expr);
+        jw_string(w, "status", status[r.status]);
+        if (r.status == SHAPE_FIT) {
+            jw_open(w, "shape", '[');
+            jw_int(w, NULL, r.rows);
+            jw_int(w, NULL, r.cols);
+            jw_close(w, ']');
+        } else {
+            jw_null(w, "shape");
+        }
+        if (rc == 0)
+            rc = jw_clean(w, p, "message", r.message);
+        jw_close(w, '}');
         shape_result_free(&r);
     }
-    return arr;
+    jw_close(w, ']');
+    return rc;
 }
 
 static engine_conv view_conv(const lesson *l, const print_options *opt)
@@ -671,28 +909,39 @@ int print_walkthrough(FILE *out, const lesson *l, const print_options *opt)
     double loss_before = engine_net_mean_loss(engine_network(e));
     int rc = 0;
     if (opt->format == PRINT_JSON) {
-        json_t *steps = json_array();
-        char note[4096];
-        if (!p.chain) {
+        /* the loss after the epoch comes before the steps: trained on a
+         * copy first (training and stepping give the same bits) */
+        engine *t = p.chain ? engine_new(&l->net, conv) : NULL;
+        char *note = t ? malloc(4096) : NULL;
+        if (!note) {
+            engine_free(t);
             printer_free(&p);
             engine_free(e);
             return out_of_memory();
         }
-        for (int smp = 0; smp < l->net.samples; smp++) {
+        engine_train(t, 1, NULL);
+        double loss_after = engine_net_mean_loss(engine_network(t));
+        engine_free(t);
+        jw w;
+        jw_init(&w, out);
+        jw_open(&w, NULL, '{');
+        rc = jw_lesson(&w, &p, l, conv);
+        jw_real(&w, "loss_before", loss_before);
+        jw_real(&w, "loss_after", loss_after);
+        if (rc == 0 && l->n_expressions > 0)
+            rc = jw_expressions(&w, &p, l, conv);
+        jw_open(&w, "steps", '[');
+        for (int smp = 0; smp < l->net.samples && rc == 0; smp++) {
             int n = engine_step_count(e);
-            for (int i = 0; i < n; i++)
-                json_array_append_new(steps, json_step(&p, l, e, i, note, sizeof note));
+            for (int i = 0; i < n && rc == 0; i++)
+                rc = jw_step(&w, &p, l, e, i, note, 4096);
             engine_next_sample(e);
         }
-        double loss_after = engine_net_mean_loss(engine_network(e));
-        json_t *root = json_object();
-        json_object_set_new(root, "lesson", json_lesson(&p, l, conv));
-        json_object_set_new(root, "loss_before", jnum(loss_before));
-        json_object_set_new(root, "loss_after", jnum(loss_after));
-        if (l->n_expressions > 0)
-            json_object_set_new(root, "expressions", json_expressions(&p, l, conv));
-        json_object_set_new(root, "steps", steps);
-        if (json_write(out, root) < 0)
+        jw_close(&w, ']');
+        jw_close(&w, '}');
+        jw_end(&w);
+        free(note);
+        if (rc < 0)
             rc = out_of_memory();
     } else {
         char *note = malloc(4096);
@@ -728,20 +977,20 @@ int print_walkthrough(FILE *out, const lesson *l, const print_options *opt)
 }
 
 /* Weights of layer N in convention c: rows×cols values, row-major. */
-static json_t *json_weights(const engine_net *net, int N, engine_conv c)
+static void jw_weights(jw *w, const engine_net *net, int N, engine_conv c)
 {
     int in = net->width[N - 1], outw = net->width[N];
     int rows = c == CONV_COLUMNS ? in : outw, cols = c == CONV_COLUMNS ? outw : in;
-    json_t *m = json_array();
+    jw_open(w, NULL, '[');
     for (int r = 0; r < rows; r++) {
-        json_t *row = json_array();
+        jw_open(w, NULL, '[');
         for (int k = 0; k < cols; k++) {
             int i = c == CONV_COLUMNS ? r : k, j = c == CONV_COLUMNS ? k : r;
-            json_array_append_new(row, jnum(net->weights[N - 1][i * outw + j]));
+            jw_real(w, NULL, net->weights[N - 1][i * outw + j]);
         }
-        json_array_append_new(m, row);
+        jw_close(w, ']');
     }
-    return m;
+    jw_close(w, ']');
 }
 
 int print_train(FILE *out, const lesson *l, long epochs, const print_options *opt)
@@ -755,23 +1004,32 @@ int print_train(FILE *out, const lesson *l, long epochs, const print_options *op
     double loss = engine_net_mean_loss(net);
     int rc = 0;
     if (opt->format == PRINT_JSON) {
-        json_t *w = json_array(), *b = net->has_bias ? json_array() : json_null();
-        for (int N = 1; N <= net->layers; N++) {
-            json_array_append_new(w, json_weights(net, N, conv));
-            if (net->has_bias) {
-                json_t *v = json_array();
+        jw w;
+        jw_init(&w, out);
+        jw_open(&w, NULL, '{');
+        jw_int(&w, "epochs", epochs);
+        jw_real(&w, "loss", loss);
+        jw_string(&w, "convention", engine_conv_name(conv));
+        jw_open(&w, "weights", '[');
+        for (int N = 1; N <= net->layers; N++)
+            jw_weights(&w, net, N, conv);
+        jw_close(&w, ']');
+        if (net->has_bias) {
+            jw_open(&w, "biases", '[');
+            for (int N = 1; N <= net->layers; N++) {
+                jw_open(&w, NULL, '[');
                 for (int j = 0; j < net->width[N]; j++)
-                    json_array_append_new(v, jnum(net->biases[N - 1][j]));
-                json_array_append_new(b, v);
+                    jw_real(&w, NULL, net->biases[N - 1][j]);
+                jw_close(&w, ']');
             }
+            jw_close(&w, ']');
+        } else {
+            jw_null(&w, "biases");
         }
-        json_t *root = json_pack("{s:I, s:o, s:s, s:o, s:o}", "epochs", (json_int_t)epochs,
-                                 "loss", jnum(loss), "convention", engine_conv_name(conv),
-                                 "weights", w, "biases", b);
-        if (root && bad >= 0)
-            json_object_set_new(root, "nonfinite_epoch", json_integer(bad + 1));
-        if (json_write(out, root) < 0)
-            rc = out_of_memory();
+        if (bad >= 0)
+            jw_int(&w, "nonfinite_epoch", bad + 1);
+        jw_close(&w, '}');
+        jw_end(&w);
     } else {
         const char *item = opt->format == PRINT_MARKDOWN ? "- " : "";
         fprintf(out, "%sepochs: %ld\n%sloss: ", item, epochs, item);
@@ -823,9 +1081,15 @@ int print_gradcheck(FILE *out, const lesson *l, const print_options *opt)
     int n = engine_check_next(chk, engine_check_total(chk));
     const engine_check *rows = engine_check_rows(chk);
     int failed = engine_check_failures(chk), exempt[CHECK_STATUS_COUNT] = {0};
-    json_t *arr = opt->format == PRINT_JSON ? json_array() : NULL;
+    int json = opt->format == PRINT_JSON;
+    jw w;
+    jw_init(&w, out);
+    if (json) {
+        jw_open(&w, NULL, '{');
+        jw_open(&w, "parameters", '[');
+    }
     const char *md = opt->format == PRINT_MARKDOWN ? "    " : "";
-    if (!arr)
+    if (!json)
         fprintf(out, "%s%-6s %-14s %16s %16s %9s %9s  %s\n", md, "layer", "parameter", "analytic",
                 "numeric", "rel error", "tolerance", "status");
     char name[64], why[160], a[32], num[32], rel[32], tol[32];
@@ -835,13 +1099,19 @@ int print_gradcheck(FILE *out, const lesson *l, const print_options *opt)
         engine_check_reason(c, why, sizeof why);
         const char *status = engine_check_status_name(c->status);
         exempt[c->status]++;
-        if (arr) {
-            json_array_append_new(
-                arr, json_pack("{s:i, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s}", "layer",
-                               c->layer, "parameter", name, "analytic", jnum(c->analytic),
-                               "numeric", jnum(c->numeric), "rel_error", jnum(c->rel_error),
-                               "error", jnum(c->error), "tolerance", jnum(c->tolerance), "step",
-                               jnum(c->step), "status", status, "reason", why));
+        if (json) {
+            jw_open(&w, NULL, '{');
+            jw_int(&w, "layer", c->layer);
+            jw_string(&w, "parameter", name);
+            jw_real(&w, "analytic", c->analytic);
+            jw_real(&w, "numeric", c->numeric);
+            jw_real(&w, "rel_error", c->rel_error);
+            jw_real(&w, "error", c->error);
+            jw_real(&w, "tolerance", c->tolerance);
+            jw_real(&w, "step", c->step);
+            jw_string(&w, "status", status);
+            jw_string(&w, "reason", why);
+            jw_close(&w, '}');
             continue;
         }
         table_number(c->analytic, "%.8e", a, sizeof a);
@@ -851,9 +1121,11 @@ int print_gradcheck(FILE *out, const lesson *l, const print_options *opt)
         fprintf(out, "%s%-6d %-14s %16s %16s %9s %9s  %s\n", md, c->layer, name, a, num, rel, tol,
                 status);
     }
-    if (arr) {
-        if (json_write(out, json_pack("{s:o, s:b}", "parameters", arr, "passed", !failed)) < 0)
-            failed = out_of_memory();
+    if (json) {
+        jw_close(&w, ']');
+        jw_bool(&w, "passed", !failed);
+        jw_close(&w, '}');
+        jw_end(&w);
     } else {
         /* why every row that is not simply good got its verdict */
         int told = 0;

@@ -910,6 +910,300 @@ START_TEST(test_train_matches_stepping)
 }
 END_TEST
 
+/* The training of a network written out plainly, one sample at a time,
+ * from the tables' scalar functions (f and df of each activation, the
+ * loss's value and ∂E/∂y): every sum in the order the steps show it (the
+ * inputs i = 1, 2, … then the bias; the units above j = 1, 2, … for what
+ * is sent down; a batch's samples in turn), the update after the sends.
+ * What every path of the engine must reproduce to the last bit. */
+typedef struct {
+    engine_net n;                   /* the reference's own copy, trained */
+    double acc[ENGINE_MAX_LAYERS][ENGINE_MAX_WIDTH * ENGINE_MAX_WIDTH];
+    double bacc[ENGINE_MAX_LAYERS][ENGINE_MAX_WIDTH];
+    int sample;                     /* 0-based */
+} ref_trainer;
+
+/* δ from what arrived: in·g′(z) from df, or the softmax's Jacobian. */
+static void ref_derivative(engine_act act, const double *z, const double *a, const double *in,
+                           double *d, int n)
+{
+    const ops_act_row *r = ops_act(act);
+    if (r->df) {
+        for (int j = 0; j < n; j++)
+            d[j] = in[j] * r->df(z[j]);
+        return;
+    }
+    double s = 0.0;
+    for (int j = 0; j < n; j++)
+        s += a[j] * in[j];
+    for (int j = 0; j < n; j++)
+        d[j] = a[j] * (in[j] - s);
+}
+
+/* Runs the reference's current sample and moves on; returns its loss. */
+static double ref_sample(ref_trainer *r)
+{
+    engine_net *n = &r->n;
+    int L = n->layers, s = r->sample, nL = n->width[L];
+    double a[ENGINE_MAX_LAYERS + 1][ENGINE_MAX_WIDTH], z[ENGINE_MAX_LAYERS + 1][ENGINE_MAX_WIDTH];
+    double in[ENGINE_MAX_LAYERS + 1][ENGINE_MAX_WIDTH], d[ENGINE_MAX_LAYERS + 1][ENGINE_MAX_WIDTH];
+    memcpy(a[0], n->inputs + (size_t)s * n->width[0], n->width[0] * sizeof(double));
+    for (int l = 1; l <= L; l++) {
+        int nin = n->width[l - 1], nout = n->width[l];
+        const ops_act_row *act = ops_act(n->act[l - 1]);
+        for (int j = 0; j < nout; j++) {
+            double sum = 0.0;
+            for (int i = 0; i < nin; i++)
+                sum += n->weights[l - 1][i * nout + j] * a[l - 1][i];
+            z[l][j] = n->has_bias ? sum + n->biases[l - 1][j] : sum;
+            if (act->f)
+                a[l][j] = act->f(z[l][j]);
+        }
+        if (!act->f)
+            act->forward(z[l], a[l], nout);
+    }
+    const double *t = n->targets + (size_t)s * nL;
+    engine_act out = n->act[L - 1];
+    double loss = ops_loss_value(n->loss, out, z[L], a[L], t, nL);
+    if (ops_loss_fused(n->loss, out)) {
+        for (int k = 0; k < nL; k++)
+            d[L][k] = a[L][k] - t[k];
+    } else {
+        ops_loss(n->loss)->grad(a[L], t, in[L], nL);
+        ref_derivative(out, z[L], a[L], in[L], d[L], nL);
+    }
+    for (int l = L; l >= 1; l--) {
+        if (l < L)
+            ref_derivative(n->act[l - 1], z[l], a[l], in[l], d[l], n->width[l]);
+        for (int i = 0; l > 1 && i < n->width[l - 1]; i++) {
+            double sum = 0.0;
+            for (int j = 0; j < n->width[l]; j++)
+                sum += n->weights[l - 1][i * n->width[l] + j] * d[l][j];
+            in[l - 1][i] = sum;
+        }
+    }
+    double eta = n->learning_rate;
+    int tb = n->has_bias && n->train_bias, last = s == n->samples - 1;
+    for (int l = 1; l <= L; l++) {
+        int nin = n->width[l - 1], nout = n->width[l];
+        double *w = n->weights[l - 1], *b = n->biases[l - 1];
+        for (int i = 0; i < nin; i++)
+            for (int j = 0; j < nout; j++) {
+                double g = a[l - 1][i] * d[l][j];
+                if (n->mode == MODE_ONLINE)
+                    w[i * nout + j] = w[i * nout + j] - eta * g;
+                else
+                    r->acc[l - 1][i * nout + j] = r->acc[l - 1][i * nout + j] + g;
+            }
+        for (int j = 0; tb && j < nout; j++) {
+            if (n->mode == MODE_ONLINE)
+                b[j] = b[j] - eta * d[l][j];
+            else
+                r->bacc[l - 1][j] = r->bacc[l - 1][j] + d[l][j];
+        }
+        if (n->mode == MODE_BATCH && last) {
+            for (int k = 0; k < nin * nout; k++) {
+                w[k] = w[k] - eta * (r->acc[l - 1][k] / n->samples);
+                r->acc[l - 1][k] = 0.0;
+            }
+            for (int j = 0; tb && j < nout; j++) {
+                b[j] = b[j] - eta * (r->bacc[l - 1][j] / n->samples);
+                r->bacc[l - 1][j] = 0.0;
+            }
+        }
+    }
+    r->sample = (s + 1) % n->samples;
+    return loss;
+}
+
+/* A 5-7-6-3 network (widths that leave remainders in every block of four
+ * and of a SIMD register) with random weights, inputs and targets (one-hot
+ * under cross-entropy); bias 0 none, 1 trained, 2 frozen. */
+static void net_every_kind(engine_net *n, engine_act hidden, engine_act out, engine_loss loss,
+                           engine_mode mode, int bias, int samples, uint64_t seed)
+{
+    static const int w[] = {5, 7, 6, 3};
+    engine_act a[] = {hidden, hidden, out};
+    net_make(n, 3, w, a, loss, mode, bias > 0, bias == 1, samples, 0.3);
+    engine_rng r;
+    engine_rng_seed(&r, seed);
+    for (int l = 0; l < 3; l++) {
+        for (int k = 0; k < w[l] * w[l + 1]; k++)
+            n->weights[l][k] = engine_rng_uniform(&r) - 0.5;
+        for (int j = 0; bias && j < w[l + 1]; j++)
+            n->biases[l][j] = 0.4 * engine_rng_uniform(&r) - 0.2;
+    }
+    for (int k = 0; k < samples * w[0]; k++)
+        n->inputs[k] = 2.0 * engine_rng_uniform(&r) - 1.0;
+    for (int s = 0; s < samples; s++)
+        for (int k = 0; k < w[3]; k++)
+            n->targets[s * w[3] + k] = loss == LOSS_CROSS_ENTROPY ? (k == s % w[3])
+                                                                  : engine_rng_uniform(&r);
+}
+
+/* Trains n three epochs from its second sample three ways: engine_train,
+ * the stepping engine pass by pass (its losses and the W⁺ and b⁺ its
+ * update steps show) and the reference; all must agree bit for bit. */
+static void check_train_bits(const engine_net *n, const char *what)
+{
+    int S = n->samples, L = n->layers;
+    engine *a = engine_new(n, CONV_COLUMNS), *b = engine_new(n, CONV_ROWS);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    static ref_trainer r;
+    memset(&r, 0, sizeof r);
+    ck_assert_int_eq(engine_net_copy(&r.n, n), 0);
+    engine_next_sample(a);
+    engine_next_sample(b);
+    ref_sample(&r);
+    for (int ep = 0; ep < 3; ep++) {
+        double la, sum = 0.0;
+        ck_assert_int_eq(engine_train(a, 1, &la), -1);
+        for (int s = 0; s < S; s++) {
+            double want = ref_sample(&r);
+            double got = engine_pass_loss(b);
+            ck_assert_msg(memcmp(&got, &want, sizeof got) == 0, "%s: loss %.17g, want %.17g",
+                          what, got, want);
+            sum += want;
+            for (int l = 1; l <= L; l++) {
+                char id[32];
+                snprintf(id, sizeof id, "update.%d", l);
+                const engine_step *u = step_by_id(b, id);
+                if (!u)
+                    continue; /* a batch's earlier samples: no update yet */
+                for (int i = 0; i < n->width[l - 1]; i++)
+                    for (int j = 0; j < n->width[l]; j++) {
+                        double shown = view_get(&u->result, CONV_ROWS, i, j);
+                        double ref = r.n.weights[l - 1][i * n->width[l] + j];
+                        ck_assert_msg(memcmp(&shown, &ref, sizeof ref) == 0,
+                                      "%s: %s[%d][%d] shows %.17g, want %.17g", what, id, i, j,
+                                      shown, ref);
+                    }
+                snprintf(id, sizeof id, "update.%d.bias", l);
+                if ((u = step_by_id(b, id)) != NULL)
+                    ck_assert_msg(memcmp(u->result.v, r.n.biases[l - 1],
+                                         n->width[l] * sizeof(double)) == 0,
+                                  "%s: %s", what, id);
+            }
+            engine_next_sample(b);
+        }
+        double want = sum / S;
+        ck_assert_msg(memcmp(&la, &want, sizeof la) == 0, "%s: epoch %d loss %.17g, want %.17g",
+                      what, ep, la, want);
+        const engine_net *na = engine_network(a), *nb = engine_network(b);
+        for (int l = 0; l < L; l++) {
+            size_t m = (size_t)n->width[l] * n->width[l + 1] * sizeof(double);
+            ck_assert_msg(memcmp(na->weights[l], r.n.weights[l], m) == 0, "%s: W%d trained",
+                          what, l + 1);
+            ck_assert_msg(memcmp(nb->weights[l], r.n.weights[l], m) == 0, "%s: W%d stepped",
+                          what, l + 1);
+            if (n->has_bias) {
+                m = n->width[l + 1] * sizeof(double);
+                ck_assert_msg(memcmp(na->biases[l], r.n.biases[l], m) == 0, "%s: b%d", what,
+                              l + 1);
+                ck_assert_msg(memcmp(nb->biases[l], r.n.biases[l], m) == 0, "%s: b%d stepped",
+                              what, l + 1);
+            }
+        }
+        ck_assert_int_eq(engine_sample(a), 2);
+        ck_assert_int_eq(engine_sample(b), 2);
+    }
+    engine_free(a);
+    engine_free(b);
+    engine_net_free(&r.n);
+}
+
+/* Every activation in hidden and output layers under every loss it may
+ * follow, both modes, without biases, with trained and with frozen ones;
+ * batches of 3 samples (sent down row by row), 16 (one block) and 37
+ * (blocks of 16, 16 and 5, the first epoch starting inside the first). */
+START_TEST(test_train_bits_every_kind)
+{
+    int configs = 0;
+    for (int loss = 0; loss < LOSS_COUNT; loss++)
+        for (int out = 0; out < ACT_COUNT; out++) {
+            if (!(ops_loss((engine_loss)loss)->follows & (1u << out)))
+                continue;
+            for (int hid = 0; hid < ACT_COUNT; hid++) {
+                if (ops_act((engine_act)hid)->output_only)
+                    continue;
+                for (int mode = 0; mode < MODE_COUNT; mode++)
+                    for (int bias = 0; bias < 3; bias++)
+                        for (int v = 0; v < (mode == MODE_BATCH ? 3 : 1); v++) {
+                            static const int batch[] = {3, 16, 37};
+                            int S = mode == MODE_BATCH ? batch[v] : 5;
+                            engine_net n;
+                            char what[96];
+                            snprintf(what, sizeof what, "%s, %s/%s, %s, bias %d, %d samples",
+                                     engine_loss_name(loss), engine_act_name(hid),
+                                     engine_act_name(out), engine_mode_name(mode), bias, S);
+                            net_every_kind(&n, (engine_act)hid, (engine_act)out,
+                                           (engine_loss)loss, (engine_mode)mode, bias, S,
+                                           (uint64_t)(100 + configs));
+                            check_train_bits(&n, what);
+                            engine_net_free(&n);
+                            configs++;
+                        }
+            }
+        }
+    /* 5 hidden activations under mse's 5 outputs and softmax/cross-entropy,
+     * 3 bias settings, 1 online and 3 batch sizes */
+    ck_assert_int_eq(configs, 5 * 6 * 3 * 4);
+}
+END_TEST
+
+/* The epoch where values stop being finite is the same whether training
+ * checks once per chunk of epochs or after each, with or without the
+ * losses; and training goes on past it. */
+START_TEST(test_train_nonfinite_epoch)
+{
+    for (int mode = 0; mode < MODE_COUNT; mode++)
+        for (int S = 1; S <= 20; S += 19) {
+            engine_net n;
+            net_every_kind(&n, ACT_TANH, ACT_LINEAR, LOSS_MSE, (engine_mode)mode, 1, S, 9);
+            n.learning_rate = 40.0;
+            engine *e = engine_new(&n, CONV_COLUMNS);
+            long one = -1;
+            for (long k = 0; k < 300 && one < 0; k++)
+                if (engine_train(e, 1, NULL) >= 0)
+                    one = k;
+            ck_assert_msg(one > 0, "%s, %d samples: diverges in epoch %ld",
+                          engine_mode_name(mode), S, one);
+            engine_free(e);
+            double losses[300];
+            for (int with = 0; with < 2; with++) {
+                e = engine_new(&n, CONV_COLUMNS);
+                long bad = engine_train(e, 300, with ? losses : NULL);
+                ck_assert_msg(bad == one, "%s, %d samples, losses %d: %ld, want %ld",
+                              engine_mode_name(mode), S, with, bad, one);
+                ck_assert_int_eq(engine_epoch(e), 301);
+                for (long k = 0; with && k < one; k++)
+                    ck_assert(isfinite(losses[k]));
+                engine_free(e);
+            }
+            engine_net_free(&n);
+        }
+    /* A loss that overflows while the weight is still finite counts too,
+     * whether the losses are asked for or not: w ← w − 10·(10w)·10 = −999w,
+     * so E = (10w)²/2 passes 1.8e308 in epoch 53 and w only in epoch 103. */
+    static const int w1[] = {1, 1};
+    static const engine_act lin[] = {ACT_LINEAR};
+    engine_net n;
+    net_make(&n, 1, w1, lin, LOSS_MSE, MODE_ONLINE, 0, 0, 1, 10.0);
+    n.weights[0][0] = 1.0;
+    n.inputs[0] = 10.0;
+    double losses[100];
+    for (int with = 0; with < 2; with++) {
+        engine *e = engine_new(&n, CONV_COLUMNS);
+        ck_assert_int_eq(engine_train(e, 100, with ? losses : NULL), 52);
+        ck_assert(isfinite(engine_network(e)->weights[0][0]));
+        engine_free(e);
+    }
+    ck_assert(isfinite(losses[51]) && isinf(losses[52]));
+    engine_net_free(&n);
+}
+END_TEST
+
 START_TEST(test_update_step_is_next_state)
 {
     /* online: what update.N shows is what the next pass starts from, bit for bit */
@@ -1474,6 +1768,8 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_back_and_forth);
     tcase_add_test(tc, test_history_bounded);
     tcase_add_test(tc, test_train_matches_stepping);
+    tcase_add_test(tc, test_train_bits_every_kind);
+    tcase_add_test(tc, test_train_nonfinite_epoch);
     tcase_add_test(tc, test_update_step_is_next_state);
     tcase_add_test(tc, test_loss_after);
     tcase_add_test(tc, test_nonfinite);

@@ -2,11 +2,17 @@
  * against the engine, a hand calculation and Mazur's published example;
  * the text handout's shapes; nothing from a lesson reaches a terminal raw. */
 #include <check.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <math.h>
+#include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "lesson.h"
@@ -618,6 +624,220 @@ START_TEST(gradcheck_negligible_is_not_wrong)
 }
 END_TEST
 
+/* Re-dumps JSON text with jansson's own layout (the flags backstep has
+ * always used); NULL when it does not parse. */
+static char *jansson_layout(const captured *c)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(c->text, c->len, 0, &jerr);
+    ck_assert_msg(root != NULL, "line %d: %s", jerr.line, jerr.text);
+    char *again = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                                       JSON_REAL_PRECISION(17));
+    json_decref(root);
+    ck_assert_ptr_nonnull(again);
+    return again;
+}
+
+/* Asserts that c holds exactly what jansson writes for the same values,
+ * followed by a newline; names the first byte that differs. */
+static void assert_jansson_layout(const captured *c, const char *what)
+{
+    char *again = jansson_layout(c);
+    size_t n = strlen(again), k = 0;
+    while (k < n && k < c->len && again[k] == c->text[k])
+        k++;
+    ck_assert_msg(c->len == n + 1 && k == n && c->text[n] == '\n',
+                  "%s: differs from jansson at byte %zu: \"%.40s\" where jansson has \"%.40s\"",
+                  what, k, c->text + k, again + k);
+    free(again);
+}
+
+/* The JSON is written as it goes, and laid out byte for byte as jansson
+ * lays out the same values: every bundled lesson and the test lessons with
+ * escapes, bidi text and a BOM, in both conventions (ASCII in one), for the
+ * walkthrough, training and the gradient check; and the numbers at the
+ * edges of a double (the smallest subnormal, the largest double, −0, whole
+ * numbers, exponents of one to three digits). */
+START_TEST(json_laid_out_as_jansson)
+{
+    static const char *const files[] = {
+        "lessons/01-question.yaml",     "lessons/02-two-by-one.yaml",
+        "lessons/03-rows-or-columns.yaml", "lessons/04-mazur.yaml",
+        "lessons/05-biases.yaml",       "lessons/06-xor.yaml",
+        "lessons/07-deeper.yaml",       "lessons/08-softmax.yaml",
+        "lessons/09-batch-online.yaml", "lessons/10-vanishing.yaml",
+        "lessons/11-learning-rate.yaml", "tests/lessons/escapes.yaml",
+        "tests/lessons/bidi.yaml",
+        "tests/lessons/bom-crlf.yaml",  "tests/lessons/negligible.yaml",
+    };
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        lesson l;
+        lesson_error err;
+        ck_assert_msg(lesson_load_file(files[f], &l, &err) == 0, "%s", err.message);
+        for (int conv = 0; conv < CONV_COUNT; conv++) {
+            char what[96];
+            snprintf(what, sizeof what, "%s, %s", files[f], engine_conv_name(conv));
+            captured c = run_walkthrough(&l, PRINT_JSON, conv, conv);
+            ck_assert_int_eq(c.rc, 0);
+            assert_jansson_layout(&c, what);
+            free(c.text);
+            print_options opt = {PRINT_JSON, conv, 0, 0};
+            c = (captured){NULL, 0, 0};
+            FILE *out = open_memstream(&c.text, &c.len);
+            ck_assert_int_eq(print_train(out, &l, 3, &opt), 0);
+            fclose(out);
+            assert_jansson_layout(&c, what);
+            free(c.text);
+            c = (captured){NULL, 0, 0};
+            out = open_memstream(&c.text, &c.len);
+            print_gradcheck(out, &l, &opt);
+            fclose(out);
+            assert_jansson_layout(&c, what);
+            free(c.text);
+        }
+        lesson_free(&l);
+    }
+    /* numbers at the edges, through --train's weights (no update: η·0) */
+    static const char yaml[] = "title: edges\nlayers: [1, 9]\nactivations: [linear]\n"
+                               "learning_rate: 1e-300\nweights:\n"
+                               "  - [[4.9e-324, 1.7976931348623157e308, -0.0, 3, -2.5e-7,"
+                               " 1e21, 0.1, 123456789012345678, 1e-100]]\n"
+                               "samples:\n  - input: [0]\n    target: [0, 0, 0, 0, 0, 0, 0, 0, 0]\n";
+    lesson l;
+    load_text(&l, yaml);
+    print_options opt = {PRINT_JSON, -1, 0, 0};
+    captured c = {NULL, 0, 0};
+    FILE *out = open_memstream(&c.text, &c.len);
+    ck_assert_int_eq(print_train(out, &l, 1, &opt), 0);
+    fclose(out);
+    assert_jansson_layout(&c, "edges");
+    ck_assert_ptr_nonnull(strstr(c.text, "\n      [\n        4.9406564584124654e-324,\n"
+                                         "        1.7976931348623157e308,\n        -0.0,\n"
+                                         "        3.0,\n        -2.4999999999999999e-7,\n"
+                                         "        1e21,\n        0.10000000000000001,\n"
+                                         "        1.2345678901234568e17,\n"
+                                         "        1e-100\n      ]\n"));
+    free(c.text);
+    lesson_free(&l);
+}
+END_TEST
+
+extern char **environ;
+
+/* Writes the largest lesson backstep loads: nine layers of 64 units (eight
+ * 64×64 weight layers, tanh and a linear output), weights with two
+ * decimals, 1000 samples of 64 inputs and 64 targets with one decimal:
+ * just under the 1 MiB a lesson may have. */
+static void write_largest(FILE *f)
+{
+    uint64_t x = 88172645463325252u; /* xorshift64: any numbers will do */
+#define NEXT() (x ^= x << 13, x ^= x >> 7, x ^= x << 17, (double)(x >> 11) * 0x1.0p-53)
+    fputs("title: largest\nlayers: [64, 64, 64, 64, 64, 64, 64, 64, 64]\n"
+          "activations: [tanh, tanh, tanh, tanh, tanh, tanh, tanh, linear]\n"
+          "learning_rate: 0.01\nweights:\n", f);
+    for (int l = 0; l < 8; l++)
+        for (int i = 0; i < 64; i++)
+            for (int j = 0; j < 64; j++)
+                fprintf(f, "%s%.2f%s", j ? ", " : i ? "     [" : "  - [[", 0.4 * NEXT() - 0.2,
+                        j < 63 ? "" : i < 63 ? "],\n" : "]]\n");
+    fputs("samples:\n", f);
+    for (int s = 0; s < 1000; s++)
+        for (int k = 0; k < 128; k++)
+            fprintf(f, "%s%.1f%s", k == 0 ? "  - input: [" : k == 64 ? "    target: [" : ", ",
+                    2 * NEXT() - 1, k == 63 || k == 127 ? "]\n" : "");
+#undef NEXT
+}
+
+/* Runs ./backstep (or $BACKSTEP_BIN) with args, reading its output as it
+ * comes without keeping it; returns the exit status and fills the bytes
+ * written, the last bytes of them and the program's peak RSS in KiB. */
+static int run_counted(const char *const *args, long long *bytes, char *tail, size_t tail_size,
+                       long *peak_kib)
+{
+    const char *bin = getenv("BACKSTEP_BIN") ? getenv("BACKSTEP_BIN") : "./backstep";
+    char *argv[12];
+    int n = 0;
+    argv[n++] = (char *)bin;
+    for (; args[n - 1] && n < 11; n++)
+        argv[n] = (char *)args[n - 1];
+    argv[n] = NULL;
+    int fd[2];
+    ck_assert_int_eq(pipe(fd), 0);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fd[1], 1);
+    posix_spawn_file_actions_addclose(&fa, fd[0]);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    pid_t pid;
+    ck_assert_int_eq(posix_spawn(&pid, bin, &fa, NULL, argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fd[1]);
+    static char buf[1 << 16];
+    ssize_t got;
+    size_t kept = 0;
+    *bytes = 0;
+    while ((got = read(fd[0], buf, sizeof buf)) > 0) {
+        *bytes += got;
+        size_t take = (size_t)got < tail_size - 1 ? (size_t)got : tail_size - 1;
+        if (kept + take > tail_size - 1) {
+            size_t drop = kept + take - (tail_size - 1);
+            memmove(tail, tail + drop, kept - drop);
+            kept -= drop;
+        }
+        memcpy(tail + kept, buf + got - take, take);
+        kept += take;
+    }
+    tail[kept] = '\0';
+    close(fd[0]);
+    int st;
+    struct rusage ru;
+    ck_assert_int_eq(wait4(pid, &st, 0, &ru), pid);
+    *peak_kib = ru.ru_maxrss;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Peak memory of --print for the largest lesson, in every format, stays
+ * under a fixed bound however many samples it walks through: the output
+ * is written as it is made, one step at a time.  Two samples of JSON are
+ * some 1.5 GB (every gradient step carries the chain rule of each of its
+ * 4096 elements); when the JSON was built whole first, one sample took
+ * 2.8 GiB of memory.  The bound leaves room for a sanitized build. */
+enum { PRINT_PEAK_KIB = 64 * 1024 };
+
+START_TEST(print_memory_bounded)
+{
+    char path[] = "/tmp/backstep-largest-XXXXXX.yaml";
+    int fd = mkstemps(path, 5);
+    ck_assert_int_ge(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    ck_assert_ptr_nonnull(f);
+    write_largest(f);
+    ck_assert_int_lt(ftell(f), 1 << 20);
+    fclose(f);
+    static const struct {
+        const char *format, *end;
+        long long min_bytes;
+    } runs[] = {
+        {"json", "\n  ]\n}\n", 1000000000},
+        {"text", "Mean loss after the epoch: ", 4000000},
+        {"markdown", "- Mean loss after the epoch: ", 4000000},
+    };
+    for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+        const char *args[] = {"--print", "--format", runs[k].format, "--samples", "2", path, NULL};
+        long long bytes;
+        char tail[96];
+        long kib;
+        int status = run_counted(args, &bytes, tail, sizeof tail, &kib);
+        ck_assert_msg(status == 0, "%s: exit status %d", runs[k].format, status);
+        ck_assert_msg(bytes >= runs[k].min_bytes, "%s: only %lld bytes", runs[k].format, bytes);
+        ck_assert_msg(strstr(tail, runs[k].end), "%s ends \"%s\"", runs[k].format, tail);
+        ck_assert_msg(kib < PRINT_PEAK_KIB, "%s: peak RSS %ld KiB, bound %d KiB", runs[k].format,
+                      kib, PRINT_PEAK_KIB);
+    }
+    unlink(path);
+}
+END_TEST
+
 Suite *print_suite(void)
 {
     Suite *s = suite_create("print");
@@ -634,6 +854,12 @@ Suite *print_suite(void)
     tcase_add_test(tc, format_names);
     tcase_add_test(tc, expressions_in_every_format);
     tcase_add_test(tc, gradcheck_negligible_is_not_wrong);
+    tcase_add_test(tc, json_laid_out_as_jansson);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("memory");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, print_memory_bounded);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1346,6 +1346,35 @@ START_TEST(number_width_matches_print)
 }
 END_TEST
 
+/* A column's width is the widest of its numbers' widths, for columns all
+ * small (counted from their sizes alone) and for columns with a number
+ * near 9, huge, not finite or in the exponent form, at every precision. */
+START_TEST(column_width_is_widest_number)
+{
+    static const double odd[] = {8.999, 9.0, -9.5, 9.99995, 123.4, 1e11, -1e100, NAN, INFINITY,
+                                 -INFINITY, -0.0, 5e-7};
+    static const int decs[] = {0, 2, 4, 9, 10, 17};
+    double col[3 * 7];
+    for (size_t d = 0; d < sizeof decs / sizeof decs[0]; d++)
+        for (size_t k = 0; k <= sizeof odd / sizeof odd[0]; k++) {
+            for (int r = 0; r < 7; r++) /* column 1 of a 7×3 matrix */
+                for (int c = 0; c < 3; c++)
+                    col[r * 3 + c] = c == 1 ? 0.31 * r - 0.9 : 1e30;
+            if (k < sizeof odd / sizeof odd[0])
+                col[4 * 3 + 1] = odd[k];
+            int want = 0;
+            for (int r = 0; r < 7; r++) {
+                int w = frame_number_width(col[r * 3 + 1], decs[d]);
+                want = w > want ? w : want;
+            }
+            ck_assert_msg(frame_column_width(col + 1, 7, 3, decs[d]) == want,
+                          "%.17g at %d decimals: %d, widest %d", col[13], decs[d],
+                          frame_column_width(col + 1, 7, 3, decs[d]), want);
+        }
+    ck_assert_int_eq(frame_column_width(col, 0, 3, 4), 0);
+}
+END_TEST
+
 /* The shape checker wraps the closing reason over the free rows: at 80×24
  * its last words show, nothing is cut with …, and the rows below stay
  * plain. */
@@ -1990,6 +2019,7 @@ Suite *view_suite(void)
     tcase_add_test(tc, modified_long_title);
     tcase_add_test(tc, pass_pane);
     tcase_add_test(tc, number_width_matches_print);
+    tcase_add_test(tc, column_width_is_widest_number);
     tcase_add_test(tc, shape_reason_wraps);
     tcase_add_test(tc, every_screen_whole);
     tcase_add_test(tc, glyphs_are_the_ops);

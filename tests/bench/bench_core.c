@@ -1,15 +1,25 @@
 /* bench_core.c - backstep's engine under load, without a screen.
  *
- *   bench_core train NET SECONDS   sample-updates per second of engine_train
- *   bench_core history NET STEPS   peak RSS after STEPS engine_next calls
- *   bench_core lesson NET PATH     writes NET as a lesson file (for the
- *                                  screen benchmarks)
+ *   bench_core train LESSON EPOCHS   CPU time per sample of engine_train
+ *                                    over EPOCHS epochs, and the mean loss
+ *                                    afterwards with all 17 digits
+ *   bench_core rate LESSON SECONDS   sample-updates per second of
+ *                                    engine_train, in doubling chunks
+ *   bench_core history LESSON STEPS  peak RSS after STEPS engine_next calls
+ *   bench_core dump LESSON           the network as JSON (bench_torch.py
+ *                                    reads it)
+ *   bench_core lesson NET PATH [MODE [SAMPLES]]
+ *                                    writes NET as a lesson file
  *
- * NET is 2-3-2 (the built-in lesson), 8-16-16-4 or 64-64-64-10 (built in
- * memory: Glorot weights from a fixed seed, tanh hidden layers, sigmoid
- * output, mse, biases, 32 random samples).  Output is one line of
- * "key value" pairs for the driver script. */
+ * LESSON is a lesson file or "default".  NET is 2-3-2 (the built-in
+ * lesson) or a shape like 8-16-16-4, built in memory: Glorot weights from a
+ * fixed seed (the lesson gives the seed, not the weights), tanh hidden layers, sigmoid output, mse, biases, SAMPLES
+ * random samples (32 unless given; inputs in [-1, 1] with two decimals, so
+ * that 1000 samples of 64 fit in a lesson), MODE online (the default) or
+ * batch.
+ * Output is one line of "key value" pairs for the driver script. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +27,8 @@
 
 #include "engine.h"
 #include "lesson.h"
-#include "save.h"
 
-enum { BENCH_SAMPLES = 32 };
+enum { BENCH_SAMPLES = 32, BENCH_SEED = 20240601 };
 
 /* CPU seconds of this process: other work on a busy machine does not count. */
 static double bench_now(void)
@@ -51,7 +60,7 @@ static int bench_parse_net(const char *spec, int *width)
 
 /* Fills *l with the network NET: the built-in lesson for 2-3-2, otherwise a
  * generated one.  Returns 0 or -1 with a message printed. */
-static int bench_lesson(const char *spec, lesson *l)
+static int bench_lesson(const char *spec, engine_mode mode, int samples, lesson *l)
 {
     lesson_error err;
     if (strcmp(spec, "2-3-2") == 0) {
@@ -73,11 +82,11 @@ static int bench_lesson(const char *spec, lesson *l)
         net->act[i] = i + 1 < layers ? ACT_TANH : ACT_SIGMOID;
     net->loss = LOSS_MSE;
     net->convention = CONV_COLUMNS;
-    net->mode = MODE_ONLINE;
+    net->mode = mode;
     net->learning_rate = 0.1;
     net->has_bias = 1;
     net->train_bias = 1;
-    net->samples = BENCH_SAMPLES;
+    net->samples = samples;
     const char *why = engine_net_validate(net);
     if (why) {
         fprintf(stderr, "bench_core: %s: %s\n", spec, why);
@@ -88,21 +97,68 @@ static int bench_lesson(const char *spec, lesson *l)
         return -1;
     }
     engine_rng rng;
-    engine_rng_seed(&rng, 20240601);
+    /* the weights a lesson with this seed and no weights gets, so the
+     * lesson file carries the seed instead of thousands of numbers */
+    l->seed = BENCH_SEED;
+    engine_rng_seed(&rng, BENCH_SEED);
     for (int N = 1; N <= layers; N++)
         engine_glorot(net, N, &rng);
-    for (int i = 0; i < BENCH_SAMPLES * net->width[0]; i++)
-        net->inputs[i] = 2.0 * engine_rng_uniform(&rng) - 1.0;
-    for (int i = 0; i < BENCH_SAMPLES * net->width[layers]; i++)
+    for (int i = 0; i < samples * net->width[0]; i++)
+        net->inputs[i] = round(200.0 * engine_rng_uniform(&rng) - 100.0) / 100.0;
+    for (int i = 0; i < samples * net->width[layers]; i++)
         net->targets[i] = engine_rng_uniform(&rng) < 0.5 ? 0.0 : 1.0;
-    l->title = strdup(spec); /* save_emit wants words to quote */
-    l->path = strdup("(bench)");
-    l->name = strdup(spec);
-    if (!l->title || !l->path || !l->name) {
-        fprintf(stderr, "bench_core: out of memory\n");
+    return 0;
+}
+
+/* Writes the generated lesson l of NET spec to path, the weights as their
+ * seed, and checks that it loads back to the same numbers. */
+static int bench_write(const char *spec, const lesson *l, const char *path)
+{
+    const engine_net *net = &l->net;
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "bench_core: cannot write %s: %s\n", path, strerror(errno));
         return -1;
     }
-    return 0;
+    int L = net->layers;
+    fprintf(f, "title: \"%s\"\nlayers: [", spec);
+    for (int i = 0; i <= L; i++)
+        fprintf(f, "%s%d", i ? ", " : "", net->width[i]);
+    fputs("]\nactivations: [", f);
+    for (int i = 0; i < L; i++)
+        fprintf(f, "%s%s", i ? ", " : "", engine_act_name(net->act[i]));
+    fprintf(f, "]\nloss: %s\nmode: %s\nlearning_rate: %g\nseed: %lld\nbiases: zero\nsamples:\n",
+            engine_loss_name(net->loss), engine_mode_name(net->mode), net->learning_rate,
+            l->seed);
+    for (int s = 0; s < net->samples; s++) {
+        for (int k = 0; k < net->width[0]; k++)
+            fprintf(f, "%s%.2f", k ? ", " : "  - input: [", net->inputs[s * net->width[0] + k]);
+        for (int k = 0; k < net->width[L]; k++)
+            fprintf(f, "%s%g", k ? ", " : "]\n    target: [", net->targets[s * net->width[L] + k]);
+        fputs("]\n", f);
+    }
+    if (fclose(f) != 0) {
+        fprintf(stderr, "bench_core: cannot write %s\n", path);
+        return -1;
+    }
+    lesson back;
+    lesson_error err;
+    if (lesson_load_file(path, &back, &err) < 0) {
+        fprintf(stderr, "bench_core: %s\n", err.message);
+        return -1;
+    }
+    int same = back.net.samples == net->samples;
+    for (int n = 0; same && n < L; n++)
+        same = memcmp(back.net.weights[n], net->weights[n],
+                      (size_t)net->width[n] * net->width[n + 1] * sizeof(double)) == 0;
+    same = same && memcmp(back.net.inputs, net->inputs,
+                          (size_t)net->samples * net->width[0] * sizeof(double)) == 0;
+    same = same && memcmp(back.net.targets, net->targets,
+                          (size_t)net->samples * net->width[L] * sizeof(double)) == 0;
+    lesson_free(&back);
+    if (!same)
+        fprintf(stderr, "bench_core: %s does not load back to the same network\n", path);
+    return same ? 0 : -1;
 }
 
 /* Peak resident set size of this process in KiB, from /proc/self/status. */
@@ -131,7 +187,7 @@ static long bench_updates(const engine_net *net)
 }
 
 /* Trains in doubling chunks until `seconds` have passed; reports the rate. */
-static int bench_train(engine *e, double seconds)
+static int bench_rate(engine *e, double seconds)
 {
     const engine_net *net = engine_network(e);
     long samples = net->samples, params = bench_updates(net);
@@ -155,6 +211,20 @@ static int bench_train(engine *e, double seconds)
     return 0;
 }
 
+/* Trains `epochs` epochs in one call; reports the CPU time per sample and
+ * the mean loss afterwards to the last digit, for the plain loop's check. */
+static int bench_train(engine *e, long epochs)
+{
+    const engine_net *net = engine_network(e);
+    double t0 = bench_now();
+    long bad = engine_train(e, epochs, NULL);
+    double t = bench_now() - t0;
+    printf("ns_per_sample %.2f samples %ld weights %ld nonfinite %ld loss %.17g\n",
+           t * 1e9 / ((double)epochs * net->samples), epochs * net->samples,
+           bench_updates(net), bad, engine_net_mean_loss(net));
+    return 0;
+}
+
 /* Takes `steps` steps forward, then reports the peak RSS and the history. */
 static int bench_history(engine *e, long steps)
 {
@@ -173,22 +243,99 @@ static int bench_history(engine *e, long steps)
     return 0;
 }
 
+/* Writes a JSON array of n numbers with all their digits. */
+static void bench_dump_numbers(const double *v, int n)
+{
+    for (int k = 0; k < n; k++)
+        printf("%s%.17g", k ? ", " : "[", v[k]);
+    fputs(n ? "]" : "[]", stdout);
+}
+
+/* The network as JSON, for another program to train the same one: shape,
+ * activations, loss, mode, learning rate, weights (canonical, rows of
+ * inputs), biases, inputs and targets. */
+static int bench_dump(const engine_net *net)
+{
+    int L = net->layers;
+    printf("{\"layers\": [");
+    for (int i = 0; i <= L; i++)
+        printf("%s%d", i ? ", " : "", net->width[i]);
+    printf("], \"activations\": [");
+    for (int i = 0; i < L; i++)
+        printf("%s\"%s\"", i ? ", " : "", engine_act_name(net->act[i]));
+    printf("], \"loss\": \"%s\", \"mode\": \"%s\", \"learning_rate\": %.17g,"
+           " \"train_biases\": %s,\n \"weights\": [",
+           engine_loss_name(net->loss), engine_mode_name(net->mode), net->learning_rate,
+           net->has_bias && net->train_bias ? "true" : "false");
+    for (int l = 0; l < L; l++) {
+        fputs(l ? ",\n  [" : "[", stdout);
+        for (int i = 0; i < net->width[l]; i++) {
+            fputs(i ? ", " : "", stdout);
+            bench_dump_numbers(net->weights[l] + (size_t)i * net->width[l + 1], net->width[l + 1]);
+        }
+        fputs("]", stdout);
+    }
+    fputs("],\n \"biases\": ", stdout);
+    if (!net->has_bias)
+        fputs("null", stdout);
+    for (int l = 0; net->has_bias && l < L; l++) {
+        fputs(l ? ", " : "[", stdout);
+        bench_dump_numbers(net->biases[l], net->width[l + 1]);
+    }
+    fputs(net->has_bias ? "],\n \"inputs\": [" : ",\n \"inputs\": [", stdout);
+    for (int s = 0; s < net->samples; s++) {
+        fputs(s ? ", " : "", stdout);
+        bench_dump_numbers(net->inputs + (size_t)s * net->width[0], net->width[0]);
+    }
+    fputs("],\n \"targets\": [", stdout);
+    for (int s = 0; s < net->samples; s++) {
+        fputs(s ? ", " : "", stdout);
+        bench_dump_numbers(net->targets + (size_t)s * net->width[L], net->width[L]);
+    }
+    fputs("]}\n", stdout);
+    return 0;
+}
+
+/* Loads a lesson file or the default one; 0 or -1 with a message. */
+static int bench_load(const char *path, lesson *l)
+{
+    lesson_error err;
+    int bad = strcmp(path, "default") == 0 ? lesson_load_default(l, &err)
+                                           : lesson_load_file(path, l, &err);
+    if (bad)
+        fprintf(stderr, "bench_core: %s\n", err.message);
+    return bad ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: bench_core train|history|lesson NET ARG\n");
+    int dump = argc == 3 && strcmp(argv[1], "dump") == 0;
+    if (!dump && (argc < 4 || (strcmp(argv[1], "lesson") != 0 && argc != 4) || argc > 6)) {
+        fprintf(stderr, "usage: bench_core train|rate|history LESSON ARG\n"
+                        "       bench_core dump LESSON\n"
+                        "       bench_core lesson NET PATH [online|batch [SAMPLES]]\n");
         return 2;
     }
     lesson l;
-    if (bench_lesson(argv[2], &l) < 0)
-        return 2;
     int rc = 0;
     if (strcmp(argv[1], "lesson") == 0) {
-        char msg[SAVE_ERROR_SIZE];
-        if (save_lesson(argv[3], &l.net, &l, msg, sizeof msg) < 0) {
-            fprintf(stderr, "bench_core: %s\n", msg);
-            rc = 1;
+        engine_mode mode = argc > 4 && strcmp(argv[4], "batch") == 0 ? MODE_BATCH : MODE_ONLINE;
+        int samples = argc > 5 ? atoi(argv[5]) : BENCH_SAMPLES;
+        if (samples < 1 || samples > ENGINE_MAX_SAMPLES || strcmp(argv[2], "2-3-2") == 0) {
+            fprintf(stderr, "bench_core: SAMPLES 1..%d, and a NET other than the built-in 2-3-2\n",
+                    ENGINE_MAX_SAMPLES);
+            return 2;
         }
+        if (bench_lesson(argv[2], mode, samples, &l) < 0)
+            return 2;
+        rc = bench_write(argv[2], &l, argv[3]) < 0;
+        engine_net_free(&l.net);
+        return rc;
+    }
+    if (bench_load(argv[2], &l) < 0)
+        return 2;
+    if (strcmp(argv[1], "dump") == 0) {
+        rc = bench_dump(&l.net);
         lesson_free(&l);
         return rc;
     }
@@ -199,11 +346,13 @@ int main(int argc, char **argv)
         return 1;
     }
     if (strcmp(argv[1], "train") == 0)
-        rc = bench_train(e, strtod(argv[3], NULL));
+        rc = bench_train(e, strtol(argv[3], NULL, 10));
+    else if (strcmp(argv[1], "rate") == 0)
+        rc = bench_rate(e, strtod(argv[3], NULL));
     else if (strcmp(argv[1], "history") == 0)
         rc = bench_history(e, strtol(argv[3], NULL, 10));
     else {
-        fprintf(stderr, "bench_core: %s: expected train, history or lesson\n", argv[1]);
+        fprintf(stderr, "bench_core: %s: expected train, rate, history or lesson\n", argv[1]);
         rc = 2;
     }
     engine_free(e);
