@@ -126,7 +126,7 @@ start() {
     shift 3
     $T kill-server 2>/dev/null
     $T -f "$WORK/tmux.conf" new-session -d -s shot -x "$cols" -y "$rows" \
-        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color $envs $WORK/backstep $* ; echo '[backstep exited]'; sleep 60" ||
+        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color COLORFGBG='15;0' $envs $WORK/backstep $* ; echo '[backstep exited]'; sleep 60" ||
         { shot_fail "cannot start tmux"; return 1; }
     wait_re "step [0-9]+/[0-9]+"
 }
@@ -180,18 +180,32 @@ fix_cells() {
     perl -CSD -pe 's/([\x{2800}-\x{28FF}])/<span class="cell">$1<\/span>/g'
 }
 
+# The page a shot is photographed on: "usual" (the default), a dark
+# terminal of the usual kind with the eight colours made easier to read;
+# "xterm-dark" and "xterm-light", xterm's own palette on black (grey90
+# text) and on white (black text), the palette the themes' contrast is
+# measured against.  The 256 colours are aha's, which are xterm's.
+PAGE=usual
+
 # Captures the screen as $DIR/NAME.txt and $DIR/NAME.png.
 photo() {
-    local name=$1 cols rows w h
+    local name=$1 cols rows w h bg fg
+    local -a aha_args=(--black)
+    local palette=fix_palette dim=fix_dim
+    case $PAGE in
+        xterm-dark) bg='#000000' fg='#e5e5e5' palette=cat ;;
+        xterm-light) bg='#ffffff' fg='#000000' palette=cat aha_args=() dim=cat ;;
+        *) bg='#101010' fg='#d0d0d0' ;;
+    esac
     settle || return 1
     cols=$($T display-message -p -t shot '#{pane_width}')
     rows=$($T display-message -p -t shot '#{pane_height}')
     $T capture-pane -p -t shot > "$WORK/$name.txt"
     $T capture-pane -e -p -t shot > "$WORK/$name.ans"
-    fix_dim < "$WORK/$name.ans" | aha --black --title "backstep: $name" | fix_palette | fix_cells |
+    $dim < "$WORK/$name.ans" | aha "${aha_args[@]}" --title "backstep: $name" | $palette | fix_cells |
         sed "s|</head>|<style>\
-html, body { margin: 0; padding: 0; background: #101010; }\
-body { color: #d0d0d0 !important; background-color: #101010 !important; }\
+html, body { margin: 0; padding: 0; background: $bg; }\
+body { color: $fg !important; background-color: $bg !important; }\
 pre { font-family: 'DejaVu Sans Mono', monospace; font-size: ${FONT_PX}px;\
  line-height: ${LINE}; margin: 0; padding: ${PAD}px; white-space: pre;\
  font-variant-ligatures: none; }\
@@ -262,10 +276,14 @@ shot_19_formula_80x24() {
         key s && wait_re "Your formula, shape by shape"
 }
 
+# The gradient step in each colour theme, on the background it is made for.
+shot_20_theme_dark()  { PAGE=xterm-dark; start 100 32 "" --theme dark && goto_step backward.2.gradient; }
+shot_21_theme_light() { PAGE=xterm-light; start 100 32 "" --theme light && goto_step backward.2.gradient; }
+
 SHOTS="01-forward-sum 02-delta-gprime 03-gradient-beat1 04-gradient-beat2 05-send-down
 06-update 07-rows-convention 08-quiz 09-shape-checker 10-training-plot 11-gradcheck
 12-80x24 13-monochrome 14-ascii 15-help 16-wide-200x60 17-deeper-80x24 18-update-80x24
-19-formula-80x24"
+19-formula-80x24 20-theme-dark 21-theme-light"
 
 mkdir -p "$DIR"
 for SHOT in $SHOTS; do
@@ -275,6 +293,7 @@ for SHOT in $SHOTS; do
         [ $hit = 1 ] || continue
     fi
     fn="shot_${SHOT//-/_}"
+    PAGE=usual
     if "$fn"; then
         photo "$SHOT" || true
     else
