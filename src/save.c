@@ -446,14 +446,20 @@ static int same_bits(double a, double b)
     return memcmp(&a, &b, sizeof a) == 0;
 }
 
-/* The number written at sp in text, as the loader read it. */
+/* The number written at sp in text, as the loader read it: every digit
+ * of it, however long (NaN, which no number equals, when there is no
+ * memory to copy a long one). */
 static double written(const char *text, lesson_span sp)
 {
-    char tmp[64];
-    size_t n = sp.len < sizeof tmp - 1 ? sp.len : sizeof tmp - 1;
-    memcpy(tmp, text + sp.start, n);
-    tmp[n] = '\0';
-    return strtod(tmp, NULL);
+    char tmp[64], *buf = tmp;
+    if (sp.len >= sizeof tmp && (buf = malloc(sp.len + 1)) == NULL)
+        return NAN;
+    memcpy(buf, text + sp.start, sp.len);
+    buf[sp.len] = '\0';
+    double v = strtod(buf, NULL);
+    if (buf != tmp)
+        free(buf);
+    return v;
 }
 
 /* Replaces the numbers of `now` that differ from what is written at sp. */

@@ -691,6 +691,31 @@ START_TEST(edit_keeps_readme_example)
 }
 END_TEST
 
+/* A number written with more digits than a double holds (85 of them,
+ * read as 1e+83) is the number the loader read: unchanged, the lesson
+ * saves to the very same bytes; changed, only that number is rewritten. */
+START_TEST(edit_keeps_long_numbers)
+{
+    static const char text[] =
+        "title: long\nlayers: [2, 1]\nactivations: [linear]\nweights:\n  - [[0.5], [0.25]]\nsamples:\n"
+        "  - {input: [1, 99999999999999999999999999999999999999999999999999999999999999999999999"
+        "999999999991], target: [1]}\n";
+    char path[128];
+    snprintf(path, sizeof path, "%s/long.yaml", dir);
+    write_file(path, text);
+    lesson l;
+    load(path, &l);
+    ck_assert(l.net.inputs[1] == 1e83);
+    saves_as(&l, path, text);
+    l.net.weights[0][1] = 0.75;
+    char want[sizeof text];
+    char *w = strstr(text, "0.25");
+    snprintf(want, sizeof want, "%.*s0.75%s", (int)(w - text), text, w + 4);
+    saves_as(&l, path, want);
+    lesson_free(&l);
+}
+END_TEST
+
 /* CR LF and CR-only files keep their line ends, also in new lines. */
 START_TEST(edit_keeps_line_ends)
 {
@@ -1202,6 +1227,7 @@ Suite *save_suite(void)
     tcase_add_checked_fixture(t, make_dir, remove_dir);
     tcase_add_test(t, edit_keeps_readme_example);
     tcase_add_test(t, edit_keeps_line_ends);
+    tcase_add_test(t, edit_keeps_long_numbers);
     tcase_add_test(t, edit_adds_what_was_not_written);
     tcase_add_test(t, large_lesson_stays_loadable);
     tcase_add_test(t, too_large_refused);
