@@ -117,6 +117,10 @@ typedef struct {
  * with at most max_rows rows and max_cols columns, and measures it. */
 void draw_block_fit(const frame *f, draw_block *b, int index, int max_rows, int max_cols,
                     int decimals);
+/* The same with every column's width given (widths[c] for column c, as a
+ * fit of the whole block at these decimals measured them; NULL: measured). */
+void draw_block_window(const frame *f, draw_block *b, int index, int max_rows, int max_cols,
+                       int decimals, const int *widths);
 /* Rows a block takes on screen, elision marks included (not its label). */
 int draw_block_rows(const draw_block *b);
 /* Draws a block with its label at row top, column x: the focused element

@@ -20,8 +20,35 @@ static void tensor_label(const engine_tensor *t, char *buf, size_t size)
         snprintf(buf, size, "%s  %d×%d", name, t->rows, t->cols);
 }
 
+/* The width of a narrow column of n numbers v[0], v[stride], …: each
+ * without the blank kept for a plus sign.  Below 9 in size (rounding
+ * cannot carry one to 10) a number is a digit and the decimals, with a
+ * minus where its sign bit is set, known without measuring each. */
+static int narrow_width(const double *v, int n, int stride, int decimals)
+{
+    int d = decimals < 0 ? 0 : decimals > 17 ? 17 : decimals, small = 2 + (d > 0 ? 1 + d : 0);
+    int minus = 0, k = 0;
+    for (; k < n && fabs(v[k * stride]) < 9.0; k++)
+        minus |= signbit(v[k * stride]) != 0;
+    if (k == n && small <= 12) /* longer prints in the exponent form */
+        return small - !minus;
+    int w = 1;
+    for (k = 0; k < n; k++) {
+        double x = v[k * stride];
+        int nw = frame_number_width(x, decimals) - (isfinite(x) && !signbit(x));
+        w = nw > w ? nw : w;
+    }
+    return w;
+}
+
 void draw_block_fit(const frame *f, draw_block *b, int index, int max_rows, int max_cols,
                     int decimals)
+{
+    draw_block_window(f, b, index, max_rows, max_cols, decimals, NULL);
+}
+
+void draw_block_window(const frame *f, draw_block *b, int index, int max_rows, int max_cols,
+                       int decimals, const int *widths)
 {
     const engine_tensor *t = b->t;
     int fr = index >= 0 ? index / t->cols : 0, fc = index >= 0 ? index % t->cols : 0;
@@ -58,14 +85,12 @@ void draw_block_fit(const frame *f, draw_block *b, int index, int max_rows, int 
         /* The column's widest number; narrow, a number without a sign
          * keeps no blank for it, so each is measured on its own. */
         int cw = 1;
-        if (!b->narrow) {
+        if (widths) {
+            cw = widths[b->c0 + c];
+        } else if (!b->narrow) {
             cw = frame_column_width(t->v + b->c0 + c, t->rows, (size_t)t->cols, decimals);
         } else {
-            for (int r = 0; r < t->rows; r++) {
-                double v = t->v[r * t->cols + b->c0 + c];
-                int nw = frame_number_width(v, decimals) - (isfinite(v) && !signbit(v));
-                cw = nw > cw ? nw : cw;
-            }
+            cw = narrow_width(t->v + b->c0 + c, t->rows, t->cols, decimals);
         }
         cw = cw > 1 ? cw : 1;
         b->colw[c] = cw;

@@ -98,7 +98,7 @@ static int break_lines(picture *p, int width)
 /* Measures the blocks at the picture's decimals and format, each window at
  * most max_rows × max_cols. */
 static void fit_blocks(const frame *f, picture *p, int focus, const engine_use *uses, int n_uses,
-                       int max_rows, int max_cols)
+                       int max_rows, int max_cols, int (*widths)[ENGINE_MAX_WIDTH])
 {
     p->windowed = 0;
     for (int k = 0; k < p->np; k++) {
@@ -110,8 +110,8 @@ static void fit_blocks(const frame *f, picture *p, int focus, const engine_use *
         b->t = piece_tensor(p->s, &p->pc[k]);
         b->is_result = p->pc[k].tensor == OPS_RESULT;
         b->narrow = p->narrow;
-        draw_block_fit(f, b, piece_index(&p->pc[k], focus, uses, n_uses), max_rows, max_cols,
-                       p->decimals);
+        draw_block_window(f, b, piece_index(&p->pc[k], focus, uses, n_uses), max_rows,
+                          max_cols, p->decimals, widths ? widths[k] : NULL);
         p->windowed |= b->more_up || b->more_down || b->more_left || b->more_right;
         p->width[k] = b->width;
     }
@@ -141,14 +141,19 @@ static void plan_picture(const frame *f, const engine_step *s, int decimals, int
                                                                             : looks[t].decimals;
         p->narrow = looks[t].narrow;
         p->gap = looks[t].gap;
-        fit_blocks(f, p, focus, uses, n_uses, ENGINE_MAX_WIDTH, ENGINE_MAX_WIDTH);
+        fit_blocks(f, p, focus, uses, n_uses, ENGINE_MAX_WIDTH, ENGINE_MAX_WIDTH, NULL);
         if (break_lines(p, width) && (max_rows <= 0 || p->rows <= max_rows))
             return;
     }
-    /* Too wide even so: windows of fewer columns, then of fewer rows. */
+    /* Too wide even so: windows of fewer columns, then of fewer rows, each
+     * column as wide as the last look's whole blocks measured it. */
+    int widths[OPS_MAX_PIECES][ENGINE_MAX_WIDTH];
+    for (int k = 0; k < p->np; k++)
+        memcpy(widths[k], p->blk[k].colw, sizeof widths[k]);
     int max_cols = ENGINE_MAX_WIDTH, rows_cap = ENGINE_MAX_WIDTH;
     for (int guard = 0; guard < 4 * ENGINE_MAX_WIDTH; guard++) {
-        fit_blocks(f, p, focus, uses, n_uses, rows_cap, max_cols);
+        fit_blocks(f, p, focus, uses, n_uses, rows_cap, max_cols,
+                   look < DRAW_STEP_LOOKS ? widths : NULL);
         int fits = break_lines(p, width);
         if (fits && (max_rows <= 0 || p->rows <= max_rows))
             return;
@@ -314,13 +319,13 @@ static int wrap_formula(const frame *f, frame *out, int row, int width, const ch
         indent = MARGIN + 4;
     while (*p) {
         int room = MARGIN + width - col;
-        size_t len = strlen(p);
-        if (text_width(p) <= room) {
+        /* the rest fits when it fits whole, counted no further than room */
+        size_t len = strlen(p), fit = text_fit(p, room), cut = 0, pref = 0;
+        if (fit == len || (fit == 0 && text_width(p) <= room)) {
             if (out)
                 frame_put_raw(out, row + rows, col, MARGIN + width, p, attr);
             return rows + 1;
         }
-        size_t fit = text_fit(p, room), cut = 0, pref = 0;
         for (size_t i = 1; i < fit && i < len; i++) {
             if (p[i] != ' ')
                 continue;
