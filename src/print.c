@@ -371,8 +371,8 @@ static int print_step(printer *p, const lesson *l, const engine *e, int index, c
     const engine_step *s = engine_step_at(e, index);
     const char *ind = p->md ? "" : "  ";
     if (p->md)
-        fprintf(p->out, "## Step %d · `%s` (epoch %d, sample %d)\n\n", index + 1, s->id,
-                s->epoch, s->sample);
+        fprintf(p->out, "## Step %d %s `%s` (epoch %d, sample %d)\n\n", index + 1,
+                p->ascii ? "-" : "·", s->id, s->epoch, s->sample);
     else
         fprintf(p->out, "Step %d  %s  (epoch %d, sample %d, %s)\n", index + 1, s->id,
                 s->epoch, s->sample, engine_phase_name(s->phase));
@@ -479,13 +479,22 @@ static void jw_flush(jw *w)
     w->len = 0;
 }
 
-/* Ends a document: what is waiting, then its newline through stdio on its
- * own, so that after a failed write there is still something for the
- * caller's last fflush to fail on, with the reason (ENOSPC, EPIPE). */
+/* Ends an output with its last newline: what is waiting is flushed, then
+ * the newline goes through stdio on its own.  stdio drops its buffer and
+ * the rest of a call when a write fails, and keeps no reason; this way
+ * there is always a byte left for the caller's last fflush to fail on,
+ * with the reason (ENOSPC, EPIPE), however the output's end fell. */
+static void end_output(FILE *out)
+{
+    fflush(out);
+    fputc('\n', out);
+}
+
+/* Ends a document: what is waiting, then its newline. */
 static void jw_end(jw *w)
 {
     jw_flush(w);
-    fputc('\n', w->out);
+    end_output(w->out);
 }
 
 static void jw_put(jw *w, const char *s, size_t n)
@@ -966,9 +975,11 @@ int print_walkthrough(FILE *out, const lesson *l, const print_options *opt)
                     rc = out_of_memory();
             engine_next_sample(e);
         }
-        if (rc == 0)
-            fprintf(out, "%sMean loss after the epoch: %.10g\n", p.md ? "- " : "",
+        if (rc == 0) {
+            fprintf(out, "%sMean loss after the epoch: %.10g", p.md ? "- " : "",
                     engine_net_mean_loss(engine_network(e)));
+            end_output(out);
+        }
         free(note);
     }
     printer_free(&p);
@@ -1034,11 +1045,12 @@ int print_train(FILE *out, const lesson *l, long epochs, const print_options *op
         const char *item = opt->format == PRINT_MARKDOWN ? "- " : "";
         fprintf(out, "%sepochs: %ld\n%sloss: ", item, epochs, item);
         if (isnan(loss))
-            fputs("nan\n", out); /* printf may say "-nan" */
+            fputs("nan", out); /* printf may say "-nan" */
         else
-            fprintf(out, "%.17g\n", loss);
+            fprintf(out, "%.17g", loss);
         if (bad >= 0)
-            fprintf(out, "values stopped being finite in epoch %ld\n", bad + 1);
+            fprintf(out, "\nvalues stopped being finite in epoch %ld", bad + 1);
+        end_output(out);
     }
     engine_free(e);
     return rc;
@@ -1143,14 +1155,15 @@ int print_gradcheck(FILE *out, const lesson *l, const print_options *opt)
         fprintf(out, "\n%s%d parameters: ", opt->format == PRINT_MARKDOWN ? "- " : "", n);
         if (failed)
             fprintf(out, "FAILED (%d wrong: %d differ by more than the numeric derivative's "
-                         "error, %d not finite)\n",
+                         "error, %d not finite)",
                     failed, exempt[CHECK_WRONG], exempt[CHECK_NONFINITE]);
         else if (exempt[CHECK_KINK] + exempt[CHECK_NEGLIGIBLE])
-            fprintf(out, "passed (%d exempt: %d at a kink, %d negligible)\n",
+            fprintf(out, "passed (%d exempt: %d at a kink, %d negligible)",
                     exempt[CHECK_KINK] + exempt[CHECK_NEGLIGIBLE], exempt[CHECK_KINK],
                     exempt[CHECK_NEGLIGIBLE]);
         else
-            fputs("passed\n", out);
+            fputs("passed", out);
+        end_output(out);
     }
     engine_check_end(chk);
     engine_free(e);
