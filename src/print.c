@@ -9,6 +9,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "narrate.h"
@@ -1079,6 +1081,81 @@ static void table_number(double v, const char *format, char *buf, size_t size)
         snprintf(buf, size, format, v);
 }
 
+/* How a long gradient check tells it is still working, on stderr: after a
+ * second, "gradient check: 40 of 120 parameters, about 2 min left", kept
+ * up to date in place (\r) on a terminal and erased when the check ends;
+ * elsewhere (a log) a line of its own now and then.  A check that ends
+ * within the first second says nothing. */
+enum { PROGRESS_LINE = 96 };
+#define PROGRESS_AFTER 1.0  /* seconds before the first word */
+#define PROGRESS_TTY 0.25   /* seconds between updates in place */
+#define PROGRESS_LOG 5.0    /* seconds between lines in a log */
+
+typedef struct {
+    FILE *err;
+    int tty;
+    struct timespec start;
+    double next;   /* seconds since start of the next update */
+    int shown;     /* bytes of the line in place on the terminal */
+} progress;
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void progress_start(progress *pr, FILE *err)
+{
+    pr->err = err;
+    pr->tty = isatty(fileno(err));
+    clock_gettime(CLOCK_MONOTONIC, &pr->start);
+    pr->next = PROGRESS_AFTER;
+    pr->shown = 0;
+}
+
+/* "about 40 s left", "about 12 min left", "about 3 h 05 min left". */
+static void time_left(double s, char *buf, size_t size)
+{
+    long t = (long)(s + 0.5), m = (t + 30) / 60;
+    if (t < 60)
+        snprintf(buf, size, "about %ld s left", t < 1 ? 1 : t);
+    else if (m < 60)
+        snprintf(buf, size, "about %ld min left", m);
+    else
+        snprintf(buf, size, "about %ld h %02ld min left", m / 60, m % 60);
+}
+
+static void progress_update(progress *pr, int done, int total)
+{
+    double now = seconds_since(&pr->start);
+    if (now < pr->next)
+        return;
+    pr->next = now + (pr->tty ? PROGRESS_TTY : PROGRESS_LOG);
+    char left[48] = "", line[PROGRESS_LINE];
+    if (done > 0)
+        time_left(now * (total - done) / done, left, sizeof left);
+    int n = snprintf(line, sizeof line, "%sgradient check: %d of %d parameters%s%s%s",
+                     pr->tty ? "\r" : "", done, total, left[0] ? ", " : "", left,
+                     pr->tty ? "" : "\n");
+    if (n <= 0)
+        return;
+    /* a shorter line in place leaves no tail of the longer one before it */
+    int pad = pr->tty && n - 1 < pr->shown ? pr->shown - (n - 1) : 0;
+    fprintf(pr->err, "%s%*s", line, pad, "");
+    if (pr->tty)
+        pr->shown = n - 1 + pad;
+}
+
+/* Erases the line in place, so that what follows starts on a clean line. */
+static void progress_end(progress *pr)
+{
+    if (pr->shown > 0)
+        fprintf(pr->err, "\r%*s\r", pr->shown, "");
+    pr->shown = 0;
+}
+
 int print_gradcheck(FILE *out, const lesson *l, const print_options *opt)
 {
     engine_conv conv = view_conv(l, opt);
@@ -1090,7 +1167,12 @@ int print_gradcheck(FILE *out, const lesson *l, const print_options *opt)
         engine_free(e);
         return out_of_memory();
     }
-    int n = engine_check_next(chk, engine_check_total(chk));
+    int n = engine_check_total(chk);
+    progress pr;
+    progress_start(&pr, stderr);
+    while (engine_check_run(chk, 1) < n)
+        progress_update(&pr, engine_check_done(chk), n);
+    progress_end(&pr);
     const engine_check *rows = engine_check_rows(chk);
     int failed = engine_check_failures(chk), exempt[CHECK_STATUS_COUNT] = {0};
     int json = opt->format == PRINT_JSON;
