@@ -35,18 +35,21 @@ static void candidate_free(candidate *c)
     free(c->path);
 }
 
-static int candidates_push(candidates *cs, const candidate *c)
+/* A zeroed candidate at the end of cs, not yet counted: the caller fills
+ * it in place and counts it (cs->n++) once it is complete, or frees what
+ * it filled.  NULL when out of memory. */
+static candidate *candidates_slot(candidates *cs)
 {
     if (cs->n == cs->cap) {
         int cap = cs->cap ? cs->cap * 2 : 64;
         candidate *v = realloc(cs->v, (size_t)cap * sizeof *v);
         if (!v)
-            return -1;
+            return NULL;
         cs->v = v;
         cs->cap = cap;
     }
-    cs->v[cs->n++] = *c;
-    return 0;
+    cs->v[cs->n] = (candidate){0};
+    return &cs->v[cs->n];
 }
 
 /* Adds the regular *.yaml files of one folder; -1 only when out of memory. */
@@ -65,27 +68,27 @@ static int scan_folder(candidates *cs, const char *dir, int folder, int *truncat
             *truncated = 1;
             break;
         }
-        candidate c = {0};
-        size_t len = strlen(dir) + strlen(ent->d_name) + 2;
-        c.path = malloc(len);
-        c.file = strdup(ent->d_name);
-        c.name = lesson_name(ent->d_name);
-        c.folder = folder;
-        if (!c.path || !c.file || !c.name) {
-            candidate_free(&c);
+        candidate *c = candidates_slot(cs);
+        if (!c) {
             rc = -1;
             break;
         }
-        snprintf(c.path, len, "%s/%s", dir, ent->d_name);
-        if (stat(c.path, &st) != 0 || !S_ISREG(st.st_mode)) {
-            candidate_free(&c);
+        size_t len = strlen(dir) + strlen(ent->d_name) + 2;
+        c->path = malloc(len);
+        c->file = strdup(ent->d_name);
+        c->name = lesson_name(ent->d_name);
+        c->folder = folder;
+        if (!c->path || !c->file || !c->name) {
+            candidate_free(c);
+            rc = -1;
+            break;
+        }
+        snprintf(c->path, len, "%s/%s", dir, ent->d_name);
+        if (stat(c->path, &st) != 0 || !S_ISREG(st.st_mode)) {
+            candidate_free(c);
             continue;
         }
-        if (candidates_push(cs, &c) != 0) {
-            candidate_free(&c);
-            rc = -1;
-            break;
-        }
+        cs->n++;
         seen++;
     }
     closedir(d);

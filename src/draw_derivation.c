@@ -124,8 +124,8 @@ int draw_derivation(frame *f, const mode_ctx *c, int row, int end, const char *e
     } else {
         scroll = 0;
     }
-    char more[64];
     if (n > end - row && rows > 0) {
+        char more[64];
         more[0] = '\0';
         if (scroll)
             snprintf(more, sizeof more, "↑ %d more above", scroll);

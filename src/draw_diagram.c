@@ -229,7 +229,7 @@ void draw_diagram(frame *f, const mode_ctx *c, int top, int rows)
         return;
     columns k = plan_columns(f, c, w);
     int flow = s->phase == PHASE_FORWARD ? FRAME_FORWARD : FRAME_BACKWARD;
-    int lrow[ENGINE_MAX_WIDTH + 1], rrow[ENGINE_MAX_WIDTH + 1], ln = 0, rn = 0;
+    int lrow[ENGINE_MAX_WIDTH + 1], rrow[ENGINE_MAX_WIDTH + 1], ln = 0;
     for (int l = 0; l <= layers; l++) {
         int x = k.left + l * (k.colw + k.gap);
         if (x + k.colw > w) {
@@ -254,12 +254,13 @@ void draw_diagram(frame *f, const mode_ctx *c, int top, int rows)
         int gapr = (shown_n + (n > shown_n)) * 2 - 1 <= nodes ? 2 : 1;
         int span = (shown_n + (n > shown_n) - 1) * gapr + 1;
         int off = 1 + (nodes - span) / 2;
-        rn = 0;
+        int rn = 0;
         int nx = x + (k.colw - k.nodew) / 2;
         for (int i = 0; i < shown_n; i++) {
-            char num[FRAME_NUM_BYTES], node[FRAME_NUM_BYTES + 8];
+            char node[FRAME_NUM_BYTES + 8];
             const char *open = k.bare ? "" : "(", *close = k.bare ? "" : ")";
             if (v.v) {
+                char num[FRAME_NUM_BYTES];
                 frame_number(v.v[i], k.decimals, num, sizeof num);
                 snprintf(node, sizeof node, "%s%*s%s%s", open, k.numw - text_width(num), "", num,
                          close);

@@ -122,9 +122,9 @@ static int put_outer(frame *f, const mode_ctx *c, int row, int end)
     text_append(lay[1].name, sizeof lay[1].name, "ᵀ");
     draw_block b[3];
     const engine_tensor *t[3] = {&lay[0], &lay[1], &g};
-    int decimals = c->decimals, total = 0, two_rows = 0;
+    int decimals = c->decimals, two_rows = 0;
     for (int attempt = 0; attempt < 3; attempt++) {
-        total = 0;
+        int total = 0;
         for (int i = 0; i < 3; i++) {
             b[i].t = t[i];
             b[i].is_result = i == 2;

@@ -26,7 +26,7 @@ unsigned draw_step_context(const mode_ctx *c)
 static void put_bar(frame *f, int row, const char *lead, const keys_map *maps, int n_maps,
                     unsigned context)
 {
-    char bar[LINE_BYTES], line[2 * LINE_BYTES];
+    char bar[LINE_BYTES] = "", line[2 * LINE_BYTES]; /* no room: the lead alone */
     int w = f->cols;
     int leadw = lead ? frame_width(f, lead) + 2 : 0;
     frame_fill(f, row, 0, w, FRAME_KEYBAR);

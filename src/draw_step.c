@@ -439,13 +439,13 @@ void draw_step(frame *f, const mode_ctx *c, int top, int rows, int depth)
     /* The first look whose picture and lines fit the rows; failing all,
      * the last, its blocks windowed to the rows the lines leave. */
     char (*texts)[DRAW_LINE_BYTES] = c->cache->lines;
-    int indent[FOCUS_LINES], n = 0, frows = 0;
+    int indent[FOCUS_LINES], n = 0;
     int head = head_rows(f, s, width);
     picture pic, *p = &pic;
     for (int look = 0; look < DRAW_STEP_LOOKS; look++) {
         plan_picture(f, s, c->decimals, focus, uses, n_uses, width, 0, look, p);
         n = hide ? 0 : focus_texts(c, index, focus, p->decimals, depth, texts, indent);
-        frows = 0;
+        int frows = 0;
         for (int i = 0; i < n; i++)
             frows += wrap_formula(f, NULL, 0, width, texts[i], indent[i], FRAME_NORMAL);
         if (head + p->rows + frows <= rows)

@@ -104,8 +104,8 @@ int draw_update(frame *f, const mode_ctx *c, int top, int full)
         draw_block bl[3];
         engine_tensor t[3];
         int n = s->result.rows * s->result.cols, focus = c->focus < n ? c->focus : 0;
-        engine_use uses[2] = {{0, focus}, {1, focus}};
         if (plan_blocks(f, c, s, bl, t, w - 4)) {
+            engine_use uses[2] = {{0, focus}, {1, focus}};
             frame_rule(f, top, "Before and after", NULL);
             int x = 2, mrows = draw_block_rows(&bl[0]);
             for (int i = 0; i < 3; i++) {

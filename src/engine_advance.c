@@ -219,7 +219,9 @@ int engine_advance_run(engine *e, long count, double *loss)
             count--;
             e->sample++;
         } else {
-            int rows = S - s < ENGINE_BLOCK ? S - s : ENGINE_BLOCK;
+            int rows = S - s; /* at least 1: the sample runs 1..S */
+            if (rows > ENGINE_BLOCK)
+                rows = ENGINE_BLOCK;
             if (rows > count)
                 rows = (int)count;
             int by_wt = rows >= TRANSPOSE_ROWS;

@@ -458,6 +458,12 @@ static int check_step(loader *ld, const node *k, int layers)
         if (strlen(layer) > 3 || n < 1 || n > layers)
             return fail(ld, k, "notes: step '%s' names layer %s, expected a layer from 1 to %d or *",
                         v, layer, layers);
+        /* the loss's gradient with respect to the outputs is a step of the
+         * output layer alone */
+        if (strcmp(form, "backward.*.delta") == 0 && strcmp(layer, "*") != 0 && n != layers)
+            return fail(ld, k, "notes: step '%s' names layer %s, expected backward.%d.delta "
+                        "(the loss's gradient is a step of the output layer %d only) or "
+                        "backward.*.delta", v, layer, layers, layers);
         return 0;
     }
     const char *s = suggest(form, step_forms, N_STEP_FORMS);

@@ -278,7 +278,6 @@ static double *target_cell(const edit_mode *m, engine_net *n)
  * m->reason saying why it is refused. */
 static int read_value(edit_mode *m, const char *text, double *v)
 {
-    char shown[VALUE_CHARS * 4 + 1];
     const char *p = text;
     while (*p == ' ')
         p++;
@@ -293,6 +292,7 @@ static int read_value(edit_mode *m, const char *text, double *v)
     while (*end == ' ')
         end++;
     if (end == p || *end || errno == ERANGE || !isfinite(*v)) {
+        char shown[VALUE_CHARS * 4 + 1];
         text_sanitize(text, shown, sizeof shown);
         snprintf(m->reason, sizeof m->reason, "%s: \"%s\" is not a finite number", m->name,
                  shown);
@@ -339,10 +339,11 @@ static int apply_edit(mode_ctx *c, edit_mode *m, double v)
 /* The outcome of a save, as the report tells it. */
 static void saved(mode_ctx *c, const char *path, const save_report *rep)
 {
-    char msg[MODE_MESSAGE_BYTES], name[QUOTED_BYTES], target[QUOTED_BYTES];
+    char msg[MODE_MESSAGE_BYTES], name[QUOTED_BYTES];
     quoted(c, path, name, sizeof name);
     snprintf(msg, sizeof msg, "saved %s", name);
     if (rep->through_link) {
+        char target[QUOTED_BYTES];
         quoted(c, rep->written, target, sizeof target);
         text_append(msg, sizeof msg, " through its link, to %s", target);
     }

@@ -297,9 +297,10 @@ static void mode_quiz_layout(const mode_ctx *c, const void *self, frame *f)
     int w = f->cols, right = draw_text_right(f);
     frame_rule(f, pane.top, "Quiz", c->score);
     int row = pane.top + 1, end = pane.top + pane.rows;
-    char text[QUIZ_TEXT_SIZE * 2], raw[QUIZ_TEXT_SIZE];
+    char text[QUIZ_TEXT_SIZE * 2];
     if (asking) {
         const engine_step *s = engine_current(e);
+        char raw[QUIZ_TEXT_SIZE];
         quiz_question(&q->quiz, s, raw, sizeof raw);
         text_sanitize(raw, text, sizeof text);
         if (q->quiz.stage == QUIZ_ASK_SHAPE)

@@ -490,8 +490,8 @@ static void step_layout(const mode_ctx *c, const void *self, frame *f)
         c->cache->text_lines = c->cache->text_view = 0;
         f->pane = (frame_pane){0, 0, f->cols};
     } else {
-        char legend[160];
         if (p.diagram) {
+            char legend[160];
             draw_diagram_legend(c, legend, sizeof legend);
             frame_rule(f, row++, "Network", legend);
             draw_diagram(f, c, row, p.diagram);

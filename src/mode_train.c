@@ -219,7 +219,7 @@ static void layout_progress(const mode_ctx *c, const train_mode *m, frame *f)
 static void layout_plot(const mode_ctx *c, const train_mode *m, frame *f)
 {
     int w = f->width, h = f->height;
-    char line[256], lo[48], hi[48];
+    char line[256];
     plot_range r;
     int left = 12, top = 3, prows = h - top - 4, pcols = w - left - 3;
     if (pcols > PLOT_MAX_COLS)
@@ -248,6 +248,7 @@ static void layout_plot(const mode_ctx *c, const train_mode *m, frame *f)
     frame_rule(f, 2, "per-epoch mean loss", r.log ? "log scale" : "linear scale");
     if (ok) {
         /* Three significant digits: a loss near zero still reads as a number. */
+        char lo[48], hi[48];
         snprintf(hi, sizeof hi, "%.3g", r.hi);
         snprintf(lo, sizeof lo, "%.3g", r.lo);
         frame_put(f, top, 0, left - 1, hi, FRAME_NORMAL);

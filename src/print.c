@@ -9,6 +9,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "narrate.h"
@@ -371,8 +373,8 @@ static int print_step(printer *p, const lesson *l, const engine *e, int index, c
     const engine_step *s = engine_step_at(e, index);
     const char *ind = p->md ? "" : "  ";
     if (p->md)
-        fprintf(p->out, "## Step %d · `%s` (epoch %d, sample %d)\n\n", index + 1, s->id,
-                s->epoch, s->sample);
+        fprintf(p->out, "## Step %d %s `%s` (epoch %d, sample %d)\n\n", index + 1,
+                p->ascii ? "-" : "·", s->id, s->epoch, s->sample);
     else
         fprintf(p->out, "Step %d  %s  (epoch %d, sample %d, %s)\n", index + 1, s->id,
                 s->epoch, s->sample, engine_phase_name(s->phase));
@@ -479,13 +481,22 @@ static void jw_flush(jw *w)
     w->len = 0;
 }
 
-/* Ends a document: what is waiting, then its newline through stdio on its
- * own, so that after a failed write there is still something for the
- * caller's last fflush to fail on, with the reason (ENOSPC, EPIPE). */
+/* Ends an output with its last newline: what is waiting is flushed, then
+ * the newline goes through stdio on its own.  stdio drops its buffer and
+ * the rest of a call when a write fails, and keeps no reason; this way
+ * there is always a byte left for the caller's last fflush to fail on,
+ * with the reason (ENOSPC, EPIPE), however the output's end fell. */
+static void end_output(FILE *out)
+{
+    fflush(out);
+    fputc('\n', out);
+}
+
+/* Ends a document: what is waiting, then its newline. */
 static void jw_end(jw *w)
 {
     jw_flush(w);
-    fputc('\n', w->out);
+    end_output(w->out);
 }
 
 static void jw_put(jw *w, const char *s, size_t n)
@@ -966,9 +977,11 @@ int print_walkthrough(FILE *out, const lesson *l, const print_options *opt)
                     rc = out_of_memory();
             engine_next_sample(e);
         }
-        if (rc == 0)
-            fprintf(out, "%sMean loss after the epoch: %.10g\n", p.md ? "- " : "",
+        if (rc == 0) {
+            fprintf(out, "%sMean loss after the epoch: %.10g", p.md ? "- " : "",
                     engine_net_mean_loss(engine_network(e)));
+            end_output(out);
+        }
         free(note);
     }
     printer_free(&p);
@@ -1034,11 +1047,12 @@ int print_train(FILE *out, const lesson *l, long epochs, const print_options *op
         const char *item = opt->format == PRINT_MARKDOWN ? "- " : "";
         fprintf(out, "%sepochs: %ld\n%sloss: ", item, epochs, item);
         if (isnan(loss))
-            fputs("nan\n", out); /* printf may say "-nan" */
+            fputs("nan", out); /* printf may say "-nan" */
         else
-            fprintf(out, "%.17g\n", loss);
+            fprintf(out, "%.17g", loss);
         if (bad >= 0)
-            fprintf(out, "values stopped being finite in epoch %ld\n", bad + 1);
+            fprintf(out, "\nvalues stopped being finite in epoch %ld", bad + 1);
+        end_output(out);
     }
     engine_free(e);
     return rc;
@@ -1067,6 +1081,81 @@ static void table_number(double v, const char *format, char *buf, size_t size)
         snprintf(buf, size, format, v);
 }
 
+/* How a long gradient check tells it is still working, on stderr: after a
+ * second, "gradient check: 40 of 120 parameters, about 2 min left", kept
+ * up to date in place (\r) on a terminal and erased when the check ends;
+ * elsewhere (a log) a line of its own now and then.  A check that ends
+ * within the first second says nothing. */
+enum { PROGRESS_LINE = 96 };
+#define PROGRESS_AFTER 1.0  /* seconds before the first word */
+#define PROGRESS_TTY 0.25   /* seconds between updates in place */
+#define PROGRESS_LOG 5.0    /* seconds between lines in a log */
+
+typedef struct {
+    FILE *err;
+    int tty;
+    struct timespec start;
+    double next;   /* seconds since start of the next update */
+    int shown;     /* bytes of the line in place on the terminal */
+} progress;
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void progress_start(progress *pr, FILE *err)
+{
+    pr->err = err;
+    pr->tty = isatty(fileno(err));
+    clock_gettime(CLOCK_MONOTONIC, &pr->start);
+    pr->next = PROGRESS_AFTER;
+    pr->shown = 0;
+}
+
+/* "about 40 s left", "about 12 min left", "about 3 h 05 min left". */
+static void time_left(double s, char *buf, size_t size)
+{
+    long t = (long)(s + 0.5), m = (t + 30) / 60;
+    if (t < 60)
+        snprintf(buf, size, "about %ld s left", t < 1 ? 1 : t);
+    else if (m < 60)
+        snprintf(buf, size, "about %ld min left", m);
+    else
+        snprintf(buf, size, "about %ld h %02ld min left", m / 60, m % 60);
+}
+
+static void progress_update(progress *pr, int done, int total)
+{
+    double now = seconds_since(&pr->start);
+    if (now < pr->next)
+        return;
+    pr->next = now + (pr->tty ? PROGRESS_TTY : PROGRESS_LOG);
+    char left[48] = "", line[PROGRESS_LINE];
+    if (done > 0)
+        time_left(now * (total - done) / done, left, sizeof left);
+    int n = snprintf(line, sizeof line, "%sgradient check: %d of %d parameters%s%s%s",
+                     pr->tty ? "\r" : "", done, total, left[0] ? ", " : "", left,
+                     pr->tty ? "" : "\n");
+    if (n <= 0)
+        return;
+    /* a shorter line in place leaves no tail of the longer one before it */
+    int pad = pr->tty && n - 1 < pr->shown ? pr->shown - (n - 1) : 0;
+    fprintf(pr->err, "%s%*s", line, pad, "");
+    if (pr->tty)
+        pr->shown = n - 1 + pad;
+}
+
+/* Erases the line in place, so that what follows starts on a clean line. */
+static void progress_end(progress *pr)
+{
+    if (pr->shown > 0)
+        fprintf(pr->err, "\r%*s\r", pr->shown, "");
+    pr->shown = 0;
+}
+
 int print_gradcheck(FILE *out, const lesson *l, const print_options *opt)
 {
     engine_conv conv = view_conv(l, opt);
@@ -1078,7 +1167,12 @@ int print_gradcheck(FILE *out, const lesson *l, const print_options *opt)
         engine_free(e);
         return out_of_memory();
     }
-    int n = engine_check_next(chk, engine_check_total(chk));
+    int n = engine_check_total(chk);
+    progress pr;
+    progress_start(&pr, stderr);
+    while (engine_check_run(chk, 1) < n)
+        progress_update(&pr, engine_check_done(chk), n);
+    progress_end(&pr);
     const engine_check *rows = engine_check_rows(chk);
     int failed = engine_check_failures(chk), exempt[CHECK_STATUS_COUNT] = {0};
     int json = opt->format == PRINT_JSON;
@@ -1143,14 +1237,15 @@ int print_gradcheck(FILE *out, const lesson *l, const print_options *opt)
         fprintf(out, "\n%s%d parameters: ", opt->format == PRINT_MARKDOWN ? "- " : "", n);
         if (failed)
             fprintf(out, "FAILED (%d wrong: %d differ by more than the numeric derivative's "
-                         "error, %d not finite)\n",
+                         "error, %d not finite)",
                     failed, exempt[CHECK_WRONG], exempt[CHECK_NONFINITE]);
         else if (exempt[CHECK_KINK] + exempt[CHECK_NEGLIGIBLE])
-            fprintf(out, "passed (%d exempt: %d at a kink, %d negligible)\n",
+            fprintf(out, "passed (%d exempt: %d at a kink, %d negligible)",
                     exempt[CHECK_KINK] + exempt[CHECK_NEGLIGIBLE], exempt[CHECK_KINK],
                     exempt[CHECK_NEGLIGIBLE]);
         else
-            fputs("passed\n", out);
+            fputs("passed", out);
+        end_output(out);
     }
     engine_check_end(chk);
     engine_free(e);

@@ -47,7 +47,8 @@ int print_train(FILE *out, const lesson *l, long epochs, const print_options *op
  * every parameter with its verdict (engine_check_judge, one rule for the
  * label and the exit status), then why each row that is not "good" got its
  * verdict.  In JSON: {"parameters": [{layer, parameter, analytic, numeric,
- * rel_error, error, tolerance, step, status, reason}], "passed"}.  Returns 0
+ * rel_error, error, tolerance, step, status, reason}], "passed"}.  A check
+ * longer than a second tells its progress on stderr.  Returns 0
  * when no row fails, 1 when one does, 2 when out of memory. */
 int print_gradcheck(FILE *out, const lesson *l, const print_options *opt);
 

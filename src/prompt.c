@@ -26,11 +26,13 @@ static int count_chars(const char *s, size_t len)
 /* Byte offset of the character before / after offset at. */
 static size_t back_one(const prompt *p, size_t at)
 {
-    if (at == 0)
-        return 0;
-    at--;
-    while (at > 0 && utf8_is_cont((unsigned char)p->text[at]))
+    if (at > p->len)
+        at = p->len;
+    while (at > 0) {
         at--;
+        if (!utf8_is_cont((unsigned char)p->text[at]))
+            break;
+    }
     return at;
 }
 

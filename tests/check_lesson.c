@@ -575,6 +575,8 @@ static const struct {
      "tests/bad/not-a-number.yaml:5:13: samples[0].input[0] must be a number, found 'one'"},
     {"note-layer.yaml",
      "tests/bad/note-layer.yaml:8:3: notes: step 'forward.3.sum' names layer 3, expected a layer from 1 to 2 or *"},
+    {"note-delta-hidden.yaml",
+     "tests/bad/note-delta-hidden.yaml:9:3: notes: step 'backward.1.delta' names layer 1, expected backward.2.delta (the loss's gradient is a step of the output layer 2 only) or backward.*.delta"},
     {"note-misspelt.yaml",
      "tests/bad/note-misspelt.yaml:8:3: unknown step 'backward.*.gradiant' in notes (did you mean 'backward.*.gradient'?)"},
     {"nul-title.yaml",

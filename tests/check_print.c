@@ -2,6 +2,8 @@
  * against the engine, a hand calculation and Mazur's published example;
  * the text handout's shapes; nothing from a lesson reaches a terminal raw. */
 #include <check.h>
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <math.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -838,6 +841,293 @@ START_TEST(print_memory_bounded)
 }
 END_TEST
 
+static int by_path(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* The bundled lessons, every .yaml file of lessons/, sorted; returns how many. */
+static int bundled_lessons(char paths[][64], int max)
+{
+    DIR *d = opendir("lessons");
+    ck_assert_ptr_nonnull(d);
+    int n = 0;
+    struct dirent *ent;
+    while ((ent = readdir(d)) != NULL) {
+        size_t len = strlen(ent->d_name);
+        if (len <= 5 || strcmp(ent->d_name + len - 5, ".yaml") != 0)
+            continue;
+        ck_assert_int_lt(n, max);
+        ck_assert_int_lt(snprintf(paths[n], 64, "lessons/%s", ent->d_name), 64);
+        n++;
+    }
+    closedir(d);
+    qsort(paths, (size_t)n, sizeof paths[0], by_path);
+    ck_assert_int_ge(n, 11);
+    return n;
+}
+
+enum { BUNDLED_MAX = 64 };
+
+/* After a write fails, stdio drops its buffer and keeps no reason.  Each
+ * output, on a full disk, still leaves its caller's last fflush a byte to
+ * fail on with ENOSPC (from which main says "No space left on device"),
+ * and never takes the failure for running out of memory (status 2).
+ * negligible.yaml's text walkthrough ended exactly where a failed write
+ * dropped the rest, so the reason was lost ("Input/output error"). */
+START_TEST(write_error_left_for_caller)
+{
+    char paths[BUNDLED_MAX + 1][64];
+    int n = bundled_lessons(paths, BUNDLED_MAX);
+    snprintf(paths[n++], 64, "tests/lessons/negligible.yaml");
+    for (int i = 0; i < n; i++) {
+        lesson l;
+        lesson_error err;
+        ck_assert_msg(lesson_load_file(paths[i], &l, &err) == 0, "%s", err.message);
+        for (int f = 0; f < PRINT_FORMAT_COUNT; f++)
+            for (int what = 0; what < 3; what++) {
+                print_options opt = {(print_format)f, -1, 0, 0};
+                FILE *out = fopen("/dev/full", "w");
+                ck_assert_ptr_nonnull(out);
+                int rc = what == 0   ? print_walkthrough(out, &l, &opt)
+                         : what == 1 ? print_train(out, &l, 3, &opt)
+                                     : print_gradcheck(out, &l, &opt);
+                ck_assert_msg(rc == 0 || (what == 2 && rc == 1), "%s %s output %d: status %d",
+                              paths[i], print_format_name((print_format)f), what, rc);
+                errno = 0;
+                int flushed = fflush(out);
+                int why = errno;
+                ck_assert_msg(flushed == EOF && why == ENOSPC,
+                              "%s %s output %d: last fflush %d, errno %d (%s)", paths[i],
+                              print_format_name((print_format)f), what, flushed, why,
+                              strerror(why));
+                fclose(out);
+            }
+        lesson_free(&l);
+    }
+}
+END_TEST
+
+/* The same as the user meets it: ./backstep on /dev/full says main's write
+ * error, with its reason, and exits 2. */
+START_TEST(write_error_said_with_reason)
+{
+    static const char *const cases[][6] = {
+        {"--print", "tests/lessons/negligible.yaml", NULL},
+        {"--print", "--format", "json", "lessons/07-deeper.yaml", NULL},
+        {"--print", "--format", "markdown", "--ascii", "lessons/08-softmax.yaml", NULL},
+        {"--gradcheck", "tests/lessons/negligible.yaml", NULL},
+    };
+    const char *bin = getenv("BACKSTEP_BIN") ? getenv("BACKSTEP_BIN") : "./backstep";
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char *argv[8];
+        int n = 0;
+        argv[n++] = (char *)bin;
+        for (; cases[k][n - 1]; n++)
+            argv[n] = (char *)cases[k][n - 1];
+        argv[n] = NULL;
+        int fd[2];
+        ck_assert_int_eq(pipe(fd), 0);
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_addopen(&fa, 1, "/dev/full", O_WRONLY, 0);
+        posix_spawn_file_actions_adddup2(&fa, fd[1], 2);
+        posix_spawn_file_actions_addclose(&fa, fd[0]);
+        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+        pid_t pid;
+        ck_assert_int_eq(posix_spawn(&pid, bin, &fa, NULL, argv, environ), 0);
+        posix_spawn_file_actions_destroy(&fa);
+        close(fd[1]);
+        char said[512];
+        size_t len = 0;
+        ssize_t got;
+        while ((got = read(fd[0], said + len, sizeof said - 1 - len)) > 0)
+            len += (size_t)got;
+        said[len] = '\0';
+        close(fd[0]);
+        int st;
+        ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+        ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2, "%s %s: status %d", cases[k][0],
+                      cases[k][1], st);
+        ck_assert_str_eq(said, "backstep: write error on standard output: No space left on device\n");
+    }
+}
+END_TEST
+
+/* With --ascii, the handouts are ASCII to the last byte: every bundled
+ * lesson's walkthrough, gradient check and training, as text and as
+ * Markdown (a Markdown step heading once carried a raw U+00B7). */
+START_TEST(ascii_handouts_are_ascii)
+{
+    char paths[BUNDLED_MAX][64];
+    int n = bundled_lessons(paths, BUNDLED_MAX);
+    for (int i = 0; i < n; i++) {
+        lesson l;
+        lesson_error err;
+        ck_assert_msg(lesson_load_file(paths[i], &l, &err) == 0, "%s", err.message);
+        static const print_format formats[] = {PRINT_TEXT, PRINT_MARKDOWN};
+        for (int f = 0; f < 2; f++)
+            for (int what = 0; what < 3; what++) {
+                print_options opt = {formats[f], -1, 1, 0};
+                captured c = {NULL, 0, 0};
+                FILE *out = open_memstream(&c.text, &c.len);
+                ck_assert_ptr_nonnull(out);
+                c.rc = what == 0   ? print_walkthrough(out, &l, &opt)
+                       : what == 1 ? print_train(out, &l, 3, &opt)
+                                   : print_gradcheck(out, &l, &opt);
+                fclose(out);
+                ck_assert_int_ne(c.rc, 2);
+                ck_assert_uint_gt(c.len, 0);
+                for (size_t b = 0; b < c.len; b++)
+                    ck_assert_msg((unsigned char)c.text[b] < 0x80,
+                                  "%s %s output %d: byte 0x%02x at %zu: \"%.40s\"", paths[i],
+                                  print_format_name(formats[f]), what,
+                                  (unsigned char)c.text[b], b, c.text + (b > 20 ? b - 20 : 0));
+                free(c.text);
+            }
+        lesson_free(&l);
+    }
+}
+END_TEST
+
+/* Writes a lesson whose gradient check takes a few seconds: 8-16-16-2
+ * (416 weights), 800 samples, numbers from a fixed xorshift. */
+static void write_slow_check(FILE *f)
+{
+    uint64_t x = 2463534242u;
+#define NEXT() (x ^= x << 13, x ^= x >> 7, x ^= x << 17, (double)(x >> 11) * 0x1.0p-53)
+    static const int width[] = {8, 16, 16, 2};
+    fputs("title: slow check\nlayers: [8, 16, 16, 2]\nactivations: [tanh, tanh, linear]\n"
+          "learning_rate: 0.01\nweights:\n", f);
+    for (int l = 0; l < 3; l++)
+        for (int i = 0; i < width[l]; i++)
+            for (int j = 0; j < width[l + 1]; j++)
+                fprintf(f, "%s%.2f%s", j ? ", " : i ? "     [" : "  - [[", NEXT() - 0.5,
+                        j < width[l + 1] - 1 ? "" : i < width[l] - 1 ? "],\n" : "]]\n");
+    fputs("samples:\n", f);
+    for (int s = 0; s < 800; s++)
+        for (int k = 0; k < 10; k++)
+            fprintf(f, "%s%.1f%s", k == 0 ? "  - input: [" : k == 8 ? "    target: [" : ", ",
+                    2 * NEXT() - 1, k == 7 || k == 9 ? "]\n" : "");
+#undef NEXT
+}
+
+/* Runs ./backstep --gradcheck path with stdout on /dev/null and stderr on
+ * a pipe, or on a terminal (a pseudo-terminal) when tty; fills what it
+ * wrote on stderr and its wall time; returns the exit status. */
+static int run_gradcheck(const char *path, int tty, char *said, size_t size, double *seconds)
+{
+    const char *bin = getenv("BACKSTEP_BIN") ? getenv("BACKSTEP_BIN") : "./backstep";
+    char *argv[] = {(char *)bin, "--gradcheck", (char *)path, NULL};
+    int rd, wr;
+    if (tty) {
+        rd = posix_openpt(O_RDWR | O_NOCTTY);
+        ck_assert_int_ge(rd, 0);
+        ck_assert_int_eq(grantpt(rd), 0);
+        ck_assert_int_eq(unlockpt(rd), 0);
+        wr = open(ptsname(rd), O_RDWR | O_NOCTTY);
+    } else {
+        int fd[2];
+        ck_assert_int_eq(pipe(fd), 0);
+        rd = fd[0];
+        wr = fd[1];
+    }
+    ck_assert_int_ge(wr, 0);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, wr, 2);
+    posix_spawn_file_actions_addclose(&fa, rd);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    pid_t pid;
+    ck_assert_int_eq(posix_spawn(&pid, bin, &fa, NULL, argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    close(wr);
+    size_t len = 0;
+    ssize_t got;
+    /* a terminal's reading end says EIO once the program has closed it */
+    while ((got = read(rd, said + len, size - 1 - len)) > 0)
+        len += (size_t)got;
+    said[len] = '\0';
+    close(rd);
+    int st;
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    *seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Checks that every report in said is "gradient check: D of 416
+ * parameters, about ... left" with D rising; returns how many there are. */
+static int check_reports(const char *said, const char *sep)
+{
+    int reports = 0, last = 0;
+    for (const char *p = strstr(said, "gradient check: "); p; p = strstr(p + 1, "gradient check: ")) {
+        int done, total, used = 0;
+        ck_assert_msg(sscanf(p, "gradient check: %d of %d parameters, about %*[^l]left%n", &done,
+                             &total, &used) == 2 && used > 0,
+                      "report \"%.60s\"", p);
+        ck_assert_int_eq(total, 416);
+        ck_assert_int_ge(done, last);
+        ck_assert_int_lt(done, total);
+        ck_assert_msg(strncmp(p + used, sep, strlen(sep)) == 0, "after a report: \"%.10s\"",
+                      p + used);
+        last = done;
+        reports++;
+    }
+    return reports;
+}
+
+/* A check of more than a second says how far it has come on stderr: in
+ * place on a terminal, erased at the end; in a log, a line at a time.  A
+ * check within the first second says nothing. */
+START_TEST(gradcheck_progress)
+{
+    char path[] = "/tmp/backstep-slow-XXXXXX.yaml";
+    int fd = mkstemps(path, 5);
+    ck_assert_int_ge(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    ck_assert_ptr_nonnull(f);
+    write_slow_check(f);
+    fclose(f);
+    static char said[1 << 14];
+    double seconds;
+
+    /* in a log: whole lines, at least the one after the first second */
+    ck_assert_int_eq(run_gradcheck(path, 0, said, sizeof said, &seconds), 0);
+    ck_assert_msg(seconds > 1.2, "the check took %.2f s, too short to report: enlarge it",
+                  seconds);
+    ck_assert_ptr_null(strchr(said, '\r'));
+    ck_assert_int_ge(check_reports(said, "\n"), 1);
+    ck_assert_msg(strncmp(said, "gradient check: ", 16) == 0, "said \"%.40s\"", said);
+    ck_assert_int_eq(said[strlen(said) - 1], '\n');
+
+    /* on a terminal: each report starts with \r, no newline, and the line
+     * is blanked and the cursor back at its start when the check ends */
+    ck_assert_int_eq(run_gradcheck(path, 1, said, sizeof said, &seconds), 0);
+    ck_assert_msg(seconds > 1.2, "the check took %.2f s, too short to report", seconds);
+    ck_assert_ptr_null(strchr(said, '\n'));
+    ck_assert_msg(strncmp(said, "\rgradient check: ", 17) == 0, "said \"%.40s\"", said);
+    ck_assert_int_ge(check_reports(said, ""), 1);
+    const char *tail = strrchr(said, '\r');
+    ck_assert_ptr_nonnull(tail);
+    ck_assert_int_eq(tail[1], '\0');
+    const char *blank = tail - 1;
+    while (blank > said && *blank == ' ')
+        blank--;
+    ck_assert_int_eq(*blank, '\r');
+    ck_assert_int_ge(tail - blank - 1, (int)strlen("gradient check: 1 of 416 parameters"));
+    unlink(path);
+
+    /* the largest bundled lesson's check ends at once, in silence */
+    ck_assert_int_eq(run_gradcheck("lessons/10-vanishing.yaml", 1, said, sizeof said, &seconds),
+                     0);
+    ck_assert_str_eq(said, "");
+}
+END_TEST
+
 Suite *print_suite(void)
 {
     Suite *s = suite_create("print");
@@ -855,6 +1145,14 @@ Suite *print_suite(void)
     tcase_add_test(tc, expressions_in_every_format);
     tcase_add_test(tc, gradcheck_negligible_is_not_wrong);
     tcase_add_test(tc, json_laid_out_as_jansson);
+    tcase_add_test(tc, write_error_left_for_caller);
+    tcase_add_test(tc, write_error_said_with_reason);
+    tcase_add_test(tc, ascii_handouts_are_ascii);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("progress");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, gradcheck_progress);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("memory");
