@@ -1134,7 +1134,8 @@ START_TEST(quiz_esc_ends_quiz)
     lay(100, 30);
     ck_assert(has("Quiz summary"));
     ck_assert(has("Score: 0 of 2 right at the first try: shapes of results 0 of 1, values 0 of 1."));
-    ck_assert(has("any key: back to the steps"));
+    ck_assert(has("Esc/Enter back to the steps"));
+    ck_assert(!has("↑↓ scroll")); /* all of it fits */
     ck_assert_int_eq(key(KEYS_K_RIGHT), 0); /* leaves the summary, steps nowhere */
     ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
     ck_assert_str_eq(engine_current(eng)->id, "forward.1.sum");
