@@ -113,10 +113,10 @@ static const keys_entry table[] = {
     {KEYS_MAP_QUIZ, {KEYS_K_ESC}, KEYS_QUIZ_END, "Esc", NULL,
      "end the quiz with its summary (backstep stays); so does z between questions", 0, 0, 0,
      KEYS_GROUP_QUIZ, NONE},
-    {KEYS_MAP_QUIZ, {KEYS_K_DOWN, KEYS_K_SDOWN}, KEYS_DOWN, "↓ Shift-↓", "↑↓ more",
+    {KEYS_MAP_QUIZ, {KEYS_K_DOWN, KEYS_K_SDOWN}, KEYS_DOWN, "↓ Shift-↓", NULL,
      "while a question waits: its text a line further, when it does not fit (between "
      "questions J and K scroll it)",
-     KEYS_WHEN_ASKING | KEYS_WHEN_MORE, KEYS_WHEN_ASKING, 0, KEYS_GROUP_QUIZ, NONE},
+     0, KEYS_WHEN_ASKING, 0, KEYS_GROUP_QUIZ, NONE},
     {KEYS_MAP_QUIZ, {KEYS_K_UP, KEYS_K_SUP}, KEYS_UP, "↑ Shift-↑", NULL,
      "while a question waits: its text a line back", 0, KEYS_WHEN_ASKING, 0, KEYS_GROUP_QUIZ,
      NONE},

@@ -158,6 +158,15 @@ static mode_reply leave(quiz_mode *q)
     return MODE_DONE;
 }
 
+/* Whether columns 0 .. cols-1 of a row are blank. */
+static int row_blank(frame *f, int row, int cols)
+{
+    for (int col = 0; col < cols; col++)
+        if (strcmp(frame_at(f, row, col)->ch, " ") != 0)
+            return 0;
+    return 1;
+}
+
 /* Whether the quiz's pane shows in the narration's place: at a step
  * asked about, and at the end of a pass whose steps were. */
 static int pane_shows(const mode_ctx *c, const quiz_mode *q)
@@ -400,10 +409,8 @@ static void mode_quiz_layout(const mode_ctx *c, const void *self, frame *f)
     int last = idx == engine_step_count(e) - 1 && idx <= q->reached;
     int full = f->cols;
     f->cols = pane.cols;
-    for (int r = pane.top; r < pane.top + pane.rows; r++)
-        frame_fill(f, r, 0, pane.cols, FRAME_NORMAL);
     int w = f->cols, right = draw_text_right(f);
-    int row = pane.top + 1, end = pane.top + pane.rows;
+    int top = pane.top, end = pane.top + pane.rows;
     char question[QUIZ_TEXT_SIZE * 2], raw[QUIZ_TEXT_SIZE], msg[QUIZ_TEXT_SIZE * 2];
     char summary[SUMMARY_BYTES], shown[SUMMARY_BYTES], side[128];
     para p[MAX_PARAS];
@@ -428,11 +435,24 @@ static void mode_quiz_layout(const mode_ctx *c, const void *self, frame *f)
         n += summary_paras(shown, p + n, MAX_PARAS - n);
     }
     int lines = paras_lines(f, p, n, right);
+    /* Text that does not fit takes the blank rows above the pane (the step
+     * pane keeps the pass's tallest height, blank under a hidden result),
+     * one blank row staying between them. */
+    while (end - top - 1 - asking < lines && top > 2 && row_blank(f, top - 1, w) &&
+           row_blank(f, top - 2, w))
+        top--;
+    for (int r = top; r < end; r++)
+        frame_fill(f, r, 0, w, FRAME_NORMAL);
+    int row = top + 1;
     int view = end - row - asking; /* the prompt keeps its row */
+    /* When the text does not fit above it, the prompt goes to the bottom
+     * row in the key bar's place, and the text has that row too. */
+    int bottom = asking && lines > view;
+    view += bottom;
     view = view < 0 ? 0 : view;
     int first = clamp_first(q->scroll, lines, view);
     rule_side(c, first, view, lines, asking ? "↑↓" : "J/K", side, sizeof side);
-    frame_rule(f, pane.top, "Quiz", side);
+    frame_rule(f, top, "Quiz", side);
     paras_draw(f, p, n, right, row, view, first);
     c->cache->text_lines = lines;
     c->cache->text_view = view;
@@ -440,18 +460,26 @@ static void mode_quiz_layout(const mode_ctx *c, const void *self, frame *f)
         f->cols = full;
         return;
     }
+    const char *keys = "Enter answers · Tab skips · Esc ends the quiz";
+    int kw = frame_width(f, keys);
+    if (bottom) {
+        f->cols = full;
+        w = full;
+        draw_question(f, &q->input);
+        if (frame_width(f, q->input.caption) + prompt_cursor_column(&q->input) + 6 + kw < w)
+            frame_put(f, f->height - 1, w - 2 - kw, w, keys, FRAME_DIM);
+        draw_message(f, c);
+        return;
+    }
     int r = row + (lines < view ? lines : view);
     r = r < end ? r : end - 1;
     int col = frame_prompt(f, r, 2, w - 1, &q->input, FRAME_FORWARD, 0);
-    const char *keys = "Enter answers · Tab skips · Esc ends the quiz";
-    int kw = frame_width(f, keys);
     if (col + prompt_cursor_column(&q->input) + 4 + kw < w)
         frame_put(f, r, w - 2 - kw, w, keys, FRAME_DIM);
     f->cols = full;
     /* While a question waits, every other key is typing. */
     keys_map map = KEYS_MAP_QUIZ;
-    draw_keybar(f, f->height - 1, &map, 1,
-                KEYS_WHEN_ASKING | (lines > view ? KEYS_WHEN_MORE : 0));
+    draw_keybar(f, f->height - 1, &map, 1, KEYS_WHEN_ASKING);
     draw_message(f, c);
 }
 
