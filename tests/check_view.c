@@ -600,6 +600,123 @@ START_TEST(help_per_mode)
     ck_assert(has("end the quiz with its summary (backstep stays)"));
     ck_assert(has("next step; past the end"));
     ck_assert(has("train some epochs"));
+    ck_assert(has("the summary: a page down"));
+    key('q');
+}
+END_TEST
+
+static void open_on(lesson *l, int ascii, int conv);
+
+/* b and . blank the screen wherever the help lists them: on the stepping
+ * screen, in the tools, in the lesson browser, over the quiz's summary and
+ * in the help itself, which lists its own keys last; any key brings back
+ * the screen as it was. */
+START_TEST(blank_everywhere)
+{
+    static const struct {
+        const char *open; /* keys that open the screen */
+        keys_map top;     /* the mode on top then */
+        const char *has;  /* a line of it */
+    } screens[] = {
+        {"", KEYS_MAP_STEP, "Step forward.1.sum"},
+        {"v", KEYS_MAP_CHECK, "backprop"},
+        {"t\n", KEYS_MAP_TRAIN, "loss"},
+        {"o", KEYS_MAP_BROWSE, "Open a lesson"},
+        {"z", KEYS_MAP_QUIZ, "Quiz summary"},
+        {"?", KEYS_MAP_HELP, "Keys"},
+        {"o?", KEYS_MAP_HELP, "Keys"},
+    };
+    for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++) {
+        for (const char *b = "b."; *b; b++) {
+            screen_free(scr);
+            open_on(&les, 0, -1);
+            type_keys(screens[i].open);
+            if (screens[i].top == KEYS_MAP_QUIZ) {
+                key(KEYS_K_TAB); /* two questions given up, then the summary */
+                key(KEYS_K_TAB);
+                key(KEYS_K_ESC);
+            }
+            ck_assert_int_eq(screen_top(scr), screens[i].top);
+            /* The help of the screen (the help's own: itself) lists b. */
+            if (screens[i].top != KEYS_MAP_HELP)
+                key('?');
+            ck_assert_int_eq(screen_top(scr), KEYS_MAP_HELP);
+            lay(200, 60);
+            ck_assert_msg(has("b .") && has("blank the screen"), "%s: the help lacks b",
+                          screens[i].open);
+            if (screens[i].top != KEYS_MAP_HELP)
+                key('q');
+            lay(80, 24);
+            ck_assert_msg(has(screens[i].has), "%s: no '%s'", screens[i].open, screens[i].has);
+            key(*b);
+            ck_assert_msg(screen_top(scr) == KEYS_MAP_BLANK, "%s: %c does not blank",
+                          screens[i].open, *b);
+            lay(80, 24);
+            for (int r = 0; r < 24; r++)
+                ck_assert_msg(row_text(r)[0] == '\0', "%s: row %d shows", screens[i].open, r);
+            key(KEYS_K_RIGHT); /* unblanks only */
+            ck_assert_int_eq(screen_top(scr), screens[i].top);
+            lay(80, 24);
+            ck_assert_msg(has(screens[i].has), "%s: back without '%s'", screens[i].open,
+                          screens[i].has);
+        }
+    }
+}
+END_TEST
+
+/* The quiz's summary scrolls when it does not fit: a line, a page, to
+ * either end, the rule saying which lines show and marks where more is
+ * above or below; a key that does not scroll leaves it. */
+START_TEST(quiz_summary_scrolls)
+{
+    key('z');
+    for (int i = 0; i < 40; i++) {
+        key(KEYS_K_TAB); /* a pass and more, every question given up */
+        key(KEYS_K_RIGHT);
+    }
+    key(KEYS_K_ESC);
+    lay(80, 24);
+    ck_assert(has("Quiz summary"));
+    int rule = 2, total = 0, a = 0, b = 0;
+    const char *side = strstr(row_text(rule), " lines ");
+    ck_assert_ptr_nonnull(side);
+    ck_assert_int_eq(sscanf(side, " lines %d-%d of %d", &a, &b, &total), 3);
+    ck_assert_int_eq(a, 1);
+    ck_assert_int_eq(b, 20); /* rows 3 to 22 */
+    ck_assert_int_gt(total, 40);
+    ck_assert(!has("more")); /* no line is given up */
+    ck_assert(has("↑↓ scroll  PgUp/PgDn page  Esc/Enter back to the steps"));
+    ck_assert_str_eq(row_text(22) + strlen(row_text(22)) - strlen("↓"), "↓");
+    ck_assert(strstr(row_text(3), "↑") == NULL);
+    char want[64];
+    key('j');
+    lay(80, 24);
+    ck_assert(has("lines 2-21 of"));
+    ck_assert(strstr(row_text(3), "↑") != NULL);
+    key(KEYS_K_PGDN);
+    lay(80, 24);
+    ck_assert(has("lines 21-40 of"));
+    key('G');
+    lay(80, 24);
+    snprintf(want, sizeof want, "lines %d-%d of %d", total - 19, total, total);
+    ck_assert_msg(has(want), "no '%s'", want);
+    ck_assert(strstr(row_text(22), "↓") == NULL);
+    ck_assert(has("update.1: W⁺[1][1]") || has("forward."));
+    key(KEYS_K_DOWN); /* stops at the end */
+    lay(80, 24);
+    ck_assert_msg(has(want), "no '%s'", want);
+    key(KEYS_K_PGUP);
+    key('k');
+    lay(80, 24);
+    snprintf(want, sizeof want, "lines %d-%d of %d", total - 39, total - 20, total);
+    ck_assert_msg(has(want), "no '%s'", want);
+    key(KEYS_K_HOME);
+    lay(80, 24);
+    ck_assert(has("lines 1-20 of"));
+    ck_assert(has("Score: 0 of 40 right at the first try"));
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_QUIZ);
+    key('x');
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
 }
 END_TEST
 
@@ -2190,6 +2307,8 @@ Suite *view_suite(void)
     tcase_add_test(tc, key_table);
     tcase_add_test(tc, help_lists_keys);
     tcase_add_test(tc, help_per_mode);
+    tcase_add_test(tc, blank_everywhere);
+    tcase_add_test(tc, quiz_summary_scrolls);
     tcase_add_test(tc, phases);
     tcase_add_test(tc, tall_result_scrolls);
     tcase_add_test(tc, update_before_after);
