@@ -243,8 +243,8 @@ static int summary_paras(char *text, para *p, int max)
         char *nl = strchr(line, '\n');
         if (nl)
             *nl = '\0';
-        int indent = line[0] == ' ';
-        p[n++] = (para){line, n == 0 ? FRAME_TITLE : FRAME_NORMAL, indent ? 4 : 2};
+        int attr = n == 0 ? FRAME_TITLE : FRAME_NORMAL, left = line[0] == ' ' ? 4 : 2;
+        p[n++] = (para){line, attr, left};
         if (!nl)
             break;
         line = nl + 1;
