@@ -129,6 +129,7 @@ enum {
     KEYS_WHEN_CHAIN = 1 << 8,    /* the focused chain rule can be expanded further */
     KEYS_WHEN_FORMULA = 1 << 9,  /* the step is a weight's gradient: its formula panel */
     KEYS_WHEN_PANEL = 1 << 10,   /* the formula panel is open */
+    KEYS_WHEN_SUMMARY = 1 << 11, /* the quiz's summary shows, on leaving it */
 };
 
 /* The headings of the help, in order. */

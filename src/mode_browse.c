@@ -93,6 +93,8 @@ static mode_reply browse_key(mode_ctx *c, void *self, int code)
         return MODE_DONE; /* no: the browser stays, the edits too */
     }
     keys_action a = keys_lookup(KEYS_MAP_BROWSE, code, 0);
+    if (a == KEYS_BLANK)
+        return MODE_PASS; /* its row blanks the screen; the browser stays as it was */
     if (a != KEYS_CHOOSE && a != KEYS_NONE) {
         m->error[0] = '\0';
         c->open_error[0] = '\0';

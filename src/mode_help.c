@@ -1,5 +1,6 @@
 /* mode_help.c - the help (key ?): the keys of the screen it was opened on,
- * from the key table, over that screen; it scrolls when it does not fit. */
+ * then its own, from the key table, over that screen; it scrolls when it
+ * does not fit. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +11,8 @@ enum { PAGE = 10 }; /* lines a page key scrolls */
 
 /* The help between keys. */
 typedef struct {
-    keys_map maps[MODE_MAX_MAPS]; /* the maps it lists: those answering where it opened */
+    keys_map maps[MODE_MAX_MAPS]; /* the maps it lists: those answering where it opened,
+                                     then its own */
     int n_maps;
     int scroll;       /* first line shown */
 } help_mode;
@@ -29,8 +31,9 @@ static mode_reply help_open(mode_ctx *c, void *self, keys_action why)
 {
     help_mode *m = self;
     (void)why;
-    m->n_maps = c->n_maps < MODE_MAX_MAPS ? c->n_maps : MODE_MAX_MAPS;
+    m->n_maps = c->n_maps < MODE_MAX_MAPS - 1 ? c->n_maps : MODE_MAX_MAPS - 1;
     memcpy(m->maps, c->maps, sizeof m->maps[0] * (size_t)m->n_maps);
+    m->maps[m->n_maps++] = KEYS_MAP_HELP; /* and last its own keys */
     m->scroll = 0;
     return MODE_DONE;
 }
@@ -42,6 +45,8 @@ static mode_reply help_key(mode_ctx *c, void *self, int code)
     switch (keys_lookup(KEYS_MAP_HELP, code, 0)) {
     case KEYS_BACK:
         return MODE_CLOSE;
+    case KEYS_BLANK:
+        return MODE_PASS; /* its row blanks the screen; the help comes back as it was */
     case KEYS_DOWN:
         by = 1;
         break;

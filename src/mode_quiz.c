@@ -9,7 +9,9 @@
  * stepping, and each step not answered yet is asked about when the pass
  * reaches it.  Leaving the quiz (Esc, or z between questions) shows its
  * summary, right at the first try per kind of question, before the
- * stepping screen comes back. */
+ * stepping screen comes back.  Nothing the student needs is cut: the
+ * question, its hint and the summary are wrapped, and scroll (a mark where
+ * more is above or below) when they do not fit. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,7 @@ enum {
     ANSWER_CHARS = 40,
     CAPTION_COLS = 36, /* a longer caption (a formula) gives way to "shape? " */
     SUMMARY_BYTES = QUIZ_MAX_MISSED * 256 + 512,
+    MAX_PARAS = QUIZ_MAX_MISSED + 8, /* lines of the summary, and the pane's texts */
 };
 
 /* The quiz between keys. */
@@ -33,9 +36,17 @@ typedef struct {
     int step;                  /* engine step index asked about; -1 none */
     int reached;               /* highest step index answered in this pass; -1 none */
     long pass;                 /* epoch and sample of the pass quizzed; -1 none */
-    int leaving;               /* the summary shows; the next key leaves */
+    int leaving;               /* the summary shows; a key that does not scroll it leaves */
+    int scroll;                /* first line shown of the summary, or of the pane's text */
     char msg[QUIZ_TEXT_SIZE];  /* verdict or hint of the last answer */
 } quiz_mode;
+
+/* One paragraph of what the quiz shows, wrapped on its own. */
+typedef struct {
+    const char *text;
+    int attr;  /* FRAME_* of its letters */
+    int left;  /* its first column */
+} para;
 
 static void *quiz_create(void)
 {
@@ -62,6 +73,7 @@ static void ask(quiz_mode *q, const engine_step *s)
     if (text_width(cap) > CAPTION_COLS)
         snprintf(cap, sizeof cap, "shape? "); /* the question above names the formula */
     prompt_open(&q->input, cap, NULL, ANSWER_CHARS);
+    q->scroll = 0;
 }
 
 /* Catches up with the engine: a step not answered yet in this pass is
@@ -142,28 +154,156 @@ static mode_reply leave(quiz_mode *q)
     if (q->quiz.asked == 0)
         return MODE_CLOSE;
     q->leaving = 1;
+    q->scroll = 0;
     return MODE_DONE;
+}
+
+/* Whether columns 0 .. cols-1 of a row are blank. */
+static int row_blank(frame *f, int row, int cols)
+{
+    for (int col = 0; col < cols; col++)
+        if (strcmp(frame_at(f, row, col)->ch, " ") != 0)
+            return 0;
+    return 1;
+}
+
+/* Whether the quiz's pane shows in the narration's place: at a step
+ * asked about, and at the end of a pass whose steps were. */
+static int pane_shows(const mode_ctx *c, const quiz_mode *q)
+{
+    const engine *e = c->engine;
+    int idx = engine_step_index(e);
+    int last = idx == engine_step_count(e) - 1 && idx <= q->reached;
+    return !c->tour && (q->step == idx || last);
+}
+
+/* Lines the paragraphs take wrapped to end before column `right`. */
+static int paras_lines(const frame *f, const para *p, int n, int right)
+{
+    int lines = 0;
+    for (int i = 0; i < n; i++)
+        lines += frame_wrap_lines(f, right - p[i].left, p[i].text);
+    return lines;
+}
+
+/* Draws lines first .. first+rows-1 of the wrapped paragraphs in rows
+ * top .. top+rows-1, each in its attribute; a mark in column `right` where
+ * more is above or below.  Returns the lines they take in all. */
+static int paras_draw(frame *f, const para *p, int n, int right, int top, int rows, int first)
+{
+    int at = 0;
+    for (int i = 0; i < n; i++) {
+        int from = first > at ? first - at : 0, row = top + at + from - first;
+        int shown = top + rows - row;
+        int lines = frame_wrap_lines(f, right - p[i].left, p[i].text);
+        if (shown > 0 && from < lines) {
+            frame_wrap_from(f, row, shown, p[i].left, right, p[i].text, from);
+            int last = row + (lines - from < shown ? lines - from : shown);
+            for (int r = row; p[i].attr != FRAME_NORMAL && r < last; r++)
+                for (int col = p[i].left; col < right; col++)
+                    if (frame_at(f, r, col)->ch[0] != ' ')
+                        frame_at(f, r, col)->attr = (unsigned char)p[i].attr;
+        }
+        at += lines;
+    }
+    if (rows > 0 && first > 0)
+        frame_put(f, top, right, right + 1, "↑", FRAME_DIM);
+    if (rows > 0 && first + rows < at)
+        frame_put(f, top + rows - 1, right, right + 1, "↓", FRAME_DIM);
+    return at;
+}
+
+/* The first line to show of `lines` in `view` rows when asked for `first`. */
+static int clamp_first(int first, int lines, int view)
+{
+    int most = lines > view ? lines - view : 0;
+    return first < 0 ? 0 : first > most ? most : first;
+}
+
+/* What scroll keys ask of a text `view` lines high: the new first line. */
+static int scrolled(keys_action a, int first, int view)
+{
+    switch (a) {
+    case KEYS_DOWN: return first + 1;
+    case KEYS_UP: return first - 1;
+    case KEYS_PAGE_DOWN: return first + (view > 2 ? view - 1 : 1);
+    case KEYS_PAGE_UP: return first - (view > 2 ? view - 1 : 1);
+    case KEYS_TOP: return 0;
+    case KEYS_BOTTOM: return 1 << 20;
+    default: return first;
+    }
+}
+
+/* The summary as paragraphs, split out of text in place: the score, then
+ * "Missed:" and every miss under it, indented. */
+static int summary_paras(char *text, para *p, int max)
+{
+    int n = 0;
+    for (char *line = text; *line && n < max;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        int attr = n == 0 ? FRAME_TITLE : FRAME_NORMAL, left = line[0] == ' ' ? 4 : 2;
+        p[n++] = (para){line, attr, left};
+        if (!nl)
+            break;
+        line = nl + 1;
+    }
+    return n;
+}
+
+/* The keys of the summary: scrolling, or leaving by any other key; the
+ * help and blanking go on to the screen's own keys. */
+static mode_reply summary_key(mode_ctx *c, quiz_mode *q, int code)
+{
+    keys_action a = keys_lookup(KEYS_MAP_QUIZ, code, KEYS_WHEN_SUMMARY);
+    int view = c->cache->text_view;
+    switch (a) {
+    case KEYS_DOWN: case KEYS_UP: case KEYS_PAGE_DOWN: case KEYS_PAGE_UP: case KEYS_TOP:
+    case KEYS_BOTTOM:
+        q->scroll = clamp_first(scrolled(a, q->scroll, view), c->cache->text_lines, view);
+        return MODE_DONE;
+    default:
+        break;
+    }
+    keys_action g = keys_lookup(KEYS_MAP_GLOBAL, code, 0);
+    if (g == KEYS_HELP || g == KEYS_BLANK)
+        return MODE_PASS;
+    return MODE_CLOSE;
 }
 
 static mode_reply mode_quiz_key(mode_ctx *c, void *self, int code)
 {
     quiz_mode *q = self;
     if (q->leaving)
-        return MODE_CLOSE; /* any key, once the summary has been seen */
+        return summary_key(c, q, code);
     /* The lesson's shapes phase comes before any question. */
     if (c->tour)
         return MODE_PASS;
     int asking = q->input.open;
     const engine_step *s = engine_current(c->engine);
-    switch (keys_lookup(KEYS_MAP_QUIZ, code, asking ? KEYS_WHEN_ASKING : 0)) {
+    keys_action a = keys_lookup(KEYS_MAP_QUIZ, code, asking ? KEYS_WHEN_ASKING : 0);
+    /* Between questions the step's text keys (J, K) scroll the quiz's pane
+     * when it shows in the text's place. */
+    if (!asking && pane_shows(c, q))
+        a = keys_lookup(KEYS_MAP_STEP, code, 0) == KEYS_DOWN  ? KEYS_DOWN
+            : keys_lookup(KEYS_MAP_STEP, code, 0) == KEYS_UP ? KEYS_UP
+                                                              : a;
+    switch (a) {
     case KEYS_QUIZ_END:
         return leave(q);
+    case KEYS_DOWN:
+    case KEYS_UP:
+        q->scroll = clamp_first(scrolled(a, q->scroll, c->cache->text_view),
+                                c->cache->text_lines, c->cache->text_view);
+        break;
     case KEYS_QUIZ_SKIP: {
         /* Given up: counted as missed, its answer shown. */
         char msg[QUIZ_TEXT_SIZE];
         quiz_skip(&q->quiz, s, msg, sizeof msg);
         if (snprintf(q->msg, sizeof q->msg, "Skipped, counted as missed. %s", msg) < 0)
             q->msg[0] = '\0';
+        q->scroll = 0;
         if (q->quiz.stage == QUIZ_FINISHED) {
             prompt_close(&q->input);
             finished(c, q);
@@ -177,6 +317,7 @@ static mode_reply mode_quiz_key(mode_ctx *c, void *self, int code)
         snprintf(text, sizeof text, "%s", prompt_text(&q->input));
         prompt_close(&q->input);
         quiz_answer(&q->quiz, s, text, q->msg, sizeof q->msg);
+        q->scroll = 0;
         if (q->quiz.stage == QUIZ_FINISHED)
             finished(c, q);
         else
@@ -211,69 +352,47 @@ static int quiz_covers(const void *self)
     return q->leaving;
 }
 
-/* Whether columns 0 .. cols-1 of a row are blank. */
-static int row_blank(frame *f, int row, int cols)
+/* The rule's right side: the score, and which lines show when not all do,
+ * with the keys that scroll them. */
+static void rule_side(const mode_ctx *c, int first, int view, int lines, const char *keys,
+                      char *buf, size_t size)
 {
-    for (int col = 0; col < cols; col++)
-        if (strcmp(frame_at(f, row, col)->ch, " ") != 0)
-            return 0;
-    return 1;
+    if (lines > view && view > 0)
+        snprintf(buf, size, "%s  lines %d-%d of %d%s%s", c->score, first + 1, first + view,
+                 lines, keys[0] ? ", " : "", keys);
+    else
+        snprintf(buf, size, "%s", c->score);
 }
 
-/* Writes text (lines split at '\n') from row on, each line wrapped;
- * returns the row after it.  The first line in `first` attribute. */
-static int put_lines(frame *f, int row, int end, int right, char *text, int first)
-{
-    for (char *p = text; *p && row < end;) {
-        char *nl = strchr(p, '\n');
-        if (nl)
-            *nl = '\0';
-        int n = text_width(p) > right - 2 ? 2 : 1;
-        n = row + n > end ? end - row : n;
-        frame_wrap(f, row, n, 2, right, p);
-        if (p == text && first != FRAME_NORMAL)
-            for (int r = row; r < row + n; r++)
-                for (int col = 0; col < f->cols; col++)
-                    if (frame_at(f, r, col)->ch[0] != ' ')
-                        frame_at(f, r, col)->attr = (unsigned char)first;
-        row += n;
-        if (!nl)
-            break;
-        p = nl + 1;
-    }
-    return row;
-}
-
-/* Leaving: the whole summary over the screen, until a key. */
+/* Leaving: the whole summary over the screen, scrolling when it does not
+ * fit, until a key that does not scroll it. */
 static void layout_summary(const mode_ctx *c, const quiz_mode *q, frame *f)
 {
-    char raw[SUMMARY_BYTES], text[SUMMARY_BYTES];
+    char raw[SUMMARY_BYTES], text[SUMMARY_BYTES], side[128];
+    para p[MAX_PARAS];
     int w = f->width, h = f->height;
     frame_clear_rows(f, 0, h);
+    f->cols = w;
     frame_fill(f, 0, 0, w, FRAME_TITLE);
     frame_put(f, 0, 1, w, "Quiz summary", FRAME_TITLE);
     frame_put(f, 1, 1, w, "a question scores only when its first answer is right", FRAME_DIM);
-    frame_rule(f, 2, "How it went", c->score);
     quiz_summary(&q->quiz, raw, sizeof raw);
     text_sanitize(raw, text, sizeof text);
-    /* The score's two rows and one a miss; what does not fit is counted. */
-    int room = h - 1 - 3 - 2, lines = 0;
-    char *cut = NULL;
-    for (char *p = strchr(text, '\n'); p; p = strchr(p + 1, '\n'))
-        if (++lines == room - 1)
-            cut = p;
-    if (cut && lines > room) {
-        int more = lines - (room - 1);
-        snprintf(cut, sizeof text - (size_t)(cut - text), "\n… and %d more", more);
-    }
-    f->cols = w;
-    put_lines(f, 3, h - 1, draw_text_right(f), text, FRAME_TITLE);
-    frame_fill(f, h - 1, 0, w, FRAME_KEYBAR);
-    frame_put(f, h - 1, 1, w, "any key: back to the steps", FRAME_KEYBAR);
+    int n = summary_paras(text, p, MAX_PARAS);
+    int right = draw_text_right(f), top = 3, view = h - 1 - top;
+    int lines = paras_lines(f, p, n, right), first = clamp_first(q->scroll, lines, view);
+    rule_side(c, first, view, lines, "", side, sizeof side);
+    frame_rule(f, 2, "How it went", side);
+    paras_draw(f, p, n, right, top, view, first);
+    c->cache->text_lines = lines;
+    c->cache->text_view = view;
+    keys_map map = KEYS_MAP_QUIZ;
+    draw_keybar(f, h - 1, &map, 1, KEYS_WHEN_SUMMARY | (lines > view ? KEYS_WHEN_MORE : 0));
 }
 
 /* The quiz pane in place of the narration: the question, the hint and the
- * prompt; the verdict after an answer; at the end of the pass the summary. */
+ * prompt; the verdict after an answer; at the end of the pass the summary.
+ * What does not fit scrolls, the prompt staying in view. */
 static void mode_quiz_layout(const mode_ctx *c, const void *self, frame *f)
 {
     const quiz_mode *q = self;
@@ -283,75 +402,90 @@ static void mode_quiz_layout(const mode_ctx *c, const void *self, frame *f)
         return;
     }
     frame_pane pane = f->pane;
-    if (c->tour || pane.rows < 2)
-        return;
+    if (pane.rows < 2 || !pane_shows(c, q))
+        return; /* nothing to say: the narration stays */
     int idx = engine_step_index(e);
     int asking = q->input.open && q->step == idx;
     int last = idx == engine_step_count(e) - 1 && idx <= q->reached;
-    if (!asking && q->step != idx && !last)
-        return; /* nothing to say: the narration stays */
     int full = f->cols;
     f->cols = pane.cols;
-    for (int r = pane.top; r < pane.top + pane.rows; r++)
-        frame_fill(f, r, 0, pane.cols, FRAME_NORMAL);
     int w = f->cols, right = draw_text_right(f);
-    frame_rule(f, pane.top, "Quiz", c->score);
-    int row = pane.top + 1, end = pane.top + pane.rows;
-    char text[QUIZ_TEXT_SIZE * 2];
+    int top = pane.top, end = pane.top + pane.rows;
+    /* The paragraphs below point into these buffers until they are drawn,
+     * so they live in this scope, not in the blocks that fill them. */
+    // cppcheck-suppress variableScope
+    char question[QUIZ_TEXT_SIZE * 2], msg[QUIZ_TEXT_SIZE * 2];
+    // cppcheck-suppress variableScope
+    char summary[SUMMARY_BYTES], shown[SUMMARY_BYTES], side[128];
+    para p[MAX_PARAS];
+    int n = 0;
     if (asking) {
-        const engine_step *s = engine_current(e);
         char raw[QUIZ_TEXT_SIZE];
-        quiz_question(&q->quiz, s, raw, sizeof raw);
-        text_sanitize(raw, text, sizeof text);
+        quiz_question(&q->quiz, engine_current(e), raw, sizeof raw);
+        text_sanitize(raw, question, sizeof question);
         if (q->quiz.stage == QUIZ_ASK_SHAPE)
-            text_append(text, sizeof text, "  (e.g. 3x2, or 3 for a vector)");
-        int room = end - 1 - row, n = text_width(text) > right - 2 && room > 1 ? 2 : 1;
-        frame_wrap(f, row, n, 2, right, text);
-        for (int r = row; r < row + n; r++)
-            for (int col = 0; col < w; col++)
-                if (frame_at(f, r, col)->ch[0] != ' ')
-                    frame_at(f, r, col)->attr = FRAME_TITLE;
-        row += n;
-        if (q->msg[0] && row < end - 1) {
-            text_sanitize(q->msg, text, sizeof text);
-            n = end - 1 - row > 3 ? 3 : end - 1 - row;
-            frame_wrap(f, row, n, 2, right, text);
-            row += n;
-        }
-        int r = end - 1 > row ? row : end - 1;
-        int col = frame_prompt(f, r, 2, w - 1, &q->input, FRAME_FORWARD, 0);
-        const char *keys = "Enter answers · Tab skips · Esc ends the quiz";
-        int kw = frame_width(f, keys);
-        if (col + prompt_cursor_column(&q->input) + 4 + kw < w)
-            frame_put(f, r, w - 2 - kw, w, keys, FRAME_DIM);
+            text_append(question, sizeof question, "  (e.g. 3x2, or 3 for a vector)");
+        p[n++] = (para){question, FRAME_TITLE, 2};
+    }
+    if (q->msg[0]) {
+        text_sanitize(q->msg, msg, sizeof msg);
+        p[n++] = (para){msg, FRAME_NORMAL, 2};
+    }
+    if (!asking && !last)
+        p[n++] = (para){"→ goes on to the next step · Esc ends the quiz", FRAME_DIM, 2};
+    if (!asking && last) {
+        /* The end of the pass: the score so far and every miss, one per line. */
+        quiz_summary(&q->quiz, summary, sizeof summary);
+        text_sanitize(summary, shown, sizeof shown);
+        n += summary_paras(shown, p + n, MAX_PARAS - n);
+    }
+    int lines = paras_lines(f, p, n, right);
+    /* Text that does not fit takes the blank rows above the pane (the step
+     * pane keeps the pass's tallest height, blank under a hidden result),
+     * one blank row staying between them. */
+    while (end - top - 1 - asking < lines && top > 2 && row_blank(f, top - 1, w) &&
+           row_blank(f, top - 2, w))
+        top--;
+    for (int r = top; r < end; r++)
+        frame_fill(f, r, 0, w, FRAME_NORMAL);
+    int row = top + 1;
+    int view = end - row - asking; /* the prompt keeps its row */
+    /* When the text does not fit above it, the prompt goes to the bottom
+     * row in the key bar's place, and the text has that row too. */
+    int bottom = asking && lines > view;
+    view += bottom;
+    view = view < 0 ? 0 : view;
+    int first = clamp_first(q->scroll, lines, view);
+    rule_side(c, first, view, lines, asking ? "↑↓" : "J/K", side, sizeof side);
+    frame_rule(f, top, "Quiz", side);
+    paras_draw(f, p, n, right, row, view, first);
+    c->cache->text_lines = lines;
+    c->cache->text_view = view;
+    if (!asking) {
         f->cols = full;
-        /* While a question waits, every other key is typing. */
-        keys_map map = KEYS_MAP_QUIZ;
-        draw_keybar(f, f->height - 1, &map, 1, KEYS_WHEN_ASKING);
+        return;
+    }
+    const char *keys = "Enter answers · Tab skips · Esc ends the quiz";
+    int kw = frame_width(f, keys);
+    if (bottom) {
+        f->cols = full;
+        w = full;
+        draw_question(f, &q->input);
+        if (frame_width(f, q->input.caption) + prompt_cursor_column(&q->input) + 6 + kw < w)
+            frame_put(f, f->height - 1, w - 2 - kw, w, keys, FRAME_DIM);
         draw_message(f, c);
         return;
     }
-    if (q->step == idx && q->msg[0]) {
-        text_sanitize(q->msg, text, sizeof text);
-        int n = end - row > 3 ? 3 : end - row;
-        frame_wrap(f, row, n, 2, right, text);
-        while (n > 1 && row + n - 1 < end && row_blank(f, row + n - 1, pane.cols))
-            n--;
-        row += n;
-    }
-    if (!last) {
-        if (row < end)
-            frame_put(f, row, 2, right, "→ goes on to the next step · Esc ends the quiz",
-                      FRAME_DIM);
-        f->cols = full;
-        return;
-    }
-    /* The end of the pass: the score so far and every miss, one per line. */
-    char summary[SUMMARY_BYTES], shown[SUMMARY_BYTES];
-    quiz_summary(&q->quiz, summary, sizeof summary);
-    text_sanitize(summary, shown, sizeof shown);
-    put_lines(f, row, end, right, shown, FRAME_TITLE);
+    int r = row + (lines < view ? lines : view);
+    r = r < end ? r : end - 1;
+    int col = frame_prompt(f, r, 2, w - 1, &q->input, FRAME_FORWARD, 0);
+    if (col + prompt_cursor_column(&q->input) + 4 + kw < w)
+        frame_put(f, r, w - 2 - kw, w, keys, FRAME_DIM);
     f->cols = full;
+    /* While a question waits, every other key is typing. */
+    keys_map map = KEYS_MAP_QUIZ;
+    draw_keybar(f, f->height - 1, &map, 1, KEYS_WHEN_ASKING);
+    draw_message(f, c);
 }
 
 const mode_ops mode_quiz = {

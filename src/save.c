@@ -451,8 +451,9 @@ static int same_bits(double a, double b)
  * memory to copy a long one). */
 static double written(const char *text, lesson_span sp)
 {
-    char tmp[64], *buf = tmp;
-    if (sp.len >= sizeof tmp && (buf = malloc(sp.len + 1)) == NULL)
+    char tmp[64];
+    char *buf = sp.len < sizeof tmp ? tmp : malloc(sp.len + 1);
+    if (buf == NULL)
         return NAN;
     memcpy(buf, text + sp.start, sp.len);
     buf[sp.len] = '\0';

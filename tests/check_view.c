@@ -18,6 +18,7 @@
 #include "lesson.h"
 #include "narrate.h"
 #include "ops.h"
+#include "quiz.h"
 #include "screen.h"
 #include "shape.h"
 #include "text.h"
@@ -599,6 +600,123 @@ START_TEST(help_per_mode)
     ck_assert(has("end the quiz with its summary (backstep stays)"));
     ck_assert(has("next step; past the end"));
     ck_assert(has("train some epochs"));
+    ck_assert(has("the summary: a page down"));
+    key('q');
+}
+END_TEST
+
+static void open_on(lesson *l, int ascii, int conv);
+
+/* b and . blank the screen wherever the help lists them: on the stepping
+ * screen, in the tools, in the lesson browser, over the quiz's summary and
+ * in the help itself, which lists its own keys last; any key brings back
+ * the screen as it was. */
+START_TEST(blank_everywhere)
+{
+    static const struct {
+        const char *open; /* keys that open the screen */
+        keys_map top;     /* the mode on top then */
+        const char *has;  /* a line of it */
+    } screens[] = {
+        {"", KEYS_MAP_STEP, "Step forward.1.sum"},
+        {"v", KEYS_MAP_CHECK, "backprop"},
+        {"t\n", KEYS_MAP_TRAIN, "loss"},
+        {"o", KEYS_MAP_BROWSE, "Open a lesson"},
+        {"z", KEYS_MAP_QUIZ, "Quiz summary"},
+        {"?", KEYS_MAP_HELP, "Keys"},
+        {"o?", KEYS_MAP_HELP, "Keys"},
+    };
+    for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++) {
+        for (const char *b = "b."; *b; b++) {
+            screen_free(scr);
+            open_on(&les, 0, -1);
+            type_keys(screens[i].open);
+            if (screens[i].top == KEYS_MAP_QUIZ) {
+                key(KEYS_K_TAB); /* two questions given up, then the summary */
+                key(KEYS_K_TAB);
+                key(KEYS_K_ESC);
+            }
+            ck_assert_int_eq(screen_top(scr), screens[i].top);
+            /* The help of the screen (the help's own: itself) lists b. */
+            if (screens[i].top != KEYS_MAP_HELP)
+                key('?');
+            ck_assert_int_eq(screen_top(scr), KEYS_MAP_HELP);
+            lay(200, 60);
+            ck_assert_msg(has("b .") && has("blank the screen"), "%s: the help lacks b",
+                          screens[i].open);
+            if (screens[i].top != KEYS_MAP_HELP)
+                key('q');
+            lay(80, 24);
+            ck_assert_msg(has(screens[i].has), "%s: no '%s'", screens[i].open, screens[i].has);
+            key(*b);
+            ck_assert_msg(screen_top(scr) == KEYS_MAP_BLANK, "%s: %c does not blank",
+                          screens[i].open, *b);
+            lay(80, 24);
+            for (int r = 0; r < 24; r++)
+                ck_assert_msg(row_text(r)[0] == '\0', "%s: row %d shows", screens[i].open, r);
+            key(KEYS_K_RIGHT); /* unblanks only */
+            ck_assert_int_eq(screen_top(scr), screens[i].top);
+            lay(80, 24);
+            ck_assert_msg(has(screens[i].has), "%s: back without '%s'", screens[i].open,
+                          screens[i].has);
+        }
+    }
+}
+END_TEST
+
+/* The quiz's summary scrolls when it does not fit: a line, a page, to
+ * either end, the rule saying which lines show and marks where more is
+ * above or below; a key that does not scroll leaves it. */
+START_TEST(quiz_summary_scrolls)
+{
+    key('z');
+    for (int i = 0; i < 40; i++) {
+        key(KEYS_K_TAB); /* a pass and more, every question given up */
+        key(KEYS_K_RIGHT);
+    }
+    key(KEYS_K_ESC);
+    lay(80, 24);
+    ck_assert(has("Quiz summary"));
+    int rule = 2, total = 0, a = 0, b = 0;
+    const char *side = strstr(row_text(rule), " lines ");
+    ck_assert_ptr_nonnull(side);
+    ck_assert_int_eq(sscanf(side, " lines %d-%d of %d", &a, &b, &total), 3);
+    ck_assert_int_eq(a, 1);
+    ck_assert_int_eq(b, 20); /* rows 3 to 22 */
+    ck_assert_int_gt(total, 40);
+    ck_assert(!has("more")); /* no line is given up */
+    ck_assert(has("↑↓ scroll  PgUp/PgDn page  Esc/Enter back to the steps"));
+    ck_assert_str_eq(row_text(22) + strlen(row_text(22)) - strlen("↓"), "↓");
+    ck_assert(strstr(row_text(3), "↑") == NULL);
+    char want[64];
+    key('j');
+    lay(80, 24);
+    ck_assert(has("lines 2-21 of"));
+    ck_assert(strstr(row_text(3), "↑") != NULL);
+    key(KEYS_K_PGDN);
+    lay(80, 24);
+    ck_assert(has("lines 21-40 of"));
+    key('G');
+    lay(80, 24);
+    snprintf(want, sizeof want, "lines %d-%d of %d", total - 19, total, total);
+    ck_assert_msg(has(want), "no '%s'", want);
+    ck_assert(strstr(row_text(22), "↓") == NULL);
+    ck_assert(has("update.1: W⁺[1][1]") || has("forward."));
+    key(KEYS_K_DOWN); /* stops at the end */
+    lay(80, 24);
+    ck_assert_msg(has(want), "no '%s'", want);
+    key(KEYS_K_PGUP);
+    key('k');
+    lay(80, 24);
+    snprintf(want, sizeof want, "lines %d-%d of %d", total - 39, total - 20, total);
+    ck_assert_msg(has(want), "no '%s'", want);
+    key(KEYS_K_HOME);
+    lay(80, 24);
+    ck_assert(has("lines 1-20 of"));
+    ck_assert(has("Score: 0 of 40 right at the first try"));
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_QUIZ);
+    key('x');
+    ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
 }
 END_TEST
 
@@ -1134,7 +1252,8 @@ START_TEST(quiz_esc_ends_quiz)
     lay(100, 30);
     ck_assert(has("Quiz summary"));
     ck_assert(has("Score: 0 of 2 right at the first try: shapes of results 0 of 1, values 0 of 1."));
-    ck_assert(has("any key: back to the steps"));
+    ck_assert(has("Esc/Enter back to the steps"));
+    ck_assert(!has("↑↓ scroll")); /* all of it fits */
     ck_assert_int_eq(key(KEYS_K_RIGHT), 0); /* leaves the summary, steps nowhere */
     ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
     ck_assert_str_eq(engine_current(eng)->id, "forward.1.sum");
@@ -1156,7 +1275,7 @@ START_TEST(quiz_esc_ends_quiz)
     key('z');
     lay(100, 30);
     ck_assert(has("Quiz summary"));
-    key(' ');
+    key(KEYS_K_ENTER);
     ck_assert_int_eq(screen_top(scr), KEYS_MAP_STEP);
     /* Nothing asked yet: Esc at the question ends the quiz at once. */
     key('z');
@@ -1985,6 +2104,191 @@ START_TEST(diagram_names_its_values)
 }
 END_TEST
 
+/* Text without its blanks, as drawn: what is compared when wrapping may
+ * break it anywhere. */
+static void bare_of(const char *in, char *out, size_t size)
+{
+    char drawn[2048];
+    as_drawn(in, drawn, sizeof drawn);
+    size_t n = 0;
+    for (const char *p = drawn; *p && n + 1 < size; p++)
+        if (*p != ' ')
+            out[n++] = *p;
+    out[n] = '\0';
+}
+
+/* The first line the quiz pane shows, from its rule's "lines 3-5 of 9". */
+static int quiz_first_line(void)
+{
+    lay(80, 24);
+    const char *side = strstr(row_text(rule_row(1, "Quiz")), " lines ");
+    return side ? atoi(side + 7) : 1;
+}
+
+/* The quiz pane's whole text at 80×24: every line read while scrolling
+ * through it with `down` from its top (`up` goes there), joined without
+ * blanks; no row ends cut.  Returns the lines it takes. */
+static int quiz_pane_text(int down, int up, const char *where, char *out, size_t size)
+{
+    static char lines[128][FRAME_MAX_WIDTH * FRAME_CELL_BYTES];
+    const char *dots = ctx->ascii ? "..." : "…";
+    int n = 0;
+    for (int guard = 0; guard < 128 && quiz_first_line() > 1; guard++)
+        key(up);
+    for (int guard = 0; guard < 128; guard++) {
+        lay(80, 24);
+        int rule = rule_row(1, "Quiz");
+        ck_assert_msg(rule > 0, "%s: no quiz pane", where);
+        int end = frame_->cursor_row > rule ? frame_->cursor_row : frame_->height - 1;
+        int first = 0, last = 0, total = 0;
+        const char *side = strstr(row_text(rule), " lines ");
+        if (side)
+            ck_assert_int_eq(sscanf(side, " lines %d-%d of %d", &first, &last, &total), 3);
+        first = side ? first - 1 : 0;
+        ck_assert_msg(!side || last - first == end - rule - 1, "%s: %s", where, row_text(rule));
+        ck_assert_int_ge(first, 0);
+        for (int r = rule + 1; r < end && first + r - rule - 1 < 128; r++) {
+            char *line = lines[first >= 0 ? first + r - rule - 1 : 0];
+            size_t k = 0;
+            for (int col = 0; col < 78; col++) {
+                const char *ch = frame_->cells[r * frame_->width + col].ch;
+                if (strcmp(ch, " ") != 0 && k + strlen(ch) < sizeof lines[0]) {
+                    memcpy(line + k, ch, strlen(ch));
+                    k += strlen(ch);
+                }
+            }
+            line[k] = '\0';
+            size_t d = strlen(dots);
+            ck_assert_msg(k < d || strcmp(line + k - d, dots) != 0, "%s: a row is cut: %s",
+                          where, row_text(r));
+            n = first + r - rule > n ? first + r - rule : n;
+        }
+        if (!side || last >= total)
+            break;
+        key(down);
+    }
+    out[0] = '\0';
+    for (int i = 0; i < n && i < 128; i++)
+        text_append(out, size, "%s", lines[i]);
+    return n;
+}
+
+/* Asserts the quiz pane shows `want` and `then` (texts as quiz.c writes
+ * them; "" for none) whole, one after the other.  Returns its lines. */
+static int quiz_shows(const char *want, const char *then, int down, int up, const char *where)
+{
+    static char got[65536];
+    char bare[4096];
+    int n = quiz_pane_text(down, up, where, got, sizeof got);
+    bare_of(want, bare, sizeof bare);
+    size_t k = strlen(bare);
+    bare_of(then, bare + k, sizeof bare - k);
+    ck_assert_msg(strstr(got, bare) != NULL, "%s: not whole on the screen: %s %s\n(shows %s)",
+                  where, want, then, got);
+    return n;
+}
+
+/* A wrong answer to the question open, the one with the longest hint: the
+ * transpose of a shape (a vector's as a row), else a shape or number
+ * nothing has. */
+static void wrong_answer(const quiz *q, const engine_step *s, char *buf, size_t size)
+{
+    const engine_tensor *t = &s->result;
+    if (q->stage == QUIZ_ASK_SHAPE && t->rank == 1 && t->rows > 1)
+        snprintf(buf, size, "1x%d", t->rows);
+    else if (q->stage == QUIZ_ASK_SHAPE && t->rank == 2 && t->rows != t->cols)
+        snprintf(buf, size, "%dx%d", t->cols, t->rows);
+    else if (q->stage == QUIZ_ASK_VALUE)
+        snprintf(buf, size, "%s", "12345");
+    else
+        snprintf(buf, size, "%s", "97x89");
+}
+
+/* Every quiz question of every bundled lesson, in both conventions and in
+ * ASCII too, at 80×24: the question, the hint after a wrong answer, the
+ * answer shown when it is given up, and the verdict between questions all
+ * show whole (wrapped, scrolled when they do not fit), never cut.  What
+ * is asked and said is worked out by a quiz of the test's own, answered
+ * the same way. */
+START_TEST(every_quiz_text_whole)
+{
+    glob_t g;
+    size_t files = bundled(&g);
+    int texts = 0, most = 0, least = 99, scrolls = 0;
+    for (size_t i = 0; i < files; i++) {
+        lesson l;
+        lesson_error err;
+        ck_assert_msg(lesson_load_file(g.gl_pathv[i], &l, &err) == 0, "%s", err.message);
+        for (int ascii = 0; ascii < 2; ascii++) {
+            for (int conv = 0; conv < CONV_COUNT; conv++) {
+                screen_free(scr);
+                open_on(&l, ascii, conv);
+                key('z');
+                ck_assert_int_eq(screen_top(scr), KEYS_MAP_QUIZ);
+                for (int k = 0; k < engine_step_count(eng); k++) {
+                    ctx->focus = 0;
+                    engine_goto(eng, k);
+                    screen_tick(scr);
+                    const engine_step *s = engine_current(eng);
+                    quiz mine;
+                    quiz_init(&mine);
+                    quiz_open(&mine, s, 0, engine_network(eng));
+                    char where[512], question[QUIZ_TEXT_SIZE], msg[QUIZ_TEXT_SIZE] = "";
+                    char answer[64], typed[80];
+                    int n;
+                    (void)n;
+                    while (mine.stage != QUIZ_FINISHED) {
+                        snprintf(where, sizeof where, "%s %s%s step %d %s stage %d", g.gl_pathv[i],
+                                 engine_conv_name(conv), ascii ? " ascii" : "", k + 1, s->id,
+                                 mine.stage);
+                        quiz_question(&mine, s, question, sizeof question);
+                        if (mine.stage == QUIZ_ASK_SHAPE)
+                            text_append(question, sizeof question,
+                                        "  (e.g. 3x2, or 3 for a vector)");
+                        /* the question (and what was said of the last one) */
+                        quiz_shows(question, msg, KEYS_K_DOWN, KEYS_K_UP, where);
+                        /* a wrong answer: the question and its hint */
+                        wrong_answer(&mine, s, answer, sizeof answer);
+                        ck_assert_int_eq(quiz_answer(&mine, s, answer, msg, sizeof msg),
+                                         QUIZ_RETRY);
+                        snprintf(typed, sizeof typed, "%s\n", answer);
+                        type_keys(typed);
+                        n = quiz_shows(question, msg, KEYS_K_DOWN, KEYS_K_UP, where);
+                        most = n > most ? n : most;
+                        least = ctx->cache->text_view < least ? ctx->cache->text_view : least;
+                        scrolls += ctx->cache->text_lines > ctx->cache->text_view;
+                        /* given up: the answer shown */
+                        char shown[QUIZ_TEXT_SIZE];
+                        quiz_skip(&mine, s, shown, sizeof shown);
+                        if (snprintf(msg, sizeof msg, "Skipped, counted as missed. %s", shown) < 0)
+                            msg[0] = '\0';
+                        key(KEYS_K_TAB);
+                        texts += 3;
+                    }
+                    /* between questions: the last verdict, then the way on */
+                    n = quiz_shows(msg,
+                                   k + 1 < engine_step_count(eng) ? "→ goes on to the next step"
+                                                                  : "Score: ",
+                                   'J', 'K', where);
+                    if (k + 1 < engine_step_count(eng))
+                        most = n > most ? n : most;
+                }
+            }
+        }
+        screen_free(scr);
+        use(screen_on(&les, 0));
+        lesson_free(&l);
+    }
+    globfree(&g);
+    /* Some texts do not fit their pane and scroll (the test reaches that
+     * way too), and every one has a row at least. */
+    ck_assert_int_gt(scrolls, 0);
+    ck_assert_int_ge(least, 1);
+    ck_assert_int_ge(most, 4);
+    ck_assert_int_gt(texts, 1000);
+}
+END_TEST
+
 Suite *view_suite(void)
 {
     Suite *s = suite_create("view");
@@ -2003,6 +2307,8 @@ Suite *view_suite(void)
     tcase_add_test(tc, key_table);
     tcase_add_test(tc, help_lists_keys);
     tcase_add_test(tc, help_per_mode);
+    tcase_add_test(tc, blank_everywhere);
+    tcase_add_test(tc, quiz_summary_scrolls);
     tcase_add_test(tc, phases);
     tcase_add_test(tc, tall_result_scrolls);
     tcase_add_test(tc, update_before_after);
@@ -2028,6 +2334,11 @@ Suite *view_suite(void)
     tcase_add_test(tc, chain_expands_deeper);
     tcase_add_test(tc, text_scrolls);
     tcase_add_test(tc, diagram_names_its_values);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("quiz texts");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, every_quiz_text_whole);
     suite_add_tcase(s, tc);
     return s;
 }
