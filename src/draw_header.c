@@ -26,13 +26,19 @@ static void title_row(frame *f, const mode_ctx *c)
      * leaves "nan" and "inf" bare: here the gap is written out instead. */
     frame_number_bare(engine_pass_loss(e), c->decimals, num, sizeof num);
     const engine_net *net = engine_network(e);
-    snprintf(line, sizeof line, "%s%sepoch %d  sample %d/%d  loss %s ", c->score,
-             c->score[0] ? "  " : "", engine_epoch(e), engine_sample(e),
-             net ? net->samples : 1, num);
-    int rw = frame_width(f, line);
+    /* The quiz's score gives way to the title first: the quiz's own pane
+     * shows it too. */
+    int markw = frame_width(f, mark), rw = 0;
+    for (int with_score = c->score[0] != '\0'; with_score >= 0; with_score--) {
+        snprintf(line, sizeof line, "%s%sepoch %d  sample %d/%d  loss %s ",
+                 with_score ? c->score : "", with_score ? "  " : "", engine_epoch(e),
+                 engine_sample(e), net ? net->samples : 1, num);
+        rw = frame_width(f, line);
+        if (1 + frame_width(f, title) + markw + rw + 2 <= w)
+            break;
+    }
     int col = 1;
     /* The program's name gives way to the lesson's title when short of room. */
-    int markw = frame_width(f, mark);
     if (1 + 11 + frame_width(f, title) + markw + rw + 2 <= w) {
         col = frame_put(f, 0, col, w, "backstep", FRAME_TITLE);
         col = frame_put(f, 0, col, w, f->ascii ? " - " : " · ", FRAME_TITLE);
