@@ -31,8 +31,16 @@ static void step_words(const mode_ctx *c, char *buf, size_t size)
 static int text_pane(frame *f, const mode_ctx *c, int top, int rows, int first,
                      const char *title, const char *right, const char *text)
 {
-    int left = 2, end = draw_text_right(f), view = rows - 1;
+    int left = 2, end = draw_text_right(f);
     int lines = frame_wrap_lines(f, end - left, text);
+    /* Text that does not fit takes the blank rows above its rule (the step
+     * pane keeps the pass's tallest height), one blank row staying. */
+    while (lines > rows - 1 && top > 2 && frame_row_blank(f, top - 1, 0, f->cols) &&
+           frame_row_blank(f, top - 2, 0, f->cols)) {
+        top--;
+        rows++;
+    }
+    int view = rows - 1;
     if (view < 1)
         view = 0;
     int last = lines - view > 0 ? lines - view : 0;

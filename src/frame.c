@@ -437,6 +437,16 @@ int frame_column_width(const double *v, int n, size_t stride, int decimals)
 
 /* ---- reading a frame back ---- */
 
+int frame_row_blank(const frame *f, int row, int c0, int c1)
+{
+    if (row < 0 || row >= f->height)
+        return 0;
+    for (int col = c0 < 0 ? 0 : c0; col < c1 && col < f->width; col++)
+        if (strcmp(f->cells[(size_t)row * (size_t)f->width + (size_t)col].ch, " ") != 0)
+            return 0;
+    return 1;
+}
+
 size_t frame_row_text(const frame *f, int row, char *buf, size_t size)
 {
     size_t len = 0, keep = 0;

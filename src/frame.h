@@ -132,6 +132,9 @@ int frame_column_width(const double *v, int n, size_t stride, int decimals);
 /* The attribute of a number: positive, negative, or a warning when not finite. */
 int frame_number_attr(double v);
 
+/* Whether columns c0..c1-1 of row hold nothing but blanks. */
+int frame_row_blank(const frame *f, int row, int c0, int c1);
+
 /* The text of row `row` without trailing blanks, UTF-8; returns its length. */
 size_t frame_row_text(const frame *f, int row, char *buf, size_t size);
 /* Finds text on one row; returns the column (cells) or -1.  *row (when not

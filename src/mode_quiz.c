@@ -159,14 +159,6 @@ static mode_reply leave(quiz_mode *q)
 }
 
 /* Whether columns 0 .. cols-1 of a row are blank. */
-static int row_blank(frame *f, int row, int cols)
-{
-    for (int col = 0; col < cols; col++)
-        if (strcmp(frame_at(f, row, col)->ch, " ") != 0)
-            return 0;
-    return 1;
-}
-
 /* Whether the quiz's pane shows in the narration's place: at a step
  * asked about, and at the end of a pass whose steps were. */
 static int pane_shows(const mode_ctx *c, const quiz_mode *q)
@@ -443,8 +435,8 @@ static void mode_quiz_layout(const mode_ctx *c, const void *self, frame *f)
     /* Text that does not fit takes the blank rows above the pane (the step
      * pane keeps the pass's tallest height, blank under a hidden result),
      * one blank row staying between them. */
-    while (end - top - 1 - asking < lines && top > 2 && row_blank(f, top - 1, w) &&
-           row_blank(f, top - 2, w))
+    while (end - top - 1 - asking < lines && top > 2 && frame_row_blank(f, top - 1, 0, w) &&
+           frame_row_blank(f, top - 2, 0, w))
         top--;
     for (int r = top; r < end; r++)
         frame_fill(f, r, 0, w, FRAME_NORMAL);
