@@ -111,6 +111,7 @@ typedef struct {
     int narrow;                 /* numbers without the blank kept for a plus sign */
     int more_up, more_down, more_left, more_right;
     char label[96];             /* "W_jk  3×2" */
+    int label_width;            /* its columns; 0 until measured */
 } draw_block;
 
 /* Picks the window of a block around element `index` (row-major; -1 none)
@@ -118,7 +119,9 @@ typedef struct {
 void draw_block_fit(const frame *f, draw_block *b, int index, int max_rows, int max_cols,
                     int decimals);
 /* The same with every column's width given (widths[c] for column c, as a
- * fit of the whole block at these decimals measured them; NULL: measured). */
+ * fit of the whole block at these decimals measured them; NULL: measured),
+ * and the label measured only while label_width is 0 (a zeroed block), so
+ * that refitting a block to narrower windows does not measure it again. */
 void draw_block_window(const frame *f, draw_block *b, int index, int max_rows, int max_cols,
                        int decimals, const int *widths);
 /* Rows a block takes on screen, elision marks included (not its label). */

@@ -254,9 +254,11 @@ static void chain_where(const engine_net *n, engine_conv conv, int l, int levels
 /* The lines under the picture for element `focus` of step `index` (its
  * arithmetic; under a gradient, the chain rule: names, numbers, what each
  * factor is in the matrices, what the expanded δ stand for), each with
- * the indent of its continuation rows.  Returns how many there are. */
+ * the indent of its continuation rows; measuring, the arithmetic's digits
+ * are 0s, as wide as the numbers and far cheaper.  Returns how many lines
+ * there are. */
 static int focus_texts(const mode_ctx *c, int index, int focus, int decimals, int depth,
-                       char texts[][DRAW_LINE_BYTES], int *indent)
+                       int measure, char texts[][DRAW_LINE_BYTES], int *indent)
 {
     const engine *e = c->engine;
     const engine_step *s = engine_step_at(e, index);
@@ -265,7 +267,10 @@ static int focus_texts(const mode_ctx *c, int index, int focus, int decimals, in
         return 0;
     char *arith = texts[n];
     strcpy(arith, "▸ ");
-    engine_step_explain(s, focus, decimals, arith + strlen(arith), LINE_BYTES - 8, NULL, 0);
+    if (measure)
+        engine_step_explain_measure(s, focus, decimals, arith + strlen(arith), LINE_BYTES - 8);
+    else
+        engine_step_explain(s, focus, decimals, arith + strlen(arith), LINE_BYTES - 8, NULL, 0);
     indent[n++] = MARGIN + 4;
     engine_chain *ch = &c->cache->chain;
     if ((s->kind != STEP_GRADIENT && s->kind != STEP_BIAS_GRAD) ||
@@ -387,7 +392,7 @@ static int focus_rows(const frame *f, const mode_ctx *c, int index, int focus, i
 {
     char (*texts)[DRAW_LINE_BYTES] = c->cache->lines;
     int indent[FOCUS_LINES];
-    int n = focus_texts(c, index, focus, decimals, depth, texts, indent), rows = 0;
+    int n = focus_texts(c, index, focus, decimals, depth, 1, texts, indent), rows = 0;
     for (int i = 0; i < n; i++)
         rows += wrap_formula(f, NULL, 0, width, texts[i], indent[i], FRAME_NORMAL);
     return rows;
@@ -444,7 +449,7 @@ void draw_step(frame *f, const mode_ctx *c, int top, int rows, int depth)
     picture pic, *p = &pic;
     for (int look = 0; look < DRAW_STEP_LOOKS; look++) {
         plan_picture(f, s, c->decimals, focus, uses, n_uses, width, 0, look, p);
-        n = hide ? 0 : focus_texts(c, index, focus, p->decimals, depth, texts, indent);
+        n = hide ? 0 : focus_texts(c, index, focus, p->decimals, depth, 0, texts, indent);
         frows = 0;
         for (int i = 0; i < n; i++)
             frows += wrap_formula(f, NULL, 0, width, texts[i], indent[i], FRAME_NORMAL);
