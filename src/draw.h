@@ -139,6 +139,10 @@ void draw_matrix(frame *f, const draw_block *b, int top, int x, int decimals, in
  * most), the chain rule expanded `depth` layers, the picture in look
  * `look` (0: the screen's decimals .. DRAW_STEP_LOOKS-1: the narrowest). */
 int draw_step_rows(const frame *f, const mode_ctx *c, int index, int focus, int depth, int look);
+/* draw_step_rows in every look, rows[look]; a look the picture settles
+ * past (its blocks too wide for it) is measured once with the next. */
+void draw_step_looks(const frame *f, const mode_ctx *c, int index, int focus, int depth,
+                     int rows[DRAW_STEP_LOOKS]);
 /* The rows every step of the pass wants, any element focused, depth 1,
  * in the first and in the narrowest look (remembered in the cache). */
 const draw_pass_memo *draw_pass_measure(const frame *f, const mode_ctx *c);

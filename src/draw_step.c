@@ -128,8 +128,10 @@ static const struct {
 /* Lays out step s's picture `width` columns wide, looking as looks[look]
  * says or, when a block is too wide for that, the next look that fits; in
  * at most max_rows rows (0: any) or, failing all, as windows of fewer
- * columns, then fewer rows. */
-static void plan_picture(const frame *f, const engine_step *s, int decimals, int focus,
+ * columns, then fewer rows.  Returns the look it settled on, the last
+ * when windowed: planned from any look up to that one, the picture is
+ * the same. */
+static int plan_picture(const frame *f, const engine_step *s, int decimals, int focus,
                          const engine_use *uses, int n_uses, int width, int max_rows, int look,
                          picture *p)
 {
@@ -143,7 +145,7 @@ static void plan_picture(const frame *f, const engine_step *s, int decimals, int
         p->gap = looks[t].gap;
         fit_blocks(f, p, focus, uses, n_uses, ENGINE_MAX_WIDTH, ENGINE_MAX_WIDTH, NULL);
         if (break_lines(p, width) && (max_rows <= 0 || p->rows <= max_rows))
-            return;
+            return t;
     }
     /* Too wide even so: windows of fewer columns, then of fewer rows, each
      * column as wide as the last look's whole blocks measured it. */
@@ -156,15 +158,16 @@ static void plan_picture(const frame *f, const engine_step *s, int decimals, int
                    look < DRAW_STEP_LOOKS ? widths : NULL);
         int fits = break_lines(p, width);
         if (fits && (max_rows <= 0 || p->rows <= max_rows))
-            return;
+            break;
         if (!fits && max_cols > 1) {
             max_cols--;
             continue;
         }
         if (rows_cap <= 1)
-            return;
+            break;
         rows_cap--;
     }
+    return DRAW_STEP_LOOKS - 1;
 }
 
 /* Draws the planned picture from row top; returns the rows it took. */
@@ -398,14 +401,18 @@ static int focus_rows(const frame *f, const mode_ctx *c, int index, int focus, i
     return rows;
 }
 
-int draw_step_rows(const frame *f, const mode_ctx *c, int index, int focus, int depth, int look)
+/* draw_step_rows, and in *settled the look it settled on: every look from
+ * `look` up to that one has the same rows. */
+static int step_rows(const frame *f, const mode_ctx *c, int index, int focus, int depth, int look,
+                     int *settled)
 {
     const engine_step *s = engine_step_at(c->engine, index);
+    *settled = DRAW_STEP_LOOKS - 1;
     if (!s)
         return 0;
     int width = f->cols - 2 * MARGIN, nres = s->result.rows * s->result.cols;
     picture pic, *p = &pic;
-    plan_picture(f, s, c->decimals, focus >= 0 ? focus : 0, NULL, 0, width, 0, look, p);
+    *settled = plan_picture(f, s, c->decimals, focus >= 0 ? focus : 0, NULL, 0, width, 0, look, p);
     int most = 0;
     if (focus >= 0) {
         most = focus_rows(f, c, index, focus, p->decimals, depth, width);
@@ -419,6 +426,22 @@ int draw_step_rows(const frame *f, const mode_ctx *c, int index, int focus, int 
         }
     }
     return head_rows(f, s, width) + p->rows + most;
+}
+
+int draw_step_rows(const frame *f, const mode_ctx *c, int index, int focus, int depth, int look)
+{
+    int settled;
+    return step_rows(f, c, index, focus, depth, look, &settled);
+}
+
+void draw_step_looks(const frame *f, const mode_ctx *c, int index, int focus, int depth,
+                     int rows[DRAW_STEP_LOOKS])
+{
+    for (int k = 0; k < DRAW_STEP_LOOKS;) {
+        int settled, r = step_rows(f, c, index, focus, depth, k, &settled);
+        for (; k <= settled; k++)
+            rows[k] = r;
+    }
 }
 
 void draw_step(frame *f, const mode_ctx *c, int top, int rows, int depth)
@@ -559,8 +582,13 @@ const draw_pass_memo *draw_pass_measure(const frame *f, const mode_ctx *c)
         return memo;
     memo->most = 0;
     for (int i = 0; i < n && i < DRAW_MAX_STEPS; i++) {
-        memo->rows[i] = (short)draw_step_rows(f, c, i, -1, 1, 0);
-        memo->least[i] = (short)draw_step_rows(f, c, i, -1, 1, DRAW_STEP_LOOKS - 1);
+        /* A step that settles on the last look (a wide one) has its least
+         * rows measured already. */
+        int settled, rows = step_rows(f, c, i, -1, 1, 0, &settled);
+        memo->rows[i] = (short)rows;
+        memo->least[i] = (short)(settled >= DRAW_STEP_LOOKS - 1
+                                     ? rows
+                                     : step_rows(f, c, i, -1, 1, DRAW_STEP_LOOKS - 1, &settled));
         memo->most = memo->rows[i] > memo->most ? memo->rows[i] : memo->most;
     }
     memo->valid = 1;
