@@ -582,8 +582,7 @@ const draw_pass_memo *draw_pass_measure(const frame *f, const mode_ctx *c)
         return memo;
     memo->most = 0;
     for (int i = 0; i < n && i < DRAW_MAX_STEPS; i++) {
-        /* A step that settles on the last look (a wide one) has its least
-         * rows measured already. */
+        /* A wide step settles on the last look: its least rows are these. */
         int settled, rows = step_rows(f, c, i, -1, 1, 0, &settled);
         memo->rows[i] = (short)rows;
         memo->least[i] = (short)(settled >= DRAW_STEP_LOOKS - 1
