@@ -111,6 +111,7 @@ typedef struct {
     int narrow;                 /* numbers without the blank kept for a plus sign */
     int more_up, more_down, more_left, more_right;
     char label[96];             /* "W_jk  3×2" */
+    int label_width;            /* its columns; 0 until measured */
 } draw_block;
 
 /* Picks the window of a block around element `index` (row-major; -1 none)
@@ -118,7 +119,9 @@ typedef struct {
 void draw_block_fit(const frame *f, draw_block *b, int index, int max_rows, int max_cols,
                     int decimals);
 /* The same with every column's width given (widths[c] for column c, as a
- * fit of the whole block at these decimals measured them; NULL: measured). */
+ * fit of the whole block at these decimals measured them; NULL: measured),
+ * and the label measured only while label_width is 0 (a zeroed block), so
+ * that refitting a block to narrower windows does not measure it again. */
 void draw_block_window(const frame *f, draw_block *b, int index, int max_rows, int max_cols,
                        int decimals, const int *widths);
 /* Rows a block takes on screen, elision marks included (not its label). */
@@ -136,6 +139,10 @@ void draw_matrix(frame *f, const draw_block *b, int top, int x, int decimals, in
  * most), the chain rule expanded `depth` layers, the picture in look
  * `look` (0: the screen's decimals .. DRAW_STEP_LOOKS-1: the narrowest). */
 int draw_step_rows(const frame *f, const mode_ctx *c, int index, int focus, int depth, int look);
+/* draw_step_rows in every look, rows[look]; a look the picture settles
+ * past (its blocks too wide for it) is measured once with the next. */
+void draw_step_looks(const frame *f, const mode_ctx *c, int index, int focus, int depth,
+                     int rows[DRAW_STEP_LOOKS]);
 /* The rows every step of the pass wants, any element focused, depth 1,
  * in the first and in the narrowest look (remembered in the cache). */
 const draw_pass_memo *draw_pass_measure(const frame *f, const mode_ctx *c);

@@ -44,6 +44,7 @@ static int narrow_width(const double *v, int n, int stride, int decimals)
 void draw_block_fit(const frame *f, draw_block *b, int index, int max_rows, int max_cols,
                     int decimals)
 {
+    b->label_width = 0;
     draw_block_window(f, b, index, max_rows, max_cols, decimals, NULL);
 }
 
@@ -96,11 +97,15 @@ void draw_block_window(const frame *f, draw_block *b, int index, int max_rows, i
         b->colw[c] = cw;
         w += cw + (c > 0);
     }
-    int mark = frame_width(f, "… "); /* "... " in ASCII */
-    w += (b->more_left ? mark : 0) + (b->more_right ? mark : 0);
-    tensor_label(t, b->label, sizeof b->label);
-    int lw = frame_width(f, b->label);
-    b->width = w > lw ? w : lw;
+    if (b->more_left || b->more_right) {
+        int mark = frame_width(f, "… "); /* "... " in ASCII */
+        w += (b->more_left ? mark : 0) + (b->more_right ? mark : 0);
+    }
+    if (b->label_width <= 0) {
+        tensor_label(t, b->label, sizeof b->label);
+        b->label_width = frame_width(f, b->label);
+    }
+    b->width = w > b->label_width ? w : b->label_width;
 }
 
 int draw_block_rows(const draw_block *b)

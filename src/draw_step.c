@@ -128,8 +128,10 @@ static const struct {
 /* Lays out step s's picture `width` columns wide, looking as looks[look]
  * says or, when a block is too wide for that, the next look that fits; in
  * at most max_rows rows (0: any) or, failing all, as windows of fewer
- * columns, then fewer rows. */
-static void plan_picture(const frame *f, const engine_step *s, int decimals, int focus,
+ * columns, then fewer rows.  Returns the look it settled on, the last
+ * when windowed: planned from any look up to that one, the picture is
+ * the same. */
+static int plan_picture(const frame *f, const engine_step *s, int decimals, int focus,
                          const engine_use *uses, int n_uses, int width, int max_rows, int look,
                          picture *p)
 {
@@ -143,7 +145,7 @@ static void plan_picture(const frame *f, const engine_step *s, int decimals, int
         p->gap = looks[t].gap;
         fit_blocks(f, p, focus, uses, n_uses, ENGINE_MAX_WIDTH, ENGINE_MAX_WIDTH, NULL);
         if (break_lines(p, width) && (max_rows <= 0 || p->rows <= max_rows))
-            return;
+            return t;
     }
     /* Too wide even so: windows of fewer columns, then of fewer rows, each
      * column as wide as the last look's whole blocks measured it. */
@@ -156,15 +158,16 @@ static void plan_picture(const frame *f, const engine_step *s, int decimals, int
                    look < DRAW_STEP_LOOKS ? widths : NULL);
         int fits = break_lines(p, width);
         if (fits && (max_rows <= 0 || p->rows <= max_rows))
-            return;
+            break;
         if (!fits && max_cols > 1) {
             max_cols--;
             continue;
         }
         if (rows_cap <= 1)
-            return;
+            break;
         rows_cap--;
     }
+    return DRAW_STEP_LOOKS - 1;
 }
 
 /* Draws the planned picture from row top; returns the rows it took. */
@@ -254,9 +257,11 @@ static void chain_where(const engine_net *n, engine_conv conv, int l, int levels
 /* The lines under the picture for element `focus` of step `index` (its
  * arithmetic; under a gradient, the chain rule: names, numbers, what each
  * factor is in the matrices, what the expanded δ stand for), each with
- * the indent of its continuation rows.  Returns how many there are. */
+ * the indent of its continuation rows; measuring, the arithmetic's digits
+ * are 0s, as wide as the numbers and far cheaper.  Returns how many lines
+ * there are. */
 static int focus_texts(const mode_ctx *c, int index, int focus, int decimals, int depth,
-                       char texts[][DRAW_LINE_BYTES], int *indent)
+                       int measure, char texts[][DRAW_LINE_BYTES], int *indent)
 {
     const engine *e = c->engine;
     const engine_step *s = engine_step_at(e, index);
@@ -265,7 +270,10 @@ static int focus_texts(const mode_ctx *c, int index, int focus, int decimals, in
         return 0;
     char *arith = texts[n];
     strcpy(arith, "▸ ");
-    engine_step_explain(s, focus, decimals, arith + strlen(arith), LINE_BYTES - 8, NULL, 0);
+    if (measure)
+        engine_step_explain_measure(s, focus, decimals, arith + strlen(arith), LINE_BYTES - 8);
+    else
+        engine_step_explain(s, focus, decimals, arith + strlen(arith), LINE_BYTES - 8, NULL, 0);
     indent[n++] = MARGIN + 4;
     engine_chain *ch = &c->cache->chain;
     if ((s->kind != STEP_GRADIENT && s->kind != STEP_BIAS_GRAD) ||
@@ -387,20 +395,24 @@ static int focus_rows(const frame *f, const mode_ctx *c, int index, int focus, i
 {
     char (*texts)[DRAW_LINE_BYTES] = c->cache->lines;
     int indent[FOCUS_LINES];
-    int n = focus_texts(c, index, focus, decimals, depth, texts, indent), rows = 0;
+    int n = focus_texts(c, index, focus, decimals, depth, 1, texts, indent), rows = 0;
     for (int i = 0; i < n; i++)
         rows += wrap_formula(f, NULL, 0, width, texts[i], indent[i], FRAME_NORMAL);
     return rows;
 }
 
-int draw_step_rows(const frame *f, const mode_ctx *c, int index, int focus, int depth, int look)
+/* draw_step_rows, and in *settled the look it settled on: every look from
+ * `look` up to that one has the same rows. */
+static int step_rows(const frame *f, const mode_ctx *c, int index, int focus, int depth, int look,
+                     int *settled)
 {
     const engine_step *s = engine_step_at(c->engine, index);
+    *settled = DRAW_STEP_LOOKS - 1;
     if (!s)
         return 0;
     int width = f->cols - 2 * MARGIN, nres = s->result.rows * s->result.cols;
     picture pic, *p = &pic;
-    plan_picture(f, s, c->decimals, focus >= 0 ? focus : 0, NULL, 0, width, 0, look, p);
+    *settled = plan_picture(f, s, c->decimals, focus >= 0 ? focus : 0, NULL, 0, width, 0, look, p);
     int most = 0;
     if (focus >= 0) {
         most = focus_rows(f, c, index, focus, p->decimals, depth, width);
@@ -414,6 +426,22 @@ int draw_step_rows(const frame *f, const mode_ctx *c, int index, int focus, int 
         }
     }
     return head_rows(f, s, width) + p->rows + most;
+}
+
+int draw_step_rows(const frame *f, const mode_ctx *c, int index, int focus, int depth, int look)
+{
+    int settled;
+    return step_rows(f, c, index, focus, depth, look, &settled);
+}
+
+void draw_step_looks(const frame *f, const mode_ctx *c, int index, int focus, int depth,
+                     int rows[DRAW_STEP_LOOKS])
+{
+    for (int k = 0; k < DRAW_STEP_LOOKS;) {
+        int settled, r = step_rows(f, c, index, focus, depth, k, &settled);
+        for (; k <= settled; k++)
+            rows[k] = r;
+    }
 }
 
 void draw_step(frame *f, const mode_ctx *c, int top, int rows, int depth)
@@ -444,7 +472,7 @@ void draw_step(frame *f, const mode_ctx *c, int top, int rows, int depth)
     picture pic, *p = &pic;
     for (int look = 0; look < DRAW_STEP_LOOKS; look++) {
         plan_picture(f, s, c->decimals, focus, uses, n_uses, width, 0, look, p);
-        n = hide ? 0 : focus_texts(c, index, focus, p->decimals, depth, texts, indent);
+        n = hide ? 0 : focus_texts(c, index, focus, p->decimals, depth, 0, texts, indent);
         int frows = 0;
         for (int i = 0; i < n; i++)
             frows += wrap_formula(f, NULL, 0, width, texts[i], indent[i], FRAME_NORMAL);
@@ -554,8 +582,12 @@ const draw_pass_memo *draw_pass_measure(const frame *f, const mode_ctx *c)
         return memo;
     memo->most = 0;
     for (int i = 0; i < n && i < DRAW_MAX_STEPS; i++) {
-        memo->rows[i] = (short)draw_step_rows(f, c, i, -1, 1, 0);
-        memo->least[i] = (short)draw_step_rows(f, c, i, -1, 1, DRAW_STEP_LOOKS - 1);
+        /* A wide step settles on the last look: its least rows are these. */
+        int settled, rows = step_rows(f, c, i, -1, 1, 0, &settled);
+        memo->rows[i] = (short)rows;
+        memo->least[i] = (short)(settled >= DRAW_STEP_LOOKS - 1
+                                     ? rows
+                                     : step_rows(f, c, i, -1, 1, DRAW_STEP_LOOKS - 1, &settled));
         memo->most = memo->rows[i] > memo->most ? memo->rows[i] : memo->most;
     }
     memo->valid = 1;

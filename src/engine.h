@@ -203,6 +203,11 @@ typedef struct {
  * elements it used in uses; returns how many there are in all. */
 int engine_step_explain(const engine_step *s, int index, int decimals,
                         char *buf, size_t size, engine_use *uses, int max_uses);
+/* The same text with the numbers' digits written as 0s (printed only where
+ * rounding may carry a digit): as many bytes and columns, for measuring
+ * it without printing the numbers. */
+int engine_step_explain_measure(const engine_step *s, int index, int decimals, char *buf,
+                                size_t size);
 
 /* The scalar chain rule under one element of a gradient, as data. */
 enum {

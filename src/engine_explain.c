@@ -14,6 +14,7 @@ typedef struct {
     char *buf;
     size_t size, len;
     int full;
+    int measure; /* numbers are written as 0s of their width */
 } sbuf;
 
 static void sb_put(sbuf *b, const char *s)
@@ -34,6 +35,8 @@ static void sb_put(sbuf *b, const char *s)
 
 static void sb_printf(sbuf *b, const char *format, ...)
 {
+    if (b->full)
+        return;
     char tmp[256];
     va_list ap;
     va_start(ap, format);
@@ -61,15 +64,57 @@ static void sb_finish(sbuf *b)
     b->buf[b->len] = '\0';
 }
 
-/* A number with U+2212 for the minus sign. */
+/* The digits "%.*f" prints for a ≥ 0 before the point, known without
+ * printing; 0 near a power of ten, where rounding may carry one more, and
+ * for long numbers. */
+static int int_digits(double a, int decimals)
+{
+    static const double ten[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11};
+    static const double tenth[] = {1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6,
+                                   1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12};
+    if (decimals > 12)
+        return 0;
+    double slack = 0.6 * tenth[decimals];
+    int digits = 1;
+    while (digits < 11 && a >= ten[digits])
+        digits++;
+    if (digits >= 11 || a + slack >= ten[digits] || (digits > 1 && a - slack < ten[digits - 1]))
+        return 0;
+    return digits;
+}
+
+/* A number with U+2212 for the minus sign; measuring, its digits are 0s
+ * (as many bytes and columns as the number). */
 static void sb_num(sbuf *b, double v, int decimals)
 {
-    if (isnan(v))
+    if (b->full)
+        return;
+    if (isnan(v)) {
         sb_put(b, "nan");
-    else if (isinf(v))
+    } else if (isinf(v)) {
         sb_put(b, v < 0 ? "−inf" : "inf");
-    else
-        sb_printf(b, "%s%.*f", v < 0 ? "−" : "", decimals, fabs(v));
+    } else {
+        int digits = b->measure ? int_digits(fabs(v), decimals) : 0;
+        if (!digits) {
+            sb_printf(b, "%s%.*f", v < 0 ? "−" : "", decimals, fabs(v));
+            return;
+        }
+        char tmp[32];
+        int n = 0;
+        if (v < 0) {
+            memcpy(tmp, "−", 3);
+            n = 3;
+        }
+        memset(tmp + n, '0', (size_t)digits);
+        n += digits;
+        if (decimals > 0) {
+            tmp[n++] = '.';
+            memset(tmp + n, '0', (size_t)decimals);
+            n += decimals;
+        }
+        tmp[n] = '\0';
+        sb_put(b, tmp);
+    }
 }
 
 /* A number inside arithmetic: a negative one in parentheses, so that
@@ -99,36 +144,65 @@ static void use_add(use_list *ul, int operand, int index)
     ul->n++;
 }
 
-/* Splits a tensor name "W_jk⁺" into "W", "⁺"; "g′(z_k)" into "g′(z", ")". */
-static void name_parts(const char *name, char *pre, char *post, size_t size)
+/* Appends n bytes of s to out (size bytes, *len used), cutting at a
+ * character edge when they do not fit. */
+static void cat_bytes(char *out, size_t size, size_t *len, const char *s, size_t n)
 {
-    const char *us = strchr(name, '_');
-    if (!us) {
-        engine_fmt(pre, size, "%s", name);
-        post[0] = '\0';
-        return;
+    if (*len + n >= size) {
+        n = size - 1 - *len;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
     }
-    engine_fmt(pre, size, "%.*s", (int)(us - name), name);
-    const char *p = us + 1;
-    while (*p >= 'a' && *p <= 'z')
-        p++;
-    engine_fmt(post, size, "%s", p);
+    memcpy(out + *len, s, n);
+    *len += n;
+    out[*len] = '\0';
+}
+
+/* Appends a positive int in decimal. */
+static void cat_int(char *out, size_t size, size_t *len, int v)
+{
+    char d[16];
+    int n = (int)sizeof d;
+    do {
+        d[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0 && n > 0);
+    cat_bytes(out, size, len, d + n, sizeof d - (size_t)n);
 }
 
 /* Element name: "h_2", "g′(z_1)", "b_1⁺" for vectors; "W[2][1]", "W⁺[2][1]"
- * for matrices (1-based, in the tensor's own layout); the name for scalars. */
+ * for matrices (1-based, in the tensor's own layout); the name for scalars.
+ * The name splits at its "_" and the lower-case letters after it: "W_jk⁺"
+ * into "W" and "⁺", "g′(z_k)" into "g′(z" and ")".  Written by hand, not
+ * by printf: a pass's measures name thousands of elements. */
 static void elem_name(const engine_tensor *t, int index, char *out, size_t size)
 {
-    char pre[ENGINE_NAME_SIZE], post[ENGINE_NAME_SIZE];
-    if (t->rank == 0) {
-        engine_fmt(out, size, "%s", t->name);
-        return;
+    size_t len = 0;
+    out[0] = '\0';
+    const char *us = t->rank == 0 ? NULL : strchr(t->name, '_');
+    if (!us) {
+        cat_bytes(out, size, &len, t->name, strlen(t->name));
+        if (t->rank == 0)
+            return;
+        us = t->name + strlen(t->name);
+    } else {
+        cat_bytes(out, size, &len, t->name, (size_t)(us - t->name));
+        us++;
+        while (*us >= 'a' && *us <= 'z')
+            us++;
     }
-    name_parts(t->name, pre, post, sizeof pre);
-    if (t->rank == 1)
-        engine_fmt(out, size, "%s_%d%s", pre, index + 1, post);
-    else
-        engine_fmt(out, size, "%s%s[%d][%d]", pre, post, index / t->cols + 1, index % t->cols + 1);
+    if (t->rank == 1) {
+        cat_bytes(out, size, &len, "_", 1);
+        cat_int(out, size, &len, index + 1);
+        cat_bytes(out, size, &len, us, strlen(us));
+    } else {
+        cat_bytes(out, size, &len, us, strlen(us));
+        cat_bytes(out, size, &len, "[", 1);
+        cat_int(out, size, &len, index / t->cols + 1);
+        cat_bytes(out, size, &len, "][", 2);
+        cat_int(out, size, &len, index % t->cols + 1);
+        cat_bytes(out, size, &len, "]", 1);
+    }
 }
 
 /* The arithmetic of one element of a matrix times a vector, as names then
@@ -364,10 +438,12 @@ static void place(const engine_tensor *r, int index, int *row, int *col)
     *col = index % r->cols;
 }
 
-int engine_step_explain(const engine_step *s, int index, int decimals, char *buf, size_t size,
-                        engine_use *uses, int max_uses)
+/* The arithmetic of element `index`, its numbers printed or, measuring,
+ * written as 0s of their width. */
+static int explain(const engine_step *s, int index, int decimals, char *buf, size_t size,
+                   engine_use *uses, int max_uses, int measure)
 {
-    sbuf b = {buf, size, 0, 0};
+    sbuf b = {buf, size, 0, 0, measure};
     use_list ul = {uses, max_uses, 0};
     const engine_tensor *r = &s->result;
     char rn[64], nm[64], nm2[64];
@@ -469,4 +545,16 @@ int engine_step_explain(const engine_step *s, int index, int decimals, char *buf
         sb_num(&b, r->v[index], decimals);
     sb_finish(&b);
     return ul.n;
+}
+
+int engine_step_explain(const engine_step *s, int index, int decimals, char *buf, size_t size,
+                        engine_use *uses, int max_uses)
+{
+    return explain(s, index, decimals, buf, size, uses, max_uses, 0);
+}
+
+int engine_step_explain_measure(const engine_step *s, int index, int decimals, char *buf,
+                                size_t size)
+{
+    return explain(s, index, decimals, buf, size, NULL, 0, 1);
 }

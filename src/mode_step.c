@@ -392,8 +392,7 @@ static step_plan plan_layout(const mode_ctx *c, frame *f, int full_width, int de
     f->cols = cols;
     const draw_pass_memo *pm = draw_pass_measure(f, c);
     int own[DRAW_STEP_LOOKS];
-    for (int k = 0; k < DRAW_STEP_LOOKS; k++)
-        own[k] = draw_step_rows(f, c, index, c->focus, depth, k);
+    draw_step_looks(f, c, index, c->focus, depth, own);
     int mine = index < DRAW_MAX_STEPS && pm->rows[index] > own[0] ? pm->rows[index] : own[0];
     /* The pass's tallest step in its narrowest look decides the network. */
     int tallest = own[DRAW_STEP_LOOKS - 1];

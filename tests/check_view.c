@@ -2314,6 +2314,123 @@ START_TEST(every_quiz_text_whole)
 }
 END_TEST
 
+/* ---- the pass's panes measured without printing their numbers ---- */
+
+/* Text with every digit made a 0. */
+static void zeroed(const char *in, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; in[n] && n + 1 < size; n++)
+        out[n] = in[n] >= '0' && in[n] <= '9' ? '0' : in[n];
+    out[n] = '\0';
+}
+
+/* The arithmetic measured is the arithmetic printed, digit for 0: the
+ * same bytes and columns, so it wraps on the same rows.  bad is a
+ * description of the case for the message. */
+static void measured_as_printed(const engine_step *s, int index, int decimals, const char *bad)
+{
+    static char printed[DRAW_LINE_BYTES], measured[DRAW_LINE_BYTES];
+    static char a[DRAW_LINE_BYTES], b[DRAW_LINE_BYTES];
+    int n = engine_step_explain(s, index, decimals, printed, sizeof printed, NULL, 0);
+    int m = engine_step_explain_measure(s, index, decimals, measured, sizeof measured);
+    zeroed(printed, a, sizeof a);
+    zeroed(measured, b, sizeof b);
+    ck_assert_msg(strcmp(a, b) == 0, "%s, %d decimals:\nprinted  %s\nmeasured %s", bad, decimals,
+                  printed, measured);
+    ck_assert_int_eq(n, m);
+}
+
+/* Every element of every step of every bundled lesson, in both
+ * conventions, at the decimals the screen offers and at the extremes. */
+START_TEST(measured_arithmetic_every_lesson)
+{
+    static const int decimals[] = {0, 1, 2, 4, 6, 12, 13, 17};
+    glob_t g;
+    size_t files = bundled(&g);
+    long cases = 0;
+    for (size_t i = 0; i < files; i++) {
+        lesson l;
+        lesson_error err;
+        ck_assert_msg(lesson_load_file(g.gl_pathv[i], &l, &err) == 0, "%s", err.message);
+        for (int conv = 0; conv < CONV_COUNT; conv++) {
+            screen_free(scr);
+            open_on(&l, 0, conv);
+            for (int k = 0; k < engine_step_count(eng); k++) {
+                const engine_step *s = engine_step_at(eng, k);
+                int nres = s->result.rows * s->result.cols;
+                for (int e = 0; e < nres; e++)
+                    for (size_t d = 0; d < sizeof decimals / sizeof decimals[0]; d++) {
+                        char where[256];
+                        snprintf(where, sizeof where, "%s %s %s element %d", g.gl_pathv[i],
+                                 engine_conv_name(conv), s->id, e + 1);
+                        measured_as_printed(s, e, decimals[d], where);
+                        cases++;
+                    }
+            }
+        }
+        screen_free(scr);
+        use(screen_on(&les, 0));
+        lesson_free(&l);
+    }
+    globfree(&g);
+    ck_assert_int_gt(cases, 10000);
+}
+END_TEST
+
+/* Numbers whose width is hard to see: where rounding carries a digit
+ * (9.99995 at 4 decimals is 10.0000), just below that, negative ones that
+ * round to zero, the exponent's edges, huge ones, and not finite ones. */
+START_TEST(measured_arithmetic_edges)
+{
+    static const double v[] = {
+        9.99995,  9.999949, 99.995,  99.99499, 0.99995, 0.5,     0.49999999, 999999.5,
+        -9.99995, -0.00004, -0.0,    0.0,      5e-5,    4.9e-5,  1e10,       9999999999.5,
+        1e11,     -1e11,    1.5e15,  1e300,    -1e300,  1e-300,  12.345,     -987.654321,
+        INFINITY, -INFINITY, NAN,   1.0,      10.0,    100.0,   0.95,       -0.995,
+    };
+    enum { N = (int)(sizeof v / sizeof v[0]) };
+    double x[N], y[N], r[N];
+    for (int k = 0; k < N; k++) {
+        x[k] = v[k];
+        y[k] = v[N - 1 - k];
+        r[k] = v[(k + 7) % N];
+    }
+    engine_step s;
+    memset(&s, 0, sizeof s);
+    s.op = OP_HADAMARD;
+    s.n_operands = 2;
+    s.operand[0] = (engine_tensor){"g′(z_j)", 1, N, 1, x};
+    s.operand[1] = (engine_tensor){"∂E/∂h_j", 1, N, 1, y};
+    s.result = (engine_tensor){"δ_j", 1, N, 1, r};
+    for (int k = 0; k < N; k++)
+        for (int d = 0; d <= 17; d++) {
+            char where[64];
+            snprintf(where, sizeof where, "element %d", k + 1);
+            measured_as_printed(&s, k, d, where);
+        }
+    /* A weight update names matrix elements and multiplies by η. */
+    s.op = OP_SGD;
+    s.n_operands = 3;
+    double eta = 0.5;
+    s.operand[0] = (engine_tensor){"W_jk", 2, 4, N / 4, x};
+    s.operand[1] = (engine_tensor){"η", 0, 1, 1, &eta};
+    s.operand[2] = (engine_tensor){"G_jk", 2, 4, N / 4, y};
+    s.result = (engine_tensor){"W_jk⁺", 2, 4, N / 4, r};
+    for (int k = 0; k < N; k++)
+        for (int d = 0; d <= 17; d++) {
+            char where[64];
+            snprintf(where, sizeof where, "update element %d", k + 1);
+            measured_as_printed(&s, k, d, where);
+        }
+    /* The names themselves, by hand as printf wrote them. */
+    char buf[256];
+    static const char head[] = "W⁺[2][2] = W[2][2] − η·G[2][2] = ";
+    engine_step_explain(&s, N / 4 + 1, 2, buf, sizeof buf, NULL, 0);
+    ck_assert_msg(strncmp(buf, head, strlen(head)) == 0, "%s", buf);
+}
+END_TEST
+
 Suite *view_suite(void)
 {
     Suite *s = suite_create("view");
@@ -2360,6 +2477,8 @@ Suite *view_suite(void)
     tcase_add_test(tc, text_scrolls);
     tcase_add_test(tc, text_takes_blank_rows);
     tcase_add_test(tc, diagram_names_its_values);
+    tcase_add_test(tc, measured_arithmetic_every_lesson);
+    tcase_add_test(tc, measured_arithmetic_edges);
     suite_add_tcase(s, tc);
     tc = tcase_create("quiz texts");
     tcase_add_checked_fixture(tc, setup, teardown);
