@@ -708,7 +708,7 @@ START_TEST(edit_keeps_long_numbers)
     ck_assert(l.net.inputs[1] == 1e83);
     saves_as(&l, path, text);
     l.net.weights[0][1] = 0.75;
-    char want[sizeof text];
+    char want[sizeof text + 32];
     char *w = strstr(text, "0.25");
     snprintf(want, sizeof want, "%.*s0.75%s", (int)(w - text), text, w + 4);
     saves_as(&l, path, want);
