@@ -623,7 +623,15 @@ START_TEST(reset_open_quit_ask)
     key('u');
     ck_assert_double_eq(engine_network(eng)->weights[1][0], 1.5);
     ck_assert_int_eq(screen_ctx(scr)->modified, 1);
-    /* o: the browser opens; choosing a lesson asks first, n stays. */
+    /* o: the browser opens; choosing a lesson asks first, n stays.  The
+     * browser lists the current folder, here one that holds a lesson
+     * whichever folder the test program runs from. */
+    char dir[] = "/tmp/backstep-ask-XXXXXX", cwd[4096], cmd[4096 + 64];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    snprintf(cmd, sizeof cmd, "cp '%s/lessons/06-xor.yaml' '%s/'", cwd, dir);
+    ck_assert_int_eq(system(cmd), 0);
+    ck_assert_int_eq(chdir(dir), 0);
     key('o');
     ck_assert_int_eq(screen_top(scr), KEYS_MAP_BROWSE);
     key(KEYS_K_ENTER);
@@ -633,6 +641,9 @@ START_TEST(reset_open_quit_ask)
     ck_assert_int_eq(screen_top(scr), KEYS_MAP_BROWSE);
     ck_assert_double_eq(engine_network(eng)->weights[1][0], 1.5);
     key(KEYS_K_ESC);
+    ck_assert_int_eq(chdir(cwd), 0);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
     /* q asks; Esc answers no. */
     ck_assert_int_eq(key('q'), 0);
     ck_assert_str_eq(row_at(80, 24, 23), " discard unsaved edits? (y/n)");
