@@ -9,6 +9,10 @@
 
 int main(void)
 {
+    /* The program the tests run writes UTF-8 unless a test asks for another
+     * locale, whatever the caller's: the tests read its output as UTF-8. */
+    setenv("LC_ALL", "C.UTF-8", 1);
+    unsetenv("LANGUAGE");
     SRunner *sr = srunner_create(NULL);
 #define SUITE(name) srunner_add_suite(sr, name());
 #include "suites.h"
