@@ -190,8 +190,12 @@ static void browse_layout(const mode_ctx *c, const void *self, frame *f)
     snprintf(count, sizeof count, "%d of %d lesson%s%s", m->cat.n ? m->sel + 1 : 0, m->cat.n,
              m->cat.n == 1 ? "" : "s", m->cat.truncated ? " (more not listed)" : "");
     frame_rule(f, top, "Open a lesson", count);
-    /* Below the list: a rule, four rows for the chosen lesson, one of keys. */
+    /* Below the list: a rule and at least five rows for the chosen lesson
+     * (the key bar says the keys); a short list leaves the rest to the
+     * lesson's words. */
     int list_rows = rows - 7;
+    if (list_rows > m->cat.n)
+        list_rows = m->cat.n;
     if (list_rows < 3)
         list_rows = 3;
     int first = 0;
@@ -243,17 +247,16 @@ static void browse_layout(const mode_ctx *c, const void *self, frame *f)
         frame_put(f, r + 1, 2, w - 1, path, FRAME_DIM);
         if (error[0]) {
             text_sanitize(error, text, sizeof text);
-            frame_wrap(f, r + 2, end - 1 - (r + 2), 2, right, text);
-            for (int k = r + 2; k < end - 1; k++)
+            frame_wrap(f, r + 2, end - (r + 2), 2, right, text);
+            for (int k = r + 2; k < end; k++)
                 for (int col = 0; col < w; col++)
                     if (frame_at(f, k, col)->ch[0] != ' ')
                         frame_at(f, k, col)->attr = FRAME_WARNING;
         } else if (e->description) {
             text_sanitize(e->description, text, sizeof text);
-            frame_wrap(f, r + 2, end - 1 - (r + 2), 2, right, text);
+            frame_wrap(f, r + 2, end - (r + 2), 2, right, text);
         }
     }
-    frame_put(f, end - 1, 2, w, "↑↓ choose · Enter opens · Esc back", FRAME_DIM);
     keys_map map = KEYS_MAP_BROWSE;
     draw_keybar(f, f->height - 1, &map, 1, 0);
     if (m->asking) {
