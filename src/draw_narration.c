@@ -35,11 +35,9 @@ static int text_pane(frame *f, const mode_ctx *c, int top, int rows, int first,
     int lines = frame_wrap_lines(f, end - left, text);
     /* Text that does not fit takes the blank rows above its rule (the step
      * pane keeps the pass's tallest height), one blank row staying. */
-    while (lines > rows - 1 && top > 2 && frame_row_blank(f, top - 1, 0, f->cols) &&
-           frame_row_blank(f, top - 2, 0, f->cols)) {
-        top--;
-        rows++;
-    }
+    int up = frame_blank_above(f, top, lines - (rows - 1));
+    top -= up;
+    rows += up;
     int view = rows - 1;
     if (view < 1)
         view = 0;

@@ -437,14 +437,23 @@ int frame_column_width(const double *v, int n, size_t stride, int decimals)
 
 /* ---- reading a frame back ---- */
 
-int frame_row_blank(const frame *f, int row, int c0, int c1)
+/* Whether the first f->cols cells of row hold nothing but blanks. */
+static int row_blank(const frame *f, int row)
 {
     if (row < 0 || row >= f->height)
         return 0;
-    for (int col = c0 < 0 ? 0 : c0; col < c1 && col < f->width; col++)
+    for (int col = 0; col < f->cols && col < f->width; col++)
         if (strcmp(f->cells[(size_t)row * (size_t)f->width + (size_t)col].ch, " ") != 0)
             return 0;
     return 1;
+}
+
+int frame_blank_above(const frame *f, int top, int want)
+{
+    int n = 0;
+    while (n < want && top - n > 2 && row_blank(f, top - n - 1) && row_blank(f, top - n - 2))
+        n++;
+    return n;
 }
 
 size_t frame_row_text(const frame *f, int row, char *buf, size_t size)

@@ -132,8 +132,10 @@ int frame_column_width(const double *v, int n, size_t stride, int decimals);
 /* The attribute of a number: positive, negative, or a warning when not finite. */
 int frame_number_attr(double v);
 
-/* Whether columns c0..c1-1 of row hold nothing but blanks. */
-int frame_row_blank(const frame *f, int row, int c0, int c1);
+/* How many of the blank rows above a pane whose rule is on row `top` it
+ * may take, at most `want`: one blank row stays between it and what is
+ * above, and rows 0-1 (the header) are never taken. */
+int frame_blank_above(const frame *f, int top, int want);
 
 /* The text of row `row` without trailing blanks, UTF-8; returns its length. */
 size_t frame_row_text(const frame *f, int row, char *buf, size_t size);

@@ -435,9 +435,7 @@ static void mode_quiz_layout(const mode_ctx *c, const void *self, frame *f)
     /* Text that does not fit takes the blank rows above the pane (the step
      * pane keeps the pass's tallest height, blank under a hidden result),
      * one blank row staying between them. */
-    while (end - top - 1 - asking < lines && top > 2 && frame_row_blank(f, top - 1, 0, w) &&
-           frame_row_blank(f, top - 2, 0, w))
-        top--;
+    top -= frame_blank_above(f, top, lines - (end - top - 1 - asking));
     for (int r = top; r < end; r++)
         frame_fill(f, r, 0, w, FRAME_NORMAL);
     int row = top + 1;
